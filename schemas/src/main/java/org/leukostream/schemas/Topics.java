@@ -1,0 +1,85 @@
+package org.leukostream.schemas;
+
+import java.util.List;
+import java.util.Optional;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.SlideField;
+
+/**
+ * The topic catalogue: the only place topic names are written. Keys are {@code caseId} everywhere
+ * except {@link #CELL_CROPS}, keyed by {@link #cropKey} so that one large case spreads over
+ * classifier pods.
+ *
+ * <p>The aggregator joins {@link #CASE_EVENTS}, {@link #FIELD_RESULTS} and {@link #CELL_LABELS} by
+ * {@code caseId}, so they must stay co-partitioned: same key, same partition count.
+ */
+public final class Topics {
+  private static final int MIB = 1024 * 1024;
+  private static final int CASE_PARTITIONS = 6;
+
+  /** One microscope field; the inline image is at most 1 MiB, so the topic takes 2 MiB messages. */
+  public static final Topic<SlideField> SLIDE_FIELDS =
+      new Topic<>("slide.fields.v1", SlideField.class, CASE_PARTITIONS, 2 * MIB);
+
+  /** Case opened, closed (with the number of fields) or signed by a reviewer. */
+  public static final Topic<CaseEvent> CASE_EVENTS =
+      new Topic<>("case.events.v1", CaseEvent.class, CASE_PARTITIONS, MIB);
+
+  /** One detected white cell with its crop; keyed by {@code caseId/fieldIndex}. */
+  public static final Topic<CellCrop> CELL_CROPS =
+      new Topic<>("cell.crops.v1", CellCrop.class, 2 * CASE_PARTITIONS, MIB);
+
+  /** What detection made of one field: its cell ids, or why it was rejected. */
+  public static final Topic<FieldResult> FIELD_RESULTS =
+      new Topic<>("field.results.v1", FieldResult.class, CASE_PARTITIONS, MIB);
+
+  /** One labelled cell: stage-1 verdict, ensemble B class, ensemble A blast probability. */
+  public static final Topic<CellLabel> CELL_LABELS =
+      new Topic<>("cell.labels.v1", CellLabel.class, CASE_PARTITIONS, MIB);
+
+  /** PRELIMINARY updates and the one FINAL decision per case. */
+  public static final Topic<Diagnosis> DIAGNOSES =
+      new Topic<>("diagnoses.v1", Diagnosis.class, CASE_PARTITIONS, MIB);
+
+  /** Fields the detector could not use; the envelope holds the whole original record. */
+  public static final Topic<DeadLetter> SLIDE_FIELDS_DLQ =
+      new Topic<>("slide.fields.dlq", DeadLetter.class, 1, 3 * MIB);
+
+  /** Crops the classifier could not label. */
+  public static final Topic<DeadLetter> CELL_CROPS_DLQ =
+      new Topic<>("cell.crops.dlq", DeadLetter.class, 1, 2 * MIB);
+
+  /** Records of the aggregator's input topics it could not read or process. */
+  public static final Topic<DeadLetter> AGGREGATOR_DLQ =
+      new Topic<>("aggregator.dlq", DeadLetter.class, 1, 2 * MIB);
+
+  /** Every topic, in pipeline order. */
+  public static final List<Topic<?>> ALL =
+      List.of(
+          SLIDE_FIELDS,
+          CASE_EVENTS,
+          CELL_CROPS,
+          FIELD_RESULTS,
+          CELL_LABELS,
+          DIAGNOSES,
+          SLIDE_FIELDS_DLQ,
+          CELL_CROPS_DLQ,
+          AGGREGATOR_DLQ);
+
+  private Topics() {}
+
+  /** The key of a {@link #CELL_CROPS} record. */
+  public static String cropKey(String caseId, int fieldIndex) {
+    return caseId + "/" + fieldIndex;
+  }
+
+  /** The catalogue entry named {@code name}. */
+  public static Optional<Topic<?>> byName(String name) {
+    return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,208 @@
+package org.leukostream.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * Talks to a registry with the Confluent Schema Registry REST API. Several base URLs may be given;
+ * each call tries them in order until one answers. Optional basic authentication ({@code
+ * user:password}).
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+  static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<URI> baseUris;
+  private final String authorization;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  /**
+   * @param baseUrls registry base URLs, e.g. {@code http://registry:8081}
+   * @param basicAuthUserInfo {@code user:password}, or null for none
+   * @param requestTimeout limit for connecting and for each request
+   */
+  public HttpSchemaRegistryClient(
+      List<String> baseUrls, String basicAuthUserInfo, Duration requestTimeout) {
+    if (baseUrls.isEmpty()) {
+      throw new IllegalArgumentException("At least one schema registry URL is needed");
+    }
+    this.baseUris = baseUrls.stream().map(u -> URI.create(u.endsWith("/") ? u : u + "/")).toList();
+    this.authorization =
+        basicAuthUserInfo == null || basicAuthUserInfo.isBlank()
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(basicAuthUserInfo.getBytes(StandardCharsets.UTF_8));
+    this.requestTimeout = requestTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    return call("POST", "subjects/" + encode(subject) + "/versions", schemaBody(schema))
+        .path("id")
+        .asInt();
+  }
+
+  @Override
+  public RegisteredSchema lookup(String subject, Schema schema) {
+    return registered(call("POST", "subjects/" + encode(subject), schemaBody(schema)));
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    return parse(call("GET", "schemas/ids/" + id, null).path("schema").asText());
+  }
+
+  @Override
+  public RegisteredSchema latest(String subject) {
+    return registered(call("GET", "subjects/" + encode(subject) + "/versions/latest", null));
+  }
+
+  @Override
+  public boolean isCompatible(String subject, Schema schema) {
+    try {
+      return call(
+              "POST",
+              "compatibility/subjects/" + encode(subject) + "/versions/latest",
+              schemaBody(schema))
+          .path("is_compatible")
+          .asBoolean();
+    } catch (SchemaNotFoundException e) {
+      return true; // a subject with no versions accepts any schema
+    }
+  }
+
+  private static RegisteredSchema registered(JsonNode node) {
+    return new RegisteredSchema(
+        node.path("subject").asText(),
+        node.path("version").asInt(),
+        node.path("id").asInt(),
+        parse(node.path("schema").asText()));
+  }
+
+  private JsonNode call(String method, String path, String body) {
+    RegistryUnavailableException unavailable = null;
+    for (URI base : baseUris) {
+      URI uri = base.resolve(path);
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .timeout(requestTimeout)
+              .header("Accept", MEDIA_TYPE)
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
+      if (body != null) {
+        request.header("Content-Type", MEDIA_TYPE);
+      }
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      HttpResponse<String> response;
+      try {
+        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        unavailable =
+            new RegistryUnavailableException(
+                "Schema registry at " + base + " is unreachable: " + describe(e), e);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryUnavailableException("Interrupted while calling " + uri, e);
+      }
+      if (response.statusCode() >= 500) {
+        unavailable =
+            new RegistryUnavailableException(
+                "Schema registry at "
+                    + base
+                    + " answered "
+                    + response.statusCode()
+                    + " to "
+                    + method
+                    + " "
+                    + path
+                    + ": "
+                    + response.body(),
+                response.statusCode());
+        continue;
+      }
+      return readReply(method, uri, response);
+    }
+    throw unavailable;
+  }
+
+  private static JsonNode readReply(String method, URI uri, HttpResponse<String> response) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new SchemaRegistryException(
+          "Schema registry sent a reply that is not JSON to "
+              + method
+              + " "
+              + uri
+              + ": "
+              + response.body(),
+          0,
+          e);
+    }
+    int status = response.statusCode();
+    if (status < 300) {
+      return node;
+    }
+    int code = node.path("error_code").asInt(status);
+    String message = node.path("message").asText(response.body()) + " (" + method + " " + uri + ")";
+    if (status == 409 || code == ErrorCodes.INCOMPATIBLE_SCHEMA) {
+      throw new IncompatibleSchemaException(message);
+    }
+    if (code == ErrorCodes.SUBJECT_NOT_FOUND
+        || code == ErrorCodes.VERSION_NOT_FOUND
+        || code == ErrorCodes.SCHEMA_NOT_FOUND) {
+      throw new SchemaNotFoundException(message, code);
+    }
+    throw new SchemaRegistryException(message, code);
+  }
+
+  private static String schemaBody(Schema schema) {
+    try {
+      return JSON.writeValueAsString(Map.of("schema", schema.toString(), "schemaType", "AVRO"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Schema parse(String text) {
+    try {
+      return new Schema.Parser().parse(text);
+    } catch (SchemaParseException e) {
+      throw new SchemaRegistryException(
+          "Schema registry returned a schema that does not parse: " + e.getMessage(),
+          ErrorCodes.INVALID_SCHEMA,
+          e);
+    }
+  }
+
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,53 @@
+package org.leukostream.schemas.serde;
+
+import java.time.Duration;
+import java.util.Map;
+import org.leukostream.schemas.registry.SchemaRegistries;
+import org.leukostream.schemas.registry.SchemaRegistryClient;
+
+/**
+ * The serde settings, under the same keys as Confluent's serdes so that Kafka client, Kafka Streams
+ * and SmallRye configuration can pass them through unchanged.
+ *
+ * @param registryUrl {@value #SCHEMA_REGISTRY_URL}: comma-separated base URLs, or {@code
+ *     mock://<scope>}
+ * @param autoRegister {@value #AUTO_REGISTER_SCHEMAS}: a serializer registers its schema (true, for
+ *     development) or only looks it up (false, for clusters where schemas are registered by CI)
+ * @param basicAuthUserInfo {@value #BASIC_AUTH_USER_INFO}: {@code user:password}, or null
+ * @param requestTimeout {@value #REQUEST_TIMEOUT_MS}: limit for one registry request
+ */
+public record SerdeConfig(
+    String registryUrl, boolean autoRegister, String basicAuthUserInfo, Duration requestTimeout) {
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+  public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+  public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+  public static final String SPECIFIC_KEY_TYPE = "specific.avro.key.type";
+  public static final String SPECIFIC_VALUE_TYPE = "specific.avro.value.type";
+
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Reads the settings from a Kafka client configuration map. */
+  public static SerdeConfig from(Map<String, ?> configs) {
+    Object url = configs.get(SCHEMA_REGISTRY_URL);
+    if (url == null || url.toString().isBlank()) {
+      throw new IllegalArgumentException(
+          "Missing '" + SCHEMA_REGISTRY_URL + "' in the serde configuration");
+    }
+    Object autoRegister = configs.get(AUTO_REGISTER_SCHEMAS);
+    Object userInfo = configs.get(BASIC_AUTH_USER_INFO);
+    Object timeout = configs.get(REQUEST_TIMEOUT_MS);
+    return new SerdeConfig(
+        url.toString(),
+        autoRegister == null || Boolean.parseBoolean(autoRegister.toString()),
+        userInfo == null ? null : userInfo.toString(),
+        timeout == null
+            ? DEFAULT_REQUEST_TIMEOUT
+            : Duration.ofMillis(Long.parseLong(timeout.toString())));
+  }
+
+  /** The shared registry client these settings name. */
+  public SchemaRegistryClient client() {
+    return SchemaRegistries.forUrl(registryUrl, basicAuthUserInfo, requestTimeout);
+  }
+}
