@@ -1,0 +1,33 @@
+package org.leukostream.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The root command: only lists its subcommands. */
+@Command(
+    name = "leukostream",
+    mixinStandardHelpOptions = true,
+    versionProvider = LeukostreamCommand.Version.class,
+    description = {
+      "Event-driven acute lymphoblastic leukemia (ALL) screening from smear images on Apache Kafka.",
+      "Machine-readable output: add --json to a command (one JSON object per line)."
+    },
+    subcommands = {StackCommand.class, picocli.CommandLine.HelpCommand.class})
+public final class LeukostreamCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The version written into the jar's manifest by the build. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LeukostreamCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"leukostream " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

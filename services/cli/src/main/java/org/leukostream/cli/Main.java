@@ -1,0 +1,17 @@
+package org.leukostream.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code leukostream} command. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree, also used by tests to run commands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new LeukostreamCommand());
+  }
+}

@@ -1,0 +1,135 @@
+package org.leukostream.testkit;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: a KRaft broker and the development schema registry in this JVM, with every
+ * topic of the catalogue created. Used by integration tests, {@code leukostream stack} and the
+ * demo.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private final EmbeddedKafkaBroker broker;
+  private final DevSchemaRegistryServer registry;
+  private final Duration startupTime;
+
+  private EmbeddedStack(
+      EmbeddedKafkaBroker broker, DevSchemaRegistryServer registry, Duration startupTime) {
+    this.broker = broker;
+    this.registry = registry;
+    this.startupTime = startupTime;
+  }
+
+  /** Starts both on free ports. */
+  public static EmbeddedStack start() {
+    return start(0, 0);
+  }
+
+  /** Starts both on the given ports (0: a free one) and creates the catalogue's topics. */
+  public static EmbeddedStack start(int kafkaPort, int registryPort) {
+    long begin = System.nanoTime();
+    DevSchemaRegistryServer registry = DevSchemaRegistryServer.start(registryPort);
+    EmbeddedKafkaBroker broker;
+    try {
+      broker = EmbeddedKafkaBroker.start(kafkaPort, null);
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    try {
+      broker.createTopics(Topics.ALL);
+    } catch (RuntimeException e) {
+      broker.close();
+      registry.close();
+      throw e;
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+    LOG.info(
+        "Embedded stack up in {} ms: Kafka {} , registry {}",
+        took.toMillis(),
+        broker.bootstrapServers(),
+        registry.url());
+    return new EmbeddedStack(broker, registry, took);
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
+  }
+
+  /** How long {@link #start} took, broker, registry and topics together. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
+  public DevSchemaRegistryServer registry() {
+    return registry;
+  }
+
+  /** Client settings every Kafka client of this stack needs: bootstrap servers and registry URL. */
+  public Map<String, Object> clientConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl());
+    return config;
+  }
+
+  /** An idempotent producer of {@code topic}'s records; the caller closes it. */
+  public <V extends SpecificRecord> KafkaProducer<String, V> producer(Topic<V> topic) {
+    Map<String, Object> config = clientConfig();
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
+    return new KafkaProducer<>(
+        config, topic.keySerde().serializer(), topic.valueSerde(clientConfig()).serializer());
+  }
+
+  /**
+   * A consumer of {@code topic} from the earliest offset, in a fresh group; the caller closes it.
+   */
+  public <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Topic<V> topic) {
+    Map<String, Object> config = clientConfig();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    var consumer =
+        new KafkaConsumer<>(
+            config,
+            topic.keySerde().deserializer(),
+            topic.valueSerde(clientConfig()).deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  @Override
+  public void close() {
+    try {
+      broker.close();
+    } finally {
+      registry.close();
+    }
+  }
+}
