@@ -1,0 +1,89 @@
+package org.leukostream.aggregator.state;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything the aggregator keeps about one case between records, in the {@code case-state} store.
+ * Cells themselves are tracked one entry each in the {@code case-cells} store (see {@link
+ * CellFlags}), so this stays small however many cells a case has. Mutable, serialised as JSON.
+ */
+public final class CaseState {
+  public String caseId;
+  public String patientKey;
+  public String specimenType;
+  public Long openedAtMillis;
+  public Long closedAtMillis;
+  public Integer expectedFields;
+  public TreeSet<Integer> fieldsSeen = new TreeSet<>();
+  public int fieldsRejected;
+  public int cellsDetected;
+  public int cellsLabelled;
+
+  /** Labelled cells that a field result also reported: complete when this reaches cellsDetected. */
+  public int cellsLabelledAndDetected;
+
+  public int cellsUncountable;
+
+  /** Countable cells per ensemble-B class. */
+  public TreeMap<String, Integer> classCounts = new TreeMap<>();
+
+  public int counted;
+  public int blasts;
+  public int blastsByA;
+  public int blastsByB;
+  public boolean ensembleASeen;
+
+  /** "name@version" of every model behind the counts. */
+  public TreeSet<String> models = new TreeSet<>();
+
+  public long sequence;
+  public long lastActivityMillis;
+  public long lastPreliminaryMillis;
+
+  /** Counts changed since the last event. */
+  public boolean dirty;
+
+  public boolean finalEmitted;
+  public Long finalEmittedAtMillis;
+
+  public CaseState() {}
+
+  public CaseState(String caseId, long nowMillis) {
+    this.caseId = caseId;
+    this.lastActivityMillis = nowMillis;
+  }
+
+  public boolean isComplete() {
+    return expectedFields != null
+        && fieldsSeen.size() >= expectedFields
+        && cellsLabelledAndDetected >= cellsDetected;
+  }
+
+  /** What a complete case would still need, for an INCOMPLETE decision's reason. */
+  public String missing() {
+    StringBuilder reason = new StringBuilder();
+    if (expectedFields == null) {
+      reason.append("no CLOSED event; ");
+    } else if (fieldsSeen.size() < expectedFields) {
+      reason
+          .append(expectedFields - fieldsSeen.size())
+          .append(" of ")
+          .append(expectedFields)
+          .append(" fields without a result; ");
+    }
+    if (cellsLabelledAndDetected < cellsDetected) {
+      reason
+          .append(cellsDetected - cellsLabelledAndDetected)
+          .append(" of ")
+          .append(cellsDetected)
+          .append(" detected cells without a label; ");
+    }
+    return reason.isEmpty() ? "nothing" : reason.substring(0, reason.length() - 2);
+  }
+
+  public Map<String, Integer> classCounts() {
+    return classCounts;
+  }
+}

@@ -1,0 +1,33 @@
+package org.leukostream.aggregator.state;
+
+/**
+ * What the aggregator has seen of one cell, as bits in the {@code case-cells} store: reported by a
+ * field result, labelled. A second label for the same cell finds {@link #LABELLED} set and counts
+ * nothing.
+ */
+public final class CellFlags {
+  public static final int DETECTED = 1;
+  public static final int LABELLED = 2;
+
+  private CellFlags() {}
+
+  /**
+   * The store key of a cell: case id, then a separator that ids never contain, then the cell id.
+   */
+  public static String key(String caseId, String cellId) {
+    return prefix(caseId) + cellId;
+  }
+
+  /** The prefix every cell key of a case starts with, for a prefix scan. */
+  public static String prefix(String caseId) {
+    return caseId + '\u0000';
+  }
+
+  public static boolean has(Integer flags, int bit) {
+    return flags != null && (flags & bit) != 0;
+  }
+
+  public static int with(Integer flags, int bit) {
+    return (flags == null ? 0 : flags) | bit;
+  }
+}

@@ -1,0 +1,90 @@
+package org.leukostream.aggregator.streams;
+
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.aggregator.state.JsonSerde;
+import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.Topics;
+
+/**
+ * The aggregator's topology, a pure builder: the three co-partitioned inputs keyed by case id feed
+ * one processor with two persistent stores (per case, per cell); it writes diagnoses and dead
+ * letters.
+ */
+public final class AggregatorTopology {
+  public static final String CASE_STORE = "case-state";
+  public static final String CELL_STORE = "case-cells";
+  public static final String PROCESSOR = "case-aggregator";
+  static final String DIAGNOSES_SINK = "diagnoses-sink";
+  static final String DLQ_SINK = "dead-letter-sink";
+
+  private AggregatorTopology() {}
+
+  /**
+   * @param settings rule, taxonomy and timing
+   * @param serdeConfig registry settings for the Avro serdes ({@code schema.registry.url}, ...)
+   * @param metrics where counters go
+   */
+  public static Topology build(
+      AggregatorSettings settings, Map<String, ?> serdeConfig, AggregatorMetrics metrics) {
+    Topology topology = new Topology();
+    Serde<String> keys = Serdes.String();
+    for (Topic<?> input : inputs()) {
+      topology.addSource(
+          "source-" + input.name(),
+          keys.deserializer(),
+          input.valueSerde(serdeConfig).deserializer(),
+          input.name());
+    }
+    topology.addProcessor(
+        PROCESSOR,
+        () -> new CaseAggregator(settings, metrics, reencoder(serdeConfig)),
+        inputs().stream().map(t -> "source-" + t.name()).toArray(String[]::new));
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CASE_STORE), keys, new JsonSerde<>(CaseState.class)),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CELL_STORE), keys, Serdes.Integer()),
+        PROCESSOR);
+    topology.addSink(
+        DIAGNOSES_SINK,
+        Topics.DIAGNOSES.name(),
+        keys.serializer(),
+        widen(Topics.DIAGNOSES.valueSerde(serdeConfig).serializer()),
+        PROCESSOR);
+    topology.addSink(
+        DLQ_SINK,
+        Topics.AGGREGATOR_DLQ.name(),
+        keys.serializer(),
+        widen(Topics.AGGREGATOR_DLQ.valueSerde(serdeConfig).serializer()),
+        PROCESSOR);
+    return topology;
+  }
+
+  /** The topics the aggregator reads, all keyed by case id. */
+  public static java.util.List<Topic<?>> inputs() {
+    return java.util.List.of(Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS);
+  }
+
+  /** Writes a value back to bytes for the dead-letter envelope, with its topic's serde. */
+  private static java.util.function.BiFunction<String, SpecificRecord, byte[]> reencoder(
+      Map<String, ?> serdeConfig) {
+    return (topic, value) ->
+        Topics.byName(topic)
+            .map(t -> widen(t.valueSerde(serdeConfig).serializer()).serialize(topic, value))
+            .orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Serializer<SpecificRecord> widen(Serializer<? extends SpecificRecord> serializer) {
+    return (Serializer<SpecificRecord>) serializer;
+  }
+}

@@ -1,0 +1,263 @@
+package org.leukostream.aggregator.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.leukostream.aggregator.decision.CellCall;
+import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.aggregator.state.CellFlags;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.FieldStatus;
+import org.leukostream.avro.MemberOutput;
+
+/**
+ * Keeps the differential count of every case from its labels, field results and case events, and
+ * emits rate-limited PRELIMINARY diagnoses and exactly one FINAL per case: when the case is
+ * complete, or as INCOMPLETE when it has been silent for the configured timeout (wall-clock
+ * punctuation). A record that cannot be processed goes to the dead-letter sink and the stream goes
+ * on.
+ */
+final class CaseAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  private final AggregatorSettings settings;
+  private final AggregatorMetrics metrics;
+  private final DiagnosisBuilder diagnoses;
+  private final BiFunction<String, SpecificRecord, byte[]> reencode;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, CaseState> cases;
+  private KeyValueStore<String, Integer> cells;
+
+  CaseAggregator(
+      AggregatorSettings settings,
+      AggregatorMetrics metrics,
+      BiFunction<String, SpecificRecord, byte[]> reencode) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.diagnoses = new DiagnosisBuilder(settings.rule(), settings.taxonomy());
+    this.reencode = reencode;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.cases = context.getStateStore(AggregatorTopology.CASE_STORE);
+    this.cells = context.getStateStore(AggregatorTopology.CELL_STORE);
+    context.schedule(
+        settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    String caseId = record.key();
+    try {
+      if (caseId == null) {
+        throw new IllegalArgumentException("Record without a case id key");
+      }
+      long now = context.currentSystemTimeMs();
+      CaseState state = cases.get(caseId);
+      if (state == null) {
+        state = new CaseState(caseId, now);
+      }
+      if (state.finalEmitted) {
+        return; // the case is decided; a late duplicate changes nothing
+      }
+      boolean counted;
+      if (record.value() instanceof CellLabel label) {
+        counted = apply(state, label);
+      } else if (record.value() instanceof FieldResult field) {
+        counted = apply(state, field);
+      } else if (record.value() instanceof CaseEvent event) {
+        counted = apply(state, event);
+      } else {
+        throw new IllegalArgumentException("Unexpected value " + record.value());
+      }
+      state.lastActivityMillis = now;
+      state.dirty |= counted;
+      if (state.isComplete()) {
+        emit(state, DiagnosisStatus.FINAL, null, now);
+      } else if (counted
+          && now - state.lastPreliminaryMillis >= settings.preliminaryInterval().toMillis()) {
+        emit(state, DiagnosisStatus.PRELIMINARY, null, now);
+      }
+      cases.put(caseId, state);
+    } catch (RuntimeException e) {
+      deadLetter(record, caseId, e);
+    }
+  }
+
+  private boolean apply(CaseState state, CaseEvent event) {
+    switch (event.getType()) {
+      case OPENED -> {
+        state.patientKey = event.getPatientKey();
+        state.openedAtMillis = event.getOccurredAt().toEpochMilli();
+        if (event.getSpecimenType() != null) {
+          state.specimenType = event.getSpecimenType().name();
+        }
+      }
+      case CLOSED -> {
+        if (event.getExpectedFields() == null || event.getExpectedFields() < 0) {
+          throw new IllegalArgumentException(
+              "CLOSED event of case " + state.caseId + " without a valid expectedFields");
+        }
+        state.patientKey = event.getPatientKey();
+        state.closedAtMillis = event.getOccurredAt().toEpochMilli();
+        state.expectedFields = event.getExpectedFields();
+      }
+      default -> {} // SIGNED and unknown types are for other services
+    }
+    return false;
+  }
+
+  private boolean apply(CaseState state, FieldResult field) {
+    if (!state.fieldsSeen.add(field.getFieldIndex())) {
+      metrics.duplicateIgnored();
+      return false;
+    }
+    if (field.getStatus() == FieldStatus.REJECTED) {
+      state.fieldsRejected++;
+    }
+    if (field.getDetectorModel() != null) {
+      state.models.add(DiagnosisBuilder.modelKey(field.getDetectorModel()));
+    }
+    for (String cellId : field.getCellIds()) {
+      String key = CellFlags.key(state.caseId, cellId);
+      Integer flags = cells.get(key);
+      if (CellFlags.has(flags, CellFlags.DETECTED)) {
+        continue;
+      }
+      state.cellsDetected++;
+      if (CellFlags.has(flags, CellFlags.LABELLED)) {
+        state.cellsLabelledAndDetected++;
+      }
+      cells.put(key, CellFlags.with(flags, CellFlags.DETECTED));
+    }
+    return true;
+  }
+
+  private boolean apply(CaseState state, CellLabel label) {
+    String key = CellFlags.key(state.caseId, label.getCellId());
+    Integer flags = cells.get(key);
+    if (CellFlags.has(flags, CellFlags.LABELLED)) {
+      metrics.duplicateIgnored();
+      return false;
+    }
+    CellCall call = CellCall.of(label, settings.rule(), settings.taxonomy());
+    state.cellsLabelled++;
+    if (CellFlags.has(flags, CellFlags.DETECTED)) {
+      state.cellsLabelledAndDetected++;
+    }
+    if (label.getCountable()) {
+      state.classCounts.merge(label.getWbcClass(), 1, Integer::sum);
+    } else {
+      state.cellsUncountable++;
+    }
+    if (call.counted()) {
+      state.counted++;
+      state.blasts += call.blast() ? 1 : 0;
+      state.blastsByA += call.blastByA() ? 1 : 0;
+      state.blastsByB += call.blastByB() ? 1 : 0;
+    }
+    state.ensembleASeen |= label.getBlastProbability() != null;
+    state.models.add(DiagnosisBuilder.modelKey(label.getDetectorModel()));
+    for (MemberOutput member : label.getMembers()) {
+      state.models.add(DiagnosisBuilder.modelKey(member.getModel()));
+    }
+    cells.put(key, CellFlags.with(flags, CellFlags.LABELLED));
+    metrics.labelCounted();
+    return true;
+  }
+
+  private void punctuate(long now) {
+    List<KeyValue<String, CaseState>> updates = new ArrayList<>();
+    List<String> expired = new ArrayList<>();
+    long open = 0;
+    try (var all = cases.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, CaseState> entry = all.next();
+        CaseState state = entry.value;
+        if (state.finalEmitted) {
+          if (now - state.finalEmittedAtMillis >= settings.finalRetention().toMillis()) {
+            expired.add(entry.key);
+          }
+          continue;
+        }
+        open++;
+        if (now - state.lastActivityMillis >= settings.incompleteTimeout().toMillis()) {
+          emit(state, DiagnosisStatus.FINAL, state.missing(), now);
+          updates.add(entry);
+        } else if (state.dirty
+            && now - state.lastPreliminaryMillis >= settings.preliminaryInterval().toMillis()) {
+          emit(state, DiagnosisStatus.PRELIMINARY, null, now);
+          updates.add(entry);
+        }
+      }
+    }
+    updates.forEach(u -> cases.put(u.key, u.value));
+    expired.forEach(cases::delete);
+    metrics.openCases(open - updates.stream().filter(u -> u.value.finalEmitted).count());
+  }
+
+  private void emit(CaseState state, DiagnosisStatus status, String incompleteReason, long now) {
+    state.sequence++;
+    var diagnosis = diagnoses.build(state, status, incompleteReason, now);
+    context.forward(
+        new Record<String, SpecificRecord>(state.caseId, diagnosis, now),
+        AggregatorTopology.DIAGNOSES_SINK);
+    state.dirty = false;
+    if (status == DiagnosisStatus.FINAL) {
+      state.finalEmitted = true;
+      state.finalEmittedAtMillis = now;
+      forgetCells(state.caseId);
+      metrics.finalEmitted(diagnosis.getDecision());
+    } else {
+      state.lastPreliminaryMillis = now;
+    }
+  }
+
+  /**
+   * A decided case needs no per-cell state: late duplicates are stopped by its finalEmitted flag.
+   */
+  private void forgetCells(String caseId) {
+    List<String> keys = new ArrayList<>();
+    try (var scan = cells.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
+      scan.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(cells::delete);
+  }
+
+  private void deadLetter(
+      Record<String, SpecificRecord> record, String caseId, RuntimeException e) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("unknown");
+    int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+    byte[] key = caseId == null ? null : caseId.getBytes(StandardCharsets.UTF_8);
+    byte[] value = record.value() == null ? null : reencode.apply(topic, record.value());
+    var letter =
+        DeadLetters.of(
+            topic,
+            partition,
+            offset,
+            key,
+            value,
+            caseId,
+            e,
+            Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    context.forward(
+        new Record<String, SpecificRecord>(caseId, letter, context.currentSystemTimeMs()),
+        AggregatorTopology.DLQ_SINK);
+    metrics.deadLettered();
+  }
+}

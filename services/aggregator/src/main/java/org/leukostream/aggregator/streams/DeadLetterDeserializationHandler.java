@@ -1,0 +1,95 @@
+package org.leukostream.aggregator.streams;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an input record that cannot be deserialised (corrupt bytes, unknown schema id, wrong
+ * schema) to {@code aggregator.dlq}, whole, and lets the stream continue. If the registry is
+ * unreachable the record is not poison, and if the dead letter cannot be written nothing must be
+ * skipped: both stop the stream (FAIL) rather than lose a record.
+ */
+public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+  private KafkaProducer<String, DeadLetter> producer;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    Map<String, Object> producerConfig = new HashMap<>();
+    producerConfig.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    configs.forEach(
+        (key, value) -> {
+          if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+            producerConfig.put(key, value);
+          }
+        });
+    producer =
+        new KafkaProducer<>(
+            producerConfig,
+            new StringSerializer(),
+            Topics.AGGREGATOR_DLQ.valueSerde(configs).serializer());
+  }
+
+  @Override
+  public DeserializationHandlerResponse handle(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (exception instanceof RegistryUnavailableException) {
+      LOG.error(
+          "Schema registry unreachable while reading {}: stopping", context.topic(), exception);
+      return DeserializationHandlerResponse.FAIL;
+    }
+    String caseId =
+        record.key() == null
+            ? null
+            : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    DeadLetter letter =
+        DeadLetters.of(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.key(),
+            record.value(),
+            caseId,
+            exception,
+            Instant.now());
+    try {
+      producer
+          .send(new ProducerRecord<>(Topics.AGGREGATOR_DLQ.name(), caseId, letter))
+          .get(30, TimeUnit.SECONDS);
+      LOG.warn(
+          "Dead-lettered {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          exception.getMessage());
+      return DeserializationHandlerResponse.CONTINUE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return DeserializationHandlerResponse.FAIL;
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("Cannot write the dead letter for {}: stopping", record.topic(), e);
+      return DeserializationHandlerResponse.FAIL;
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package org.leukostream.aggregator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.leukostream.aggregator.decision.LabelPolicy;
+import org.leukostream.aggregator.decision.RuleSettings;
+import org.leukostream.aggregator.decision.Taxonomy;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.Comparison;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.FieldStatus;
+import org.leukostream.avro.ModelRef;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.registry.SchemaRegistries;
+import org.leukostream.schemas.serde.SerdeConfig;
+
+class AggregatorTopologyTest {
+  static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
+  static final Taxonomy TAXONOMY =
+      new Taxonomy("lymphoblast", Set.of("lymphocyte"), Set.of("platelet"));
+  static final ModelRef DETECTOR = new ModelRef("wbc-detector", "1");
+
+  private final String scope = "aggregator-" + UUID.randomUUID();
+  private final Map<String, String> serdeConfig =
+      Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
+  private TopologyTestDriver driver;
+  private Path stateDir;
+  private TestInputTopic<String, CaseEvent> caseEvents;
+  private TestInputTopic<String, FieldResult> fieldResults;
+  private TestInputTopic<String, CellLabel> labels;
+  private TestOutputTopic<String, Diagnosis> diagnoses;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  @BeforeEach
+  void start() throws Exception {
+    start(Comparison.GREATER_THAN);
+  }
+
+  void start(Comparison comparison) throws Exception {
+    if (driver != null) {
+      driver.close();
+    }
+    var settings =
+        new AggregatorSettings(
+            new RuleSettings("zhou-2021", comparison, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5),
+            TAXONOMY,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(1),
+            Duration.ofDays(1));
+    stateDir = Files.createTempDirectory("aggregator-test-");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(
+            AggregatorTopology.build(settings, serdeConfig, AggregatorMetrics.NONE), props, T0);
+    var keys = new StringSerializer();
+    caseEvents =
+        driver.createInputTopic(
+            Topics.CASE_EVENTS.name(),
+            keys,
+            Topics.CASE_EVENTS.valueSerde(serdeConfig).serializer());
+    fieldResults =
+        driver.createInputTopic(
+            Topics.FIELD_RESULTS.name(),
+            keys,
+            Topics.FIELD_RESULTS.valueSerde(serdeConfig).serializer());
+    labels =
+        driver.createInputTopic(
+            Topics.CELL_LABELS.name(),
+            keys,
+            Topics.CELL_LABELS.valueSerde(serdeConfig).serializer());
+    diagnoses =
+        driver.createOutputTopic(
+            Topics.DIAGNOSES.name(),
+            new StringDeserializer(),
+            Topics.DIAGNOSES.valueSerde(serdeConfig).deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.AGGREGATOR_DLQ.name(),
+            new StringDeserializer(),
+            Topics.AGGREGATOR_DLQ.valueSerde(serdeConfig).deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    SchemaRegistries.dropMockScope(scope);
+  }
+
+  @Test
+  void thirtyPercentBlastsOfThreeHundredCellsIsAll() {
+    Diagnosis diagnosis = runCase("case-all", 300, 90);
+
+    assertThat(diagnosis.getStatus()).isEqualTo(DiagnosisStatus.FINAL);
+    assertThat(diagnosis.getDecision()).isEqualTo(Decision.ALL);
+    assertThat(diagnosis.getCellsCounted()).isEqualTo(300);
+    assertThat(diagnosis.getLymphoblasts()).isEqualTo(90);
+    assertThat(diagnosis.getBlastPercent()).isEqualTo(30.0);
+    assertThat(diagnosis.getBlastPercentLower95()).isLessThan(30).isGreaterThan(20);
+    assertThat(diagnosis.getBorderline()).isFalse();
+    assertThat(diagnosis.getPatientKey()).isEqualTo("pk-case-all");
+    assertThat(diagnosis.getModels()).contains(DETECTOR);
+  }
+
+  @Test
+  void fivePercentIsNotAll() {
+    Diagnosis diagnosis = runCase("case-normal", 300, 15);
+
+    assertThat(diagnosis.getDecision()).isEqualTo(Decision.NOT_ALL);
+    assertThat(diagnosis.getBlastPercent()).isEqualTo(5.0);
+  }
+
+  @Test
+  void oneHundredFiftyCellsAreInsufficient() {
+    Diagnosis diagnosis = runCase("case-few", 150, 60);
+
+    assertThat(diagnosis.getStatus()).isEqualTo(DiagnosisStatus.FINAL);
+    assertThat(diagnosis.getDecision()).isEqualTo(Decision.INSUFFICIENT_CELLS);
+  }
+
+  @Test
+  void exactlyTwentyPercentFollowsTheConfiguredComparison() throws Exception {
+    assertThat(runCase("case-gt", 300, 60).getDecision()).isEqualTo(Decision.NOT_ALL);
+
+    start(Comparison.GREATER_OR_EQUAL);
+    assertThat(runCase("case-ge", 300, 60).getDecision()).isEqualTo(Decision.ALL);
+  }
+
+  @Test
+  void missingFieldEndsIncompleteAfterTheTimeout() {
+    String caseId = "case-stalled";
+    open(caseId);
+    List<CellLabel> field0 = cells(caseId, 0, 100, 30);
+    field(caseId, 0, field0);
+    field0.forEach(l -> labels.pipeInput(caseId, l));
+    close(caseId, 2); // field 1 never arrives
+
+    driver.advanceWallClockTime(Duration.ofMinutes(9));
+    assertThat(finals(caseId)).isEmpty();
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals).hasSize(1);
+    assertThat(finals.get(0).getDecision()).isEqualTo(Decision.INCOMPLETE);
+    assertThat(finals.get(0).getIncompleteReason()).contains("1 of 2 fields without a result");
+    assertThat(finals.get(0).getCellsCounted()).isEqualTo(100);
+    driver.advanceWallClockTime(Duration.ofMinutes(30));
+    assertThat(finals(caseId)).isEmpty();
+  }
+
+  @Test
+  void everyLabelTwiceGivesTheSameCountsAndOneFinal() {
+    String caseId = "case-dup";
+    open(caseId);
+    List<CellLabel> all = new ArrayList<>();
+    for (int f = 0; f < 3; f++) {
+      List<CellLabel> field = cells(caseId, f, 100, 30);
+      field(caseId, f, field);
+      field(caseId, f, field); // a redelivered field result
+      all.addAll(field);
+    }
+    all.forEach(l -> labels.pipeInput(caseId, l));
+    all.forEach(l -> labels.pipeInput(caseId, l));
+    close(caseId, 3);
+    all.forEach(l -> labels.pipeInput(caseId, l)); // after the FINAL too
+
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals).hasSize(1);
+    assertThat(finals.get(0).getCellsCounted()).isEqualTo(300);
+    assertThat(finals.get(0).getCellsLabelled()).isEqualTo(300);
+    assertThat(finals.get(0).getCellsDetected()).isEqualTo(300);
+    assertThat(finals.get(0).getLymphoblasts()).isEqualTo(90);
+    assertThat(finals.get(0).getDecision()).isEqualTo(Decision.ALL);
+  }
+
+  @Test
+  void labelsBeforeOpenAndAfterCloseAreCounted() {
+    String caseId = "case-order";
+    List<CellLabel> field0 = cells(caseId, 0, 120, 36);
+    List<CellLabel> field1 = cells(caseId, 1, 120, 36);
+    field0.forEach(l -> labels.pipeInput(caseId, l)); // before the case is opened
+    open(caseId);
+    field(caseId, 0, field0);
+    field(caseId, 1, field1);
+    close(caseId, 2);
+    assertThat(finals(caseId)).isEmpty();
+    field1.forEach(l -> labels.pipeInput(caseId, l)); // after the close
+
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals).hasSize(1);
+    assertThat(finals.get(0).getCellsCounted()).isEqualTo(240);
+    assertThat(finals.get(0).getLymphoblasts()).isEqualTo(72);
+    assertThat(finals.get(0).getOpenedAt()).isNotNull();
+  }
+
+  @Test
+  void preliminaryUpdatesAreRateLimited() {
+    String caseId = "case-prelim";
+    open(caseId);
+    List<CellLabel> field0 = cells(caseId, 0, 50, 10);
+    field(caseId, 0, field0);
+    field0.forEach(l -> labels.pipeInput(caseId, l));
+
+    List<Diagnosis> first = diagnoses.readValuesToList();
+    assertThat(first).hasSize(1); // the first label; the other 49 fall inside the interval
+    assertThat(first.get(0).getStatus()).isEqualTo(DiagnosisStatus.PRELIMINARY);
+
+    driver.advanceWallClockTime(
+        Duration.ofSeconds(6)); // the pending update goes out on punctuation
+    List<Diagnosis> second = diagnoses.readValuesToList();
+    assertThat(second).hasSize(1);
+    assertThat(second.get(0).getCellsLabelled()).isEqualTo(50);
+    assertThat(second.get(0).getSequence()).isGreaterThan(first.get(0).getSequence());
+  }
+
+  @Test
+  void unprocessableRecordGoesToTheDeadLetterTopicAndTheStreamGoesOn() {
+    caseEvents.pipeInput(
+        "case-bad",
+        CaseEvent.newBuilder()
+            .setCaseId("case-bad")
+            .setPatientKey("pk")
+            .setType(CaseEventType.CLOSED)
+            .setOccurredAt(T0)
+            .build()); // CLOSED without expectedFields
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getOriginalTopic()).isEqualTo(Topics.CASE_EVENTS.name());
+    assertThat(letters.get(0).getErrorMessage()).contains("expectedFields");
+    assertThat(letters.get(0).getValue()).isNotNull();
+    assertThat(runCase("case-after-bad", 300, 90).getDecision()).isEqualTo(Decision.ALL);
+  }
+
+  private Diagnosis runCase(String caseId, int cells, int blasts) {
+    open(caseId);
+    int fields = 5;
+    int perField = cells / fields;
+    for (int f = 0; f < fields; f++) {
+      int blastsHere = blasts / fields + (f < blasts % fields ? 1 : 0);
+      List<CellLabel> field = cells(caseId, f, perField, blastsHere);
+      field(caseId, f, field);
+      field.forEach(l -> labels.pipeInput(caseId, l));
+    }
+    close(caseId, fields);
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals).hasSize(1);
+    return finals.get(0);
+  }
+
+  private List<Diagnosis> finals(String caseId) {
+    return diagnoses.readKeyValuesToList().stream()
+        .filter(kv -> kv.key.equals(caseId))
+        .map(kv -> kv.value)
+        .filter(d -> d.getStatus() == DiagnosisStatus.FINAL)
+        .toList();
+  }
+
+  private void open(String caseId) {
+    caseEvents.pipeInput(
+        caseId,
+        CaseEvent.newBuilder()
+            .setCaseId(caseId)
+            .setPatientKey("pk-" + caseId)
+            .setType(CaseEventType.OPENED)
+            .setSpecimenType(SpecimenType.BONE_MARROW)
+            .setOccurredAt(T0)
+            .build());
+  }
+
+  private void close(String caseId, int fields) {
+    caseEvents.pipeInput(
+        caseId,
+        CaseEvent.newBuilder()
+            .setCaseId(caseId)
+            .setPatientKey("pk-" + caseId)
+            .setType(CaseEventType.CLOSED)
+            .setExpectedFields(fields)
+            .setOccurredAt(T0.plusSeconds(60))
+            .build());
+  }
+
+  private void field(String caseId, int index, List<CellLabel> cells) {
+    fieldResults.pipeInput(
+        caseId,
+        FieldResult.newBuilder()
+            .setCaseId(caseId)
+            .setFieldIndex(index)
+            .setStatus(FieldStatus.PROCESSED)
+            .setCellIds(cells.stream().map(CellLabel::getCellId).toList())
+            .setDetectorModel(DETECTOR)
+            .setProcessedAt(T0)
+            .build());
+  }
+
+  /** {@code count} countable cells of one field, the first {@code blasts} of them lymphoblasts. */
+  static List<CellLabel> cells(String caseId, int field, int count, int blasts) {
+    String[] others = {"neutrophil", "lymphocyte", "monocyte", "eosinophil"};
+    List<CellLabel> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      boolean blast = i < blasts;
+      String wbcClass = blast ? "lymphoblast" : others[i % others.length];
+      out.add(
+          CellCallLabels.label(
+              caseId,
+              field,
+              caseId + "/" + field + "/" + i,
+              wbcClass,
+              blast ? 0.93 : 0.08,
+              DETECTOR));
+    }
+    return out;
+  }
+}
