@@ -26,7 +26,8 @@ public final class Wilson {
     double denominator = 1 + z2 / n;
     double centre = (p + z2 / (2 * n)) / denominator;
     double half = Z_95 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator;
-    // At 0 and n successes the exact ends are 0 and 1; the closed form only gets there up to rounding.
+    // At 0 and n successes the exact ends are 0 and 1; the closed form only gets there up to
+    // rounding.
     double lower = successes == 0 ? 0 : Math.max(0, centre - half);
     double upper = successes >= trials ? 1 : Math.min(1, centre + half);
     return new Interval(lower, upper);

@@ -15,17 +15,17 @@ import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 
 /** Turns a case's state into the event on {@code diagnoses.v1}. */
-final class DiagnosisBuilder {
+public final class DiagnosisBuilder {
   private final RuleSettings rule;
   private final Taxonomy taxonomy;
 
-  DiagnosisBuilder(RuleSettings rule, Taxonomy taxonomy) {
+  public DiagnosisBuilder(RuleSettings rule, Taxonomy taxonomy) {
     this.rule = rule;
     this.taxonomy = taxonomy;
   }
 
   /** The event for {@code state}; a FINAL with {@code incompleteReason} is decided INCOMPLETE. */
-  Diagnosis build(
+  public Diagnosis build(
       CaseState state, DiagnosisStatus status, String incompleteReason, long nowMillis) {
     RuleOutcome outcome = RuleOutcome.apply(rule, state.blasts, state.counted);
     Decision decision = incompleteReason != null ? Decision.INCOMPLETE : outcome.decision();

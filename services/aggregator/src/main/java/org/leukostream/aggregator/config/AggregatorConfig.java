@@ -1,0 +1,74 @@
+package org.leukostream.aggregator.config;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+import java.util.Set;
+import org.leukostream.aggregator.decision.LabelPolicy;
+import org.leukostream.aggregator.decision.RuleSettings;
+import org.leukostream.aggregator.decision.Taxonomy;
+import org.leukostream.aggregator.streams.AggregatorSettings;
+import org.leukostream.avro.Comparison;
+
+/** The aggregator's own settings, {@code leukostream.aggregator.*} in application.properties. */
+@ConfigMapping(prefix = "leukostream.aggregator")
+public interface AggregatorConfig {
+  Rule rule();
+
+  TaxonomyConfig taxonomy();
+
+  /** Shortest time between two PRELIMINARY events of one case. */
+  Duration preliminaryInterval();
+
+  /** A case silent this long is finalised as INCOMPLETE. */
+  Duration incompleteTimeout();
+
+  /** How often timeouts and pending updates are checked. */
+  Duration punctuateInterval();
+
+  /** How long a decided case is remembered so that late duplicates change nothing. */
+  Duration finalRetention();
+
+  /** The diagnostic rule (default: Zhou et al. 2021, lymphoblasts > 20%). */
+  interface Rule {
+    String name();
+
+    Comparison comparison();
+
+    double thresholdPercent();
+
+    int minimumCells();
+
+    LabelPolicy policy();
+
+    double blastProbabilityThreshold();
+  }
+
+  /** What ensemble B's class names mean for counting. */
+  interface TaxonomyConfig {
+    String lymphoblastClass();
+
+    Set<String> lymphoidClasses();
+
+    Set<String> nonNucleatedClasses();
+  }
+
+  default AggregatorSettings settings() {
+    Rule r = rule();
+    return new AggregatorSettings(
+        new RuleSettings(
+            r.name(),
+            r.comparison(),
+            r.thresholdPercent(),
+            r.minimumCells(),
+            r.policy(),
+            r.blastProbabilityThreshold()),
+        new Taxonomy(
+            taxonomy().lymphoblastClass(),
+            taxonomy().lymphoidClasses(),
+            taxonomy().nonNucleatedClasses()),
+        preliminaryInterval(),
+        incompleteTimeout(),
+        punctuateInterval(),
+        finalRetention());
+  }
+}

@@ -1,0 +1,195 @@
+package org.leukostream.aggregator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.leukostream.aggregator.decision.LabelPolicy;
+import org.leukostream.aggregator.decision.RuleSettings;
+import org.leukostream.aggregator.decision.Taxonomy;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.Comparison;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.testkit.EmbeddedStackExtension;
+
+/**
+ * The topology against the real embedded broker with exactly-once: the cases of the driver tests
+ * end with the same FINAL events, and a restart in the middle of a case, on an empty state
+ * directory so the state must come back from the changelog, ends with exactly the same counts.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class AggregatorRestartIT {
+  static final AggregatorSettings SETTINGS =
+      new AggregatorSettings(
+          new RuleSettings(
+              "zhou-2021", Comparison.GREATER_THAN, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5),
+          new Taxonomy("lymphoblast", Set.of("lymphocyte"), Set.of("platelet")),
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(1),
+          Duration.ofDays(1));
+
+  @Test
+  void casesEndWithTheSameFinalsAndARestartMidCaseKeepsExactCounts(EmbeddedStack stack)
+      throws Exception {
+    String applicationId = "aggregator-it-" + UUID.randomUUID();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    CaseFeed all = CaseFeed.of("it-all-" + run, 5, 300, 90);
+    CaseFeed normal = CaseFeed.of("it-normal-" + run, 5, 300, 15);
+    CaseFeed few = CaseFeed.of("it-few-" + run, 5, 150, 60);
+    CaseFeed restarted = CaseFeed.of("it-restart-" + run, 4, 400, 100);
+
+    try (var events = stack.producer(Topics.CASE_EVENTS);
+        var fields = stack.producer(Topics.FIELD_RESULTS);
+        var labels = stack.producer(Topics.CELL_LABELS)) {
+      KafkaStreams first = start(stack, applicationId);
+      for (CaseFeed feed : List.of(all, normal, few)) {
+        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.opened()));
+        for (int f = 0; f < feed.fields().size(); f++) {
+          fields.send(
+              new ProducerRecord<>(
+                  Topics.FIELD_RESULTS.name(), feed.caseId(), feed.fieldResult(f)));
+          sendLabels(labels, feed.caseId(), feed.fields().get(f));
+        }
+        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.closed()));
+      }
+      // Half of the restarted case before the restart.
+      events.send(
+          new ProducerRecord<>(Topics.CASE_EVENTS.name(), restarted.caseId(), restarted.opened()));
+      for (int f = 0; f < 2; f++) {
+        fields.send(
+            new ProducerRecord<>(
+                Topics.FIELD_RESULTS.name(), restarted.caseId(), restarted.fieldResult(f)));
+        sendLabels(labels, restarted.caseId(), restarted.fields().get(f));
+      }
+      labels.flush();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> finals(stack, Set.of(all.caseId(), normal.caseId(), few.caseId())).size() == 3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> labelledSoFar(stack, restarted.caseId()) == 200);
+      first.close(Duration.ofSeconds(30));
+
+      KafkaStreams second = start(stack, applicationId); // a new, empty state directory
+      try {
+        for (int f = 0; f < 2; f++) {
+          sendLabels(labels, restarted.caseId(), restarted.fields().get(f)); // redelivered
+        }
+        for (int f = 2; f < 4; f++) {
+          fields.send(
+              new ProducerRecord<>(
+                  Topics.FIELD_RESULTS.name(), restarted.caseId(), restarted.fieldResult(f)));
+          sendLabels(labels, restarted.caseId(), restarted.fields().get(f));
+        }
+        events.send(
+            new ProducerRecord<>(
+                Topics.CASE_EVENTS.name(), restarted.caseId(), restarted.closed()));
+        events.flush();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> finals(stack, Set.of(restarted.caseId())).size() == 1);
+      } finally {
+        second.close(Duration.ofSeconds(30));
+      }
+    }
+
+    Map<String, Diagnosis> finals =
+        finals(stack, Set.of(all.caseId(), normal.caseId(), few.caseId(), restarted.caseId()));
+    assertThat(finals).hasSize(4);
+    assertThat(finals.get(all.caseId()).getDecision()).isEqualTo(Decision.ALL);
+    assertThat(finals.get(all.caseId()).getLymphoblasts()).isEqualTo(90);
+    assertThat(finals.get(normal.caseId()).getDecision()).isEqualTo(Decision.NOT_ALL);
+    assertThat(finals.get(few.caseId()).getDecision()).isEqualTo(Decision.INSUFFICIENT_CELLS);
+    Diagnosis afterRestart = finals.get(restarted.caseId());
+    assertThat(afterRestart.getCellsCounted()).isEqualTo(400);
+    assertThat(afterRestart.getCellsLabelled()).isEqualTo(400);
+    assertThat(afterRestart.getLymphoblasts()).isEqualTo(100);
+    assertThat(afterRestart.getDecision()).isEqualTo(Decision.ALL);
+  }
+
+  private static void sendLabels(
+      org.apache.kafka.clients.producer.KafkaProducer<String, CellLabel> labels,
+      String caseId,
+      List<CellLabel> cells) {
+    cells.forEach(l -> labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, l)));
+  }
+
+  private static KafkaStreams start(EmbeddedStack stack, String applicationId) throws Exception {
+    Path stateDir = Files.createTempDirectory("aggregator-it-state-");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    props.put(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+    var streams =
+        new KafkaStreams(
+            AggregatorTopology.build(
+                SETTINGS,
+                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()),
+                AggregatorMetrics.NONE),
+            props);
+    streams.start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
+    return streams;
+  }
+
+  private static Map<String, Diagnosis> finals(EmbeddedStack stack, Set<String> caseIds) {
+    Map<String, Diagnosis> out = new java.util.HashMap<>();
+    for (Diagnosis d : diagnoses(stack)) {
+      if (caseIds.contains(d.getCaseId()) && d.getStatus() == DiagnosisStatus.FINAL) {
+        assertThat(out.put(d.getCaseId(), d)).as("second FINAL for %s", d.getCaseId()).isNull();
+      }
+    }
+    return out;
+  }
+
+  private static int labelledSoFar(EmbeddedStack stack, String caseId) {
+    return diagnoses(stack).stream()
+        .filter(d -> d.getCaseId().equals(caseId))
+        .mapToInt(Diagnosis::getCellsLabelled)
+        .max()
+        .orElse(0);
+  }
+
+  private static List<Diagnosis> diagnoses(EmbeddedStack stack) {
+    List<Diagnosis> out = new ArrayList<>();
+    try (var consumer = stack.consumer(Topics.DIAGNOSES)) {
+      int emptyPolls = 0;
+      while (emptyPolls < 3) {
+        var batch = consumer.poll(Duration.ofMillis(300));
+        emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
+        for (ConsumerRecord<String, Diagnosis> r : batch) {
+          out.add(r.value());
+        }
+      }
+    }
+    return out;
+  }
+}
