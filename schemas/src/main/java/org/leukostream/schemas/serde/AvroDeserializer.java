@@ -106,8 +106,8 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   }
 
   private void setType(Class<T> type) {
-    this.model = SpecificData.getForClass(type);
-    this.readerSchema = model.getSchema(type);
+    this.model = SpecificModels.forClass(type);
+    this.readerSchema = SpecificData.getForClass(type).getSchema(type);
   }
 
   @SuppressWarnings("unchecked")

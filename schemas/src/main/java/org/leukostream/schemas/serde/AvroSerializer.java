@@ -8,7 +8,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -61,7 +60,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     out.writeBytes(WireFormat.header(id));
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      writers.computeIfAbsent(schema, AvroSerializer::writerFor).write(record, encoder);
+      writers.computeIfAbsent(schema, s -> writerFor(s, record.getClass())).write(record, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
@@ -77,7 +76,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         : registry.lookup(key.subject(), key.schema()).id();
   }
 
-  private static <T> DatumWriter<T> writerFor(Schema schema) {
-    return new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
+  private static <T> DatumWriter<T> writerFor(Schema schema, Class<?> type) {
+    return new SpecificDatumWriter<>(schema, SpecificModels.forClass(type));
   }
 }

@@ -59,7 +59,7 @@ public class CaseResource {
     if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       return unavailable("the aggregator is not running yet");
     }
-    if (!metadata.activeHost().equals(self)) {
+    if (!hostsLocally(metadata.partition())) {
       return forward(metadata.activeHost(), caseId);
     }
     CaseState state;
@@ -87,6 +87,16 @@ public class CaseResource {
             reason,
             System.currentTimeMillis());
     return Response.ok(CaseView.of(diagnosis, state.finalEmitted, self.toString())).build();
+  }
+
+  /**
+   * Whether an active task of this instance owns {@code partition} (the topology has one
+   * sub-topology).
+   */
+  private boolean hostsLocally(int partition) {
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(thread -> thread.activeTasks().stream())
+        .anyMatch(task -> task.taskId().partition() == partition);
   }
 
   private Response forward(HostInfo owner, String caseId) {

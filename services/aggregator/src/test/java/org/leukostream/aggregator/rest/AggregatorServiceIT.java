@@ -1,0 +1,167 @@
+package org.leukostream.aggregator.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.leukostream.aggregator.streams.CaseFeed;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.testkit.EmbeddedStackTestResource;
+
+/** The aggregator service as deployed, against the real embedded broker and registry. */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+class AggregatorServiceIT {
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "schema.registry.url")
+  String registryUrl;
+
+  @Test
+  void caseReachesItsFinalAndIsQueryableLive() {
+    CaseFeed feed = CaseFeed.of("svc-" + UUID.randomUUID(), 5, 300, 90);
+    send(feed);
+
+    Diagnosis fin =
+        await().atMost(Duration.ofSeconds(90)).until(() -> finalOf(feed.caseId()), d -> d != null);
+    assertThat(fin.getDecision()).isEqualTo(Decision.ALL);
+    assertThat(fin.getCellsCounted()).isEqualTo(300);
+
+    given()
+        .get("/cases/{id}", feed.caseId())
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("FINAL"))
+        .body("decision", equalTo("ALL"))
+        .body("cellsCounted", equalTo(300))
+        .body("classCounts.lymphoblast", equalTo(90));
+    given().get("/cases/{id}", "no-such-case").then().statusCode(404);
+  }
+
+  @Test
+  void undecodableLabelIsDeadLetteredWhole() {
+    String caseId = "svc-corrupt-" + UUID.randomUUID();
+    byte[] corrupt = {0, 0, 0, 0, 1, (byte) 0xFF};
+    try (var raw =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, corrupt));
+    }
+
+    DeadLetter letter =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () ->
+                    read(Topics.AGGREGATOR_DLQ).stream()
+                        .filter(d -> caseId.equals(d.getCaseId()))
+                        .findFirst()
+                        .orElse(null),
+                d -> d != null);
+    assertThat(letter.getOriginalTopic()).isEqualTo(Topics.CELL_LABELS.name());
+    assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).isEqualTo(caseId);
+    byte[] value = new byte[letter.getValue().remaining()];
+    letter.getValue().get(value);
+    assertThat(value).isEqualTo(corrupt);
+    assertThat(letter.getService()).isEqualTo("aggregator");
+  }
+
+  @Test
+  void healthAndMetricsAreExposed() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("leukostream_aggregator_labels_counted_total"));
+  }
+
+  private void send(CaseFeed feed) {
+    try (var events = producer(Topics.CASE_EVENTS);
+        var fields = producer(Topics.FIELD_RESULTS);
+        var labels = producer(Topics.CELL_LABELS)) {
+      events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.opened()));
+      for (int f = 0; f < feed.fields().size(); f++) {
+        fields.send(
+            new ProducerRecord<>(Topics.FIELD_RESULTS.name(), feed.caseId(), feed.fieldResult(f)));
+        for (var label : feed.fields().get(f)) {
+          labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), feed.caseId(), label));
+        }
+      }
+      events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.closed()));
+    }
+  }
+
+  private Diagnosis finalOf(String caseId) {
+    return read(Topics.DIAGNOSES).stream()
+        .filter(d -> d.getCaseId().equals(caseId) && d.getStatus() == DiagnosisStatus.FINAL)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private <V extends SpecificRecord> KafkaProducer<String, V> producer(Topic<V> topic) {
+    return new KafkaProducer<>(
+        Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        new StringSerializer(),
+        topic.valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl)).serializer());
+  }
+
+  private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
+    List<V> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "svc-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            topic.keySerde().deserializer(),
+            topic
+                .valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl))
+                .deserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      int empty = 0;
+      while (empty < 3) {
+        var batch = consumer.poll(Duration.ofMillis(300));
+        empty = batch.isEmpty() ? empty + 1 : 0;
+        batch.forEach(r -> out.add(r.value()));
+      }
+    }
+    return out;
+  }
+}
