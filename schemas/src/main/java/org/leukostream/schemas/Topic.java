@@ -6,9 +6,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.leukostream.schemas.registry.SchemaRegistryClient;
 import org.leukostream.schemas.serde.AvroSerde;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.schemas.serde.SubjectNames;
 
 /**
@@ -33,16 +31,6 @@ public record Topic<V extends SpecificRecord>(
     AvroSerde<V> serde = new AvroSerde<>(valueType);
     serde.configure(configs, false);
     return serde;
-  }
-
-  /** A value serde over an existing registry client. */
-  public AvroSerde<V> valueSerde(SchemaRegistryClient registry, boolean autoRegister) {
-    return new AvroSerde<>(valueType, registry, autoRegister, false);
-  }
-
-  /** Settings for a consumer that reads this topic's values with {@code AvroDeserializer}. */
-  public Map<String, String> valueTypeConfig() {
-    return Map.of(SerdeConfig.SPECIFIC_VALUE_TYPE, valueType.getName());
   }
 
   public Schema valueSchema() {

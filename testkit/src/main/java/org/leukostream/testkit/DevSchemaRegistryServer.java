@@ -21,6 +21,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.leukostream.schemas.registry.CompatibilityLevel;
 import org.leukostream.schemas.registry.ErrorCodes;
+import org.leukostream.schemas.registry.HttpSchemaRegistryClient;
 import org.leukostream.schemas.registry.InMemorySchemaRegistry;
 import org.leukostream.schemas.registry.RegisteredSchema;
 import org.leukostream.schemas.registry.SchemaRegistryException;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DevSchemaRegistryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevSchemaRegistryServer.class);
-  private static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
@@ -105,7 +105,7 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
       reply = error(ErrorCodes.INTERNAL_ERROR, e.toString());
     }
     byte[] body = JSON.writeValueAsBytes(reply);
-    exchange.getResponseHeaders().set("Content-Type", MEDIA_TYPE);
+    exchange.getResponseHeaders().set("Content-Type", HttpSchemaRegistryClient.MEDIA_TYPE);
     exchange.sendResponseHeaders(status, body.length);
     try (var out = exchange.getResponseBody()) {
       out.write(body);

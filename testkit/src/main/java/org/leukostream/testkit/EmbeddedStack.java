@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,18 +109,12 @@ public final class EmbeddedStack implements AutoCloseable {
    * A consumer of {@code topic} from the earliest offset, in a fresh group; the caller closes it.
    */
   public <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Topic<V> topic) {
-    Map<String, Object> config = clientConfig();
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    var consumer =
-        new KafkaConsumer<>(
-            config,
-            topic.keySerde().deserializer(),
-            topic.valueSerde(clientConfig()).deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return TopicReader.consumer(clientConfig(), topic);
+  }
+
+  /** Every committed record of {@code topic} so far. */
+  public <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Topic<V> topic) {
+    return TopicReader.readAll(clientConfig(), topic);
   }
 
   @Override

@@ -153,7 +153,7 @@ class DevSchemaRegistryServerTest {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create(server.url() + path))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .header("Content-Type", HttpSchemaRegistryClient.MEDIA_TYPE)
                 .method(
                     method,
                     body == null

@@ -22,7 +22,9 @@ import org.apache.avro.SchemaParseException;
  * user:password}).
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
-  static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
+  /** The media type of the Confluent Schema Registry REST API, requests and replies. */
+  public static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<URI> baseUris;

@@ -1,6 +1,5 @@
 package org.leukostream.aggregator.state;
 
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -81,9 +80,5 @@ public final class CaseState {
           .append(" detected cells without a label; ");
     }
     return reason.isEmpty() ? "nothing" : reason.substring(0, reason.length() - 2);
-  }
-
-  public Map<String, Integer> classCounts() {
-    return classCounts;
   }
 }

@@ -1,6 +1,8 @@
 package org.leukostream.aggregator.streams;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -70,13 +72,12 @@ public final class AggregatorTopology {
   }
 
   /** The topics the aggregator reads, all keyed by case id. */
-  public static java.util.List<Topic<?>> inputs() {
-    return java.util.List.of(Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS);
+  public static List<Topic<?>> inputs() {
+    return List.of(Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS);
   }
 
   /** Writes a value back to bytes for the dead-letter envelope, with its topic's serde. */
-  private static java.util.function.BiFunction<String, SpecificRecord, byte[]> reencoder(
-      Map<String, ?> serdeConfig) {
+  private static BiFunction<String, SpecificRecord, byte[]> reencoder(Map<String, ?> serdeConfig) {
     return (topic, value) ->
         Topics.byName(topic)
             .map(t -> widen(t.valueSerde(serdeConfig).serializer()).serialize(topic, value))

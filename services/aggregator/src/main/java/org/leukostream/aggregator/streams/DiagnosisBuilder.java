@@ -65,7 +65,7 @@ public final class DiagnosisBuilder {
   }
 
   private List<ClassCount> classCounts(CaseState state) {
-    return state.classCounts().entrySet().stream()
+    return state.classCounts.entrySet().stream()
         .map(
             (Map.Entry<String, Integer> e) ->
                 new ClassCount(

@@ -10,13 +10,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +31,7 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.TopicReader;
 
 /** The aggregator service as deployed, against the real embedded broker and registry. */
 @QuarkusTest
@@ -138,30 +137,15 @@ class AggregatorServiceIT {
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
-    List<V> out = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(
+    return TopicReader.readAll(
             Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "svc-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            topic.keySerde().deserializer(),
-            topic
-                .valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl))
-                .deserializer())) {
-      consumer.subscribe(List.of(topic.name()));
-      int empty = 0;
-      while (empty < 3) {
-        var batch = consumer.poll(Duration.ofMillis(300));
-        empty = batch.isEmpty() ? empty + 1 : 0;
-        batch.forEach(r -> out.add(r.value()));
-      }
-    }
-    return out;
+                SerdeConfig.SCHEMA_REGISTRY_URL,
+                registryUrl),
+            topic)
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -179,17 +178,6 @@ class AggregatorRestartIT {
   }
 
   private static List<Diagnosis> diagnoses(EmbeddedStack stack) {
-    List<Diagnosis> out = new ArrayList<>();
-    try (var consumer = stack.consumer(Topics.DIAGNOSES)) {
-      int emptyPolls = 0;
-      while (emptyPolls < 3) {
-        var batch = consumer.poll(Duration.ofMillis(300));
-        emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
-        for (ConsumerRecord<String, Diagnosis> r : batch) {
-          out.add(r.value());
-        }
-      }
-    }
-    return out;
+    return stack.readAll(Topics.DIAGNOSES).stream().map(ConsumerRecord::value).toList();
   }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,9 +32,6 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
-import org.leukostream.avro.FieldStatus;
-import org.leukostream.avro.ModelRef;
-import org.leukostream.avro.SpecimenType;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
@@ -44,7 +40,6 @@ class AggregatorTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
   static final Taxonomy TAXONOMY =
       new Taxonomy("lymphoblast", Set.of("lymphocyte"), Set.of("platelet"));
-  static final ModelRef DETECTOR = new ModelRef("wbc-detector", "1");
 
   private final String scope = "aggregator-" + UUID.randomUUID();
   private final Map<String, String> serdeConfig =
@@ -128,7 +123,7 @@ class AggregatorTopologyTest {
     assertThat(diagnosis.getBlastPercentLower95()).isLessThan(30).isGreaterThan(20);
     assertThat(diagnosis.getBorderline()).isFalse();
     assertThat(diagnosis.getPatientKey()).isEqualTo("pk-case-all");
-    assertThat(diagnosis.getModels()).contains(DETECTOR);
+    assertThat(diagnosis.getModels()).contains(CaseFeed.DETECTOR);
   }
 
   @Test
@@ -158,11 +153,11 @@ class AggregatorTopologyTest {
   @Test
   void missingFieldEndsIncompleteAfterTheTimeout() {
     String caseId = "case-stalled";
-    open(caseId);
-    List<CellLabel> field0 = cells(caseId, 0, 100, 30);
-    field(caseId, 0, field0);
-    field0.forEach(l -> labels.pipeInput(caseId, l));
-    close(caseId, 2); // field 1 never arrives
+    CaseFeed feed = CaseFeed.of(caseId, 2, 200, 60);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    close(feed); // field 1 never arrives
 
     driver.advanceWallClockTime(Duration.ofMinutes(9));
     assertThat(finals(caseId)).isEmpty();
@@ -180,18 +175,16 @@ class AggregatorTopologyTest {
   @Test
   void everyLabelTwiceGivesTheSameCountsAndOneFinal() {
     String caseId = "case-dup";
-    open(caseId);
-    List<CellLabel> all = new ArrayList<>();
+    CaseFeed feed = CaseFeed.of(caseId, 3, 300, 90);
+    open(feed);
     for (int f = 0; f < 3; f++) {
-      List<CellLabel> field = cells(caseId, f, 100, 30);
-      field(caseId, f, field);
-      field(caseId, f, field); // a redelivered field result
-      all.addAll(field);
+      field(feed, f);
+      field(feed, f); // a redelivered field result
     }
-    all.forEach(l -> labels.pipeInput(caseId, l));
-    all.forEach(l -> labels.pipeInput(caseId, l));
-    close(caseId, 3);
-    all.forEach(l -> labels.pipeInput(caseId, l)); // after the FINAL too
+    labelAll(feed);
+    labelAll(feed);
+    close(feed);
+    labelAll(feed); // after the FINAL too
 
     List<Diagnosis> finals = finals(caseId);
     assertThat(finals).hasSize(1);
@@ -205,15 +198,14 @@ class AggregatorTopologyTest {
   @Test
   void labelsBeforeOpenAndAfterCloseAreCounted() {
     String caseId = "case-order";
-    List<CellLabel> field0 = cells(caseId, 0, 120, 36);
-    List<CellLabel> field1 = cells(caseId, 1, 120, 36);
-    field0.forEach(l -> labels.pipeInput(caseId, l)); // before the case is opened
-    open(caseId);
-    field(caseId, 0, field0);
-    field(caseId, 1, field1);
-    close(caseId, 2);
+    CaseFeed feed = CaseFeed.of(caseId, 2, 240, 72);
+    label(feed, 0); // before the case is opened
+    open(feed);
+    field(feed, 0);
+    field(feed, 1);
+    close(feed);
     assertThat(finals(caseId)).isEmpty();
-    field1.forEach(l -> labels.pipeInput(caseId, l)); // after the close
+    label(feed, 1); // after the close
 
     List<Diagnosis> finals = finals(caseId);
     assertThat(finals).hasSize(1);
@@ -224,11 +216,10 @@ class AggregatorTopologyTest {
 
   @Test
   void preliminaryUpdatesAreRateLimited() {
-    String caseId = "case-prelim";
-    open(caseId);
-    List<CellLabel> field0 = cells(caseId, 0, 50, 10);
-    field(caseId, 0, field0);
-    field0.forEach(l -> labels.pipeInput(caseId, l));
+    CaseFeed feed = CaseFeed.of("case-prelim", 1, 50, 10);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
 
     List<Diagnosis> first = diagnoses.readValuesToList();
     assertThat(first).hasSize(1); // the first label; the other 49 fall inside the interval
@@ -262,16 +253,13 @@ class AggregatorTopologyTest {
   }
 
   private Diagnosis runCase(String caseId, int cells, int blasts) {
-    open(caseId);
-    int fields = 5;
-    int perField = cells / fields;
-    for (int f = 0; f < fields; f++) {
-      int blastsHere = blasts / fields + (f < blasts % fields ? 1 : 0);
-      List<CellLabel> field = cells(caseId, f, perField, blastsHere);
-      field(caseId, f, field);
-      field.forEach(l -> labels.pipeInput(caseId, l));
+    CaseFeed feed = CaseFeed.of(caseId, 5, cells, blasts);
+    open(feed);
+    for (int f = 0; f < feed.fields().size(); f++) {
+      field(feed, f);
+      label(feed, f);
     }
-    close(caseId, fields);
+    close(feed);
     List<Diagnosis> finals = finals(caseId);
     assertThat(finals).hasSize(1);
     return finals.get(0);
@@ -285,59 +273,25 @@ class AggregatorTopologyTest {
         .toList();
   }
 
-  private void open(String caseId) {
-    caseEvents.pipeInput(
-        caseId,
-        CaseEvent.newBuilder()
-            .setCaseId(caseId)
-            .setPatientKey("pk-" + caseId)
-            .setType(CaseEventType.OPENED)
-            .setSpecimenType(SpecimenType.BONE_MARROW)
-            .setOccurredAt(T0)
-            .build());
+  private void open(CaseFeed feed) {
+    caseEvents.pipeInput(feed.caseId(), feed.opened());
   }
 
-  private void close(String caseId, int fields) {
-    caseEvents.pipeInput(
-        caseId,
-        CaseEvent.newBuilder()
-            .setCaseId(caseId)
-            .setPatientKey("pk-" + caseId)
-            .setType(CaseEventType.CLOSED)
-            .setExpectedFields(fields)
-            .setOccurredAt(T0.plusSeconds(60))
-            .build());
+  private void close(CaseFeed feed) {
+    caseEvents.pipeInput(feed.caseId(), feed.closed());
   }
 
-  private void field(String caseId, int index, List<CellLabel> cells) {
-    fieldResults.pipeInput(
-        caseId,
-        FieldResult.newBuilder()
-            .setCaseId(caseId)
-            .setFieldIndex(index)
-            .setStatus(FieldStatus.PROCESSED)
-            .setCellIds(cells.stream().map(CellLabel::getCellId).toList())
-            .setDetectorModel(DETECTOR)
-            .setProcessedAt(T0)
-            .build());
+  private void field(CaseFeed feed, int index) {
+    fieldResults.pipeInput(feed.caseId(), feed.fieldResult(index));
   }
 
-  /** {@code count} countable cells of one field, the first {@code blasts} of them lymphoblasts. */
-  static List<CellLabel> cells(String caseId, int field, int count, int blasts) {
-    String[] others = {"neutrophil", "lymphocyte", "monocyte", "eosinophil"};
-    List<CellLabel> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      boolean blast = i < blasts;
-      String wbcClass = blast ? "lymphoblast" : others[i % others.length];
-      out.add(
-          CellCallLabels.label(
-              caseId,
-              field,
-              caseId + "/" + field + "/" + i,
-              wbcClass,
-              blast ? 0.93 : 0.08,
-              DETECTOR));
+  private void label(CaseFeed feed, int index) {
+    feed.fields().get(index).forEach(l -> labels.pipeInput(feed.caseId(), l));
+  }
+
+  private void labelAll(CaseFeed feed) {
+    for (int f = 0; f < feed.fields().size(); f++) {
+      label(feed, f);
     }
-    return out;
   }
 }

@@ -6,24 +6,32 @@ import java.util.List;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.ClassProbability;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
+import org.leukostream.avro.MemberOutput;
 import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 
-/** The records a case produces upstream of the aggregator: events, field results and labels. */
+/**
+ * The records a case produces upstream of the aggregator: events, field results and the
+ * classifier's labels, shared by the topology tests and the broker tests.
+ */
 public record CaseFeed(String caseId, List<List<CellLabel>> fields) {
   static final ModelRef DETECTOR = new ModelRef("wbc-detector", "1");
+  private static final String[] OTHER_CLASSES = {
+    "neutrophil", "lymphocyte", "monocyte", "eosinophil"
+  };
 
   /**
-   * {@code fieldCount} fields of equal size holding {@code cells} cells, {@code blasts} of them
-   * blasts.
+   * {@code fieldCount} fields of equal size holding {@code cells} countable cells, {@code blasts}
+   * of them lymphoblasts, spread as evenly as the counts allow.
    */
   public static CaseFeed of(String caseId, int fieldCount, int cells, int blasts) {
     List<List<CellLabel>> fields = new ArrayList<>();
     for (int f = 0; f < fieldCount; f++) {
       int blastsHere = blasts / fieldCount + (f < blasts % fieldCount ? 1 : 0);
-      fields.add(AggregatorTopologyTest.cells(caseId, f, cells / fieldCount, blastsHere));
+      fields.add(field(caseId, f, cells / fieldCount, blastsHere));
     }
     return new CaseFeed(caseId, fields);
   }
@@ -55,6 +63,39 @@ public record CaseFeed(String caseId, List<List<CellLabel>> fields) {
         .setSpecimenType(SpecimenType.BONE_MARROW)
         .setExpectedFields(expected)
         .setOccurredAt(Instant.now())
+        .build();
+  }
+
+  /** {@code count} countable cells of one field, the first {@code blasts} of them lymphoblasts. */
+  private static List<CellLabel> field(String caseId, int field, int count, int blasts) {
+    List<CellLabel> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      boolean blast = i < blasts;
+      String wbcClass = blast ? "lymphoblast" : OTHER_CLASSES[i % OTHER_CLASSES.length];
+      out.add(label(caseId, field, caseId + "/" + field + "/" + i, wbcClass, blast ? 0.93 : 0.08));
+    }
+    return out;
+  }
+
+  /** A label as the classifier emits it. */
+  private static CellLabel label(
+      String caseId, int field, String cellId, String wbcClass, double blastProbability) {
+    var probabilities = List.of(new ClassProbability(wbcClass, 1.0));
+    return CellLabel.newBuilder()
+        .setCellId(cellId)
+        .setCaseId(caseId)
+        .setFieldIndex(field)
+        .setCountable(true)
+        .setCountableProbability(0.97)
+        .setWbcClass(wbcClass)
+        .setWbcProbabilities(probabilities)
+        .setBlastProbability(blastProbability)
+        .setMembers(
+            List.of(new MemberOutput("wbc", new ModelRef("wbc-resnet50", "1"), 1.0, probabilities)))
+        .setDetectorModel(DETECTOR)
+        .setBatchSize(32)
+        .setInferenceMillis(10)
+        .setLabelledAt(Instant.now())
         .build();
   }
 }

@@ -1,0 +1,58 @@
+package org.leukostream.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.leukostream.schemas.Topic;
+
+/** Reads catalogue topics from the start, as tests check what a service wrote. */
+public final class TopicReader {
+  private static final Duration POLL = Duration.ofMillis(300);
+  private static final int QUIET_POLLS = 3;
+
+  private TopicReader() {}
+
+  /**
+   * A consumer of {@code topic} from the earliest offset, in a fresh group, reading committed
+   * records only; the caller closes it.
+   *
+   * @param clientConfig bootstrap servers and {@code schema.registry.url}
+   */
+  public static <V extends SpecificRecord> KafkaConsumer<String, V> consumer(
+      Map<String, Object> clientConfig, Topic<V> topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    var consumer =
+        new KafkaConsumer<>(
+            config, topic.keySerde().deserializer(), topic.valueSerde(clientConfig).deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  /**
+   * Every committed record of {@code topic} so far: reads until three polls in a row bring nothing.
+   */
+  public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(
+      Map<String, Object> clientConfig, Topic<V> topic) {
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    try (var consumer = consumer(clientConfig, topic)) {
+      int quiet = 0;
+      while (quiet < QUIET_POLLS) {
+        var batch = consumer.poll(POLL);
+        quiet = batch.isEmpty() ? quiet + 1 : 0;
+        batch.forEach(records::add);
+      }
+    }
+    return records;
+  }
+}
