@@ -1,8 +1,17 @@
 package org.leukostream.aggregator.streams;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
+import org.leukostream.avro.Comparison;
 
 /**
  * Everything the topology needs from configuration, as plain values so tests build it without
@@ -21,4 +30,84 @@ public record AggregatorSettings(
     Duration preliminaryInterval,
     Duration incompleteTimeout,
     Duration punctuateInterval,
-    Duration finalRetention) {}
+    Duration finalRetention) {
+  /** The configuration prefix, shared with {@code AggregatorConfig}. */
+  public static final String PREFIX = "leukostream.aggregator.";
+
+  /**
+   * The settings from the aggregator's {@code application.properties} (this module's resource), for
+   * running the topology outside Quarkus (benchmarks, the embedded demo). Profile lines ({@code
+   * %test.}) are ignored.
+   */
+  public static AggregatorSettings fromApplicationProperties() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        AggregatorSettings.class.getClassLoader().getResourceAsStream("application.properties")) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "The aggregator's application.properties is not on the classpath");
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fromProperties(properties);
+  }
+
+  /** The settings from {@code leukostream.aggregator.*} keys. */
+  public static AggregatorSettings fromProperties(Properties p) {
+    return new AggregatorSettings(
+        new RuleSettings(
+            required(p, "rule.name"),
+            Comparison.valueOf(required(p, "rule.comparison")),
+            Double.parseDouble(required(p, "rule.threshold-percent")),
+            Integer.parseInt(required(p, "rule.minimum-cells")),
+            LabelPolicy.valueOf(required(p, "rule.policy")),
+            Double.parseDouble(required(p, "rule.blast-probability-threshold"))),
+        new Taxonomy(
+            required(p, "taxonomy.lymphoblast-class"),
+            list(required(p, "taxonomy.lymphoid-classes")),
+            list(required(p, "taxonomy.non-nucleated-classes"))),
+        duration(required(p, "preliminary-interval")),
+        duration(required(p, "incomplete-timeout")),
+        duration(required(p, "punctuate-interval")),
+        duration(required(p, "final-retention")));
+  }
+
+  private static String required(Properties p, String key) {
+    String value = p.getProperty(PREFIX + key);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing setting " + PREFIX + key);
+    }
+    return value.trim();
+  }
+
+  private static Set<String> list(String value) {
+    return Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * A duration as Quarkus writes it: ISO-8601 ({@code PT5S}) or a number and a unit (ms, s, m, h,
+   * d).
+   */
+  static Duration duration(String value) {
+    if (value.startsWith("P") || value.startsWith("p")) {
+      return Duration.parse(value);
+    }
+    var matcher = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(value);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("Not a duration: '" + value + "'");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
+  }
+}

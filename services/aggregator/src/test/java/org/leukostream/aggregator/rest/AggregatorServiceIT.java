@@ -22,7 +22,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.leukostream.aggregator.streams.CaseFeed;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
@@ -31,6 +30,7 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SyntheticCase;
 import org.leukostream.testkit.TopicReader;
 
 /** The aggregator service as deployed, against the real embedded broker and registry. */
@@ -45,7 +45,7 @@ class AggregatorServiceIT {
 
   @Test
   void caseReachesItsFinalAndIsQueryableLive() {
-    CaseFeed feed = CaseFeed.of("svc-" + UUID.randomUUID(), 5, 300, 90);
+    SyntheticCase feed = SyntheticCase.of("svc-" + UUID.randomUUID(), 5, 300, 90);
     send(feed);
 
     Diagnosis fin =
@@ -106,7 +106,7 @@ class AggregatorServiceIT {
         .body(containsString("leukostream_aggregator_labels_counted_total"));
   }
 
-  private void send(CaseFeed feed) {
+  private void send(SyntheticCase feed) {
     try (var events = producer(Topics.CASE_EVENTS);
         var fields = producer(Topics.FIELD_RESULTS);
         var labels = producer(Topics.CELL_LABELS)) {

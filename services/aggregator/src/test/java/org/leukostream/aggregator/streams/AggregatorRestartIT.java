@@ -29,6 +29,7 @@ import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStack;
 import org.leukostream.testkit.EmbeddedStackExtension;
+import org.leukostream.testkit.SyntheticCase;
 
 /**
  * The topology against the real embedded broker with exactly-once: the cases of the driver tests
@@ -52,16 +53,16 @@ class AggregatorRestartIT {
       throws Exception {
     String applicationId = "aggregator-it-" + UUID.randomUUID();
     String run = UUID.randomUUID().toString().substring(0, 8);
-    CaseFeed all = CaseFeed.of("it-all-" + run, 5, 300, 90);
-    CaseFeed normal = CaseFeed.of("it-normal-" + run, 5, 300, 15);
-    CaseFeed few = CaseFeed.of("it-few-" + run, 5, 150, 60);
-    CaseFeed restarted = CaseFeed.of("it-restart-" + run, 4, 400, 100);
+    SyntheticCase all = SyntheticCase.of("it-all-" + run, 5, 300, 90);
+    SyntheticCase normal = SyntheticCase.of("it-normal-" + run, 5, 300, 15);
+    SyntheticCase few = SyntheticCase.of("it-few-" + run, 5, 150, 60);
+    SyntheticCase restarted = SyntheticCase.of("it-restart-" + run, 4, 400, 100);
 
     try (var events = stack.producer(Topics.CASE_EVENTS);
         var fields = stack.producer(Topics.FIELD_RESULTS);
         var labels = stack.producer(Topics.CELL_LABELS)) {
       KafkaStreams first = start(stack, applicationId);
-      for (CaseFeed feed : List.of(all, normal, few)) {
+      for (SyntheticCase feed : List.of(all, normal, few)) {
         events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.opened()));
         for (int f = 0; f < feed.fields().size(); f++) {
           fields.send(

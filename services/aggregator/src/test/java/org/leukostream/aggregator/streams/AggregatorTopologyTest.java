@@ -35,6 +35,7 @@ import org.leukostream.avro.FieldResult;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.testkit.SyntheticCase;
 
 class AggregatorTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
@@ -123,7 +124,7 @@ class AggregatorTopologyTest {
     assertThat(diagnosis.getBlastPercentLower95()).isLessThan(30).isGreaterThan(20);
     assertThat(diagnosis.getBorderline()).isFalse();
     assertThat(diagnosis.getPatientKey()).isEqualTo("pk-case-all");
-    assertThat(diagnosis.getModels()).contains(CaseFeed.DETECTOR);
+    assertThat(diagnosis.getModels()).contains(SyntheticCase.DETECTOR);
   }
 
   @Test
@@ -153,7 +154,7 @@ class AggregatorTopologyTest {
   @Test
   void missingFieldEndsIncompleteAfterTheTimeout() {
     String caseId = "case-stalled";
-    CaseFeed feed = CaseFeed.of(caseId, 2, 200, 60);
+    SyntheticCase feed = SyntheticCase.of(caseId, 2, 200, 60);
     open(feed);
     field(feed, 0);
     label(feed, 0);
@@ -175,7 +176,7 @@ class AggregatorTopologyTest {
   @Test
   void everyLabelTwiceGivesTheSameCountsAndOneFinal() {
     String caseId = "case-dup";
-    CaseFeed feed = CaseFeed.of(caseId, 3, 300, 90);
+    SyntheticCase feed = SyntheticCase.of(caseId, 3, 300, 90);
     open(feed);
     for (int f = 0; f < 3; f++) {
       field(feed, f);
@@ -198,7 +199,7 @@ class AggregatorTopologyTest {
   @Test
   void labelsBeforeOpenAndAfterCloseAreCounted() {
     String caseId = "case-order";
-    CaseFeed feed = CaseFeed.of(caseId, 2, 240, 72);
+    SyntheticCase feed = SyntheticCase.of(caseId, 2, 240, 72);
     label(feed, 0); // before the case is opened
     open(feed);
     field(feed, 0);
@@ -216,7 +217,7 @@ class AggregatorTopologyTest {
 
   @Test
   void preliminaryUpdatesAreRateLimited() {
-    CaseFeed feed = CaseFeed.of("case-prelim", 1, 50, 10);
+    SyntheticCase feed = SyntheticCase.of("case-prelim", 1, 50, 10);
     open(feed);
     field(feed, 0);
     label(feed, 0);
@@ -253,7 +254,7 @@ class AggregatorTopologyTest {
   }
 
   private Diagnosis runCase(String caseId, int cells, int blasts) {
-    CaseFeed feed = CaseFeed.of(caseId, 5, cells, blasts);
+    SyntheticCase feed = SyntheticCase.of(caseId, 5, cells, blasts);
     open(feed);
     for (int f = 0; f < feed.fields().size(); f++) {
       field(feed, f);
@@ -273,23 +274,23 @@ class AggregatorTopologyTest {
         .toList();
   }
 
-  private void open(CaseFeed feed) {
+  private void open(SyntheticCase feed) {
     caseEvents.pipeInput(feed.caseId(), feed.opened());
   }
 
-  private void close(CaseFeed feed) {
+  private void close(SyntheticCase feed) {
     caseEvents.pipeInput(feed.caseId(), feed.closed());
   }
 
-  private void field(CaseFeed feed, int index) {
+  private void field(SyntheticCase feed, int index) {
     fieldResults.pipeInput(feed.caseId(), feed.fieldResult(index));
   }
 
-  private void label(CaseFeed feed, int index) {
+  private void label(SyntheticCase feed, int index) {
     feed.fields().get(index).forEach(l -> labels.pipeInput(feed.caseId(), l));
   }
 
-  private void labelAll(CaseFeed feed) {
+  private void labelAll(SyntheticCase feed) {
     for (int f = 0; f < feed.fields().size(); f++) {
       label(feed, f);
     }

@@ -1,4 +1,4 @@
-package org.leukostream.aggregator.streams;
+package org.leukostream.testkit;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +14,12 @@ import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 
 /**
- * The records a case produces upstream of the aggregator: events, field results and the
- * classifier's labels, shared by the topology tests and the broker tests.
+ * A synthetic case as the aggregator sees it: case events, field results and the classifier's
+ * labels, with a chosen number of countable cells and lymphoblasts. For tests and benchmarks of
+ * everything downstream of the classifier; it holds no images.
  */
-public record CaseFeed(String caseId, List<List<CellLabel>> fields) {
-  static final ModelRef DETECTOR = new ModelRef("wbc-detector", "1");
+public record SyntheticCase(String caseId, List<List<CellLabel>> fields) {
+  public static final ModelRef DETECTOR = new ModelRef("wbc-detector", "1");
   private static final String[] OTHER_CLASSES = {
     "neutrophil", "lymphocyte", "monocyte", "eosinophil"
   };
@@ -27,13 +28,13 @@ public record CaseFeed(String caseId, List<List<CellLabel>> fields) {
    * {@code fieldCount} fields of equal size holding {@code cells} countable cells, {@code blasts}
    * of them lymphoblasts, spread as evenly as the counts allow.
    */
-  public static CaseFeed of(String caseId, int fieldCount, int cells, int blasts) {
+  public static SyntheticCase of(String caseId, int fieldCount, int cells, int blasts) {
     List<List<CellLabel>> fields = new ArrayList<>();
     for (int f = 0; f < fieldCount; f++) {
       int blastsHere = blasts / fieldCount + (f < blasts % fieldCount ? 1 : 0);
       fields.add(field(caseId, f, cells / fieldCount, blastsHere));
     }
-    return new CaseFeed(caseId, fields);
+    return new SyntheticCase(caseId, fields);
   }
 
   public CaseEvent opened() {

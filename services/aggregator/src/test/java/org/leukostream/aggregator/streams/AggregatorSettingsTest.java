@@ -1,0 +1,67 @@
+package org.leukostream.aggregator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.leukostream.aggregator.decision.LabelPolicy;
+import org.leukostream.avro.Comparison;
+
+class AggregatorSettingsTest {
+
+  static Properties fab() {
+    Properties p = new Properties();
+    p.setProperty("leukostream.aggregator.rule.name", "fab");
+    p.setProperty("leukostream.aggregator.rule.comparison", "GREATER_OR_EQUAL");
+    p.setProperty("leukostream.aggregator.rule.threshold-percent", "30");
+    p.setProperty("leukostream.aggregator.rule.minimum-cells", "500");
+    p.setProperty("leukostream.aggregator.rule.policy", "BOTH_AGREE");
+    p.setProperty("leukostream.aggregator.rule.blast-probability-threshold", "0.6");
+    p.setProperty("leukostream.aggregator.taxonomy.lymphoblast-class", "blast");
+    p.setProperty("leukostream.aggregator.taxonomy.lymphoid-classes", "lymphocyte, blast");
+    p.setProperty("leukostream.aggregator.taxonomy.non-nucleated-classes", "platelet");
+    p.setProperty("leukostream.aggregator.preliminary-interval", "250ms");
+    p.setProperty("leukostream.aggregator.incomplete-timeout", "PT90S");
+    p.setProperty("leukostream.aggregator.punctuate-interval", "2s");
+    p.setProperty("leukostream.aggregator.final-retention", "3d");
+    p.setProperty("%test.leukostream.aggregator.rule.minimum-cells", "1");
+    return p;
+  }
+
+  @Test
+  void readsEverySettingAndIgnoresProfiles() {
+    AggregatorSettings settings = AggregatorSettings.fromProperties(fab());
+
+    assertThat(settings.rule().name()).isEqualTo("fab");
+    assertThat(settings.rule().comparison()).isEqualTo(Comparison.GREATER_OR_EQUAL);
+    assertThat(settings.rule().thresholdPercent()).isEqualTo(30.0);
+    assertThat(settings.rule().minimumCells()).isEqualTo(500);
+    assertThat(settings.rule().policy()).isEqualTo(LabelPolicy.BOTH_AGREE);
+    assertThat(settings.rule().blastProbabilityThreshold()).isEqualTo(0.6);
+    assertThat(settings.taxonomy().lymphoidClasses())
+        .containsExactlyInAnyOrder("lymphocyte", "blast");
+    assertThat(settings.preliminaryInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(settings.incompleteTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.punctuateInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.finalRetention()).isEqualTo(Duration.ofDays(3));
+  }
+
+  @Test
+  void missingSettingOrBadDurationIsAClearError() {
+    Properties p = fab();
+    p.remove("leukostream.aggregator.rule.policy");
+    assertThatThrownBy(() -> AggregatorSettings.fromProperties(p))
+        .hasMessageContaining("leukostream.aggregator.rule.policy");
+    assertThatThrownBy(() -> AggregatorSettings.duration("soon")).hasMessageContaining("soon");
+  }
+
+  @Test
+  void theServiceDefaultsLoadOutsideQuarkus() {
+    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
+
+    assertThat(settings.rule().policy()).isEqualTo(LabelPolicy.B_CLASS_A_BLAST);
+    assertThat(settings.taxonomy().isNucleated(settings.taxonomy().lymphoblastClass())).isTrue();
+  }
+}
