@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+  // Kafka Streams builds this handler itself, so its count is read from here by the metrics bean.
+  private static final AtomicLong DEAD_LETTERED = new AtomicLong();
   private KafkaProducer<String, DeadLetter> producer;
 
   @Override
@@ -49,6 +52,11 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             producerConfig,
             new StringSerializer(),
             Topics.AGGREGATOR_DLQ.valueSerde(configs).serializer());
+  }
+
+  /** Input records this JVM's handlers have dead-lettered. */
+  public static long deadLettered() {
+    return DEAD_LETTERED.get();
   }
 
   @Override
@@ -77,6 +85,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
       producer
           .send(new ProducerRecord<>(Topics.AGGREGATOR_DLQ.name(), caseId, letter))
           .get(30, TimeUnit.SECONDS);
+      DEAD_LETTERED.incrementAndGet();
       LOG.warn(
           "Dead-lettered {}-{}@{}: {}",
           record.topic(),

@@ -1,6 +1,7 @@
 package org.leukostream.aggregator.streams;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +10,7 @@ import org.leukostream.avro.Decision;
 /** The aggregator's counters on {@code /q/metrics}. */
 @ApplicationScoped
 public class MicrometerAggregatorMetrics implements AggregatorMetrics {
+  private static final String DEAD_LETTERS = "leukostream.aggregator.dead.letters";
   private final MeterRegistry registry;
   private final Counter labels;
   private final Counter duplicates;
@@ -19,7 +21,11 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
     this.registry = registry;
     this.labels = registry.counter("leukostream.aggregator.labels.counted");
     this.duplicates = registry.counter("leukostream.aggregator.duplicates.ignored");
-    this.deadLetters = registry.counter("leukostream.aggregator.dead.letters");
+    this.deadLetters = registry.counter(DEAD_LETTERS, "reason", "processing");
+    FunctionCounter.builder(
+            DEAD_LETTERS, this, metrics -> DeadLetterDeserializationHandler.deadLettered())
+        .tag("reason", "undecodable")
+        .register(registry);
     registry.gauge("leukostream.aggregator.cases.open", openCases);
   }
 

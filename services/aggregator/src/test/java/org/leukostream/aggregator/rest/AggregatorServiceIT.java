@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -92,6 +93,13 @@ class AggregatorServiceIT {
     letter.getValue().get(value);
     assertThat(value).isEqualTo(corrupt);
     assertThat(letter.getService()).isEqualTo("aggregator");
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    var undecodable =
+        Pattern.compile(
+                "leukostream_aggregator_dead_letters_total\\{[^}]*reason=\"undecodable\"[^}]*} ([0-9.]+)")
+            .matcher(metrics);
+    assertThat(undecodable.find()).as("undecodable dead-letter counter in %s", metrics).isTrue();
+    assertThat(Double.parseDouble(undecodable.group(1))).isGreaterThanOrEqualTo(1.0);
   }
 
   @Test
