@@ -97,12 +97,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** An idempotent producer of {@code topic}'s records; the caller closes it. */
   public <V extends SpecificRecord> KafkaProducer<String, V> producer(Topic<V> topic) {
-    Map<String, Object> config = clientConfig();
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
-    return new KafkaProducer<>(
-        config, topic.keySerde().serializer(), topic.valueSerde(clientConfig()).serializer());
+    return TopicWriter.producer(clientConfig(), topic);
   }
 
   /**

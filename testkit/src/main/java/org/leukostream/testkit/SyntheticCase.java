@@ -3,6 +3,8 @@ package org.leukostream.testkit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
@@ -12,6 +14,7 @@ import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
+import org.leukostream.schemas.Topics;
 
 /**
  * A synthetic case as the aggregator sees it: case events, field results and the classifier's
@@ -35,6 +38,34 @@ public record SyntheticCase(String caseId, List<List<CellLabel>> fields) {
       fields.add(field(caseId, f, cells / fieldCount, blastsHere));
     }
     return new SyntheticCase(caseId, fields);
+  }
+
+  /**
+   * Writes every record of {@code cases} in pipeline order (open, then per field its result and
+   * labels, then close) and returns how many were written.
+   *
+   * @param clientConfig bootstrap servers and {@code schema.registry.url}
+   */
+  public static long publish(Map<String, Object> clientConfig, List<SyntheticCase> cases) {
+    long records = 0;
+    try (var events = TopicWriter.producer(clientConfig, Topics.CASE_EVENTS);
+        var results = TopicWriter.producer(clientConfig, Topics.FIELD_RESULTS);
+        var labels = TopicWriter.producer(clientConfig, Topics.CELL_LABELS)) {
+      for (SyntheticCase c : cases) {
+        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), c.opened()));
+        for (int f = 0; f < c.fields().size(); f++) {
+          results.send(
+              new ProducerRecord<>(Topics.FIELD_RESULTS.name(), c.caseId(), c.fieldResult(f)));
+          for (CellLabel label : c.fields().get(f)) {
+            labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), c.caseId(), label));
+          }
+          records += 1 + c.fields().get(f).size();
+        }
+        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), c.closed()));
+        records += 2;
+      }
+    }
+    return records;
   }
 
   public CaseEvent opened() {

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,15 +20,13 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
-import org.leukostream.aggregator.streams.AggregatorTopology;
-import org.leukostream.aggregator.streams.DeadLetterDeserializationHandler;
+import org.leukostream.aggregator.streams.StandaloneAggregator;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStack;
 import org.leukostream.testkit.SyntheticCase;
 import org.leukostream.testkit.TopicReader;
@@ -107,7 +104,7 @@ final class AggregatorBench implements Callable<Integer> {
       err.printf(
           "bench aggregator: writing %d cases (%d labels) to the input topics ...%n",
           cases, labels);
-      long inputRecords = preload(stack, cohort);
+      long inputRecords = SyntheticCase.publish(stack.clientConfig(), cohort);
 
       err.printf("bench aggregator: running the topology (%s) ...%n", guarantee);
       Path stateDir = Files.createTempDirectory("leukostream-bench-state-");
@@ -194,45 +191,15 @@ final class AggregatorBench implements Callable<Integer> {
     producer.flush();
   }
 
-  /** Writes every case's records in the order a pipeline would; returns how many. */
-  private static long preload(EmbeddedStack stack, List<SyntheticCase> cohort) {
-    long records = 0;
-    try (var events = stack.producer(Topics.CASE_EVENTS);
-        var results = stack.producer(Topics.FIELD_RESULTS);
-        var labels = stack.producer(Topics.CELL_LABELS)) {
-      for (SyntheticCase c : cohort) {
-        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), c.opened()));
-        for (int f = 0; f < c.fields().size(); f++) {
-          results.send(
-              new ProducerRecord<>(Topics.FIELD_RESULTS.name(), c.caseId(), c.fieldResult(f)));
-          for (CellLabel label : c.fields().get(f)) {
-            labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), c.caseId(), label));
-          }
-          records += 1 + c.fields().get(f).size();
-        }
-        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), c.closed()));
-        records += 2;
-      }
-    }
-    return records;
-  }
-
   private KafkaStreams streams(EmbeddedStack stack, AggregatorSettings settings, Path stateDir) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-aggregator-" + UUID.randomUUID());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class.getName());
-    props.put(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
-    return new KafkaStreams(
-        AggregatorTopology.build(
-            settings,
-            Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()),
-            AggregatorMetrics.NONE),
-        props);
+    return new StandaloneAggregator(
+            "bench-aggregator-" + UUID.randomUUID(),
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            stateDir,
+            guarantee,
+            null)
+        .create(settings, AggregatorMetrics.NONE);
   }
 
   private Map<String, Diagnosis> awaitFinals(

@@ -47,7 +47,7 @@ class AggregatorServiceIT {
   @Test
   void caseReachesItsFinalAndIsQueryableLive() {
     SyntheticCase feed = SyntheticCase.of("svc-" + UUID.randomUUID(), 5, 300, 90);
-    send(feed);
+    SyntheticCase.publish(clientConfig(), List.of(feed));
 
     Diagnosis fin =
         await().atMost(Duration.ofSeconds(90)).until(() -> finalOf(feed.caseId()), d -> d != null);
@@ -114,22 +114,6 @@ class AggregatorServiceIT {
         .body(containsString("leukostream_aggregator_labels_counted_total"));
   }
 
-  private void send(SyntheticCase feed) {
-    try (var events = producer(Topics.CASE_EVENTS);
-        var fields = producer(Topics.FIELD_RESULTS);
-        var labels = producer(Topics.CELL_LABELS)) {
-      events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.opened()));
-      for (int f = 0; f < feed.fields().size(); f++) {
-        fields.send(
-            new ProducerRecord<>(Topics.FIELD_RESULTS.name(), feed.caseId(), feed.fieldResult(f)));
-        for (var label : feed.fields().get(f)) {
-          labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), feed.caseId(), label));
-        }
-      }
-      events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.closed()));
-    }
-  }
-
   private Diagnosis finalOf(String caseId) {
     return read(Topics.DIAGNOSES).stream()
         .filter(d -> d.getCaseId().equals(caseId) && d.getStatus() == DiagnosisStatus.FINAL)
@@ -137,23 +121,15 @@ class AggregatorServiceIT {
         .orElse(null);
   }
 
-  private <V extends SpecificRecord> KafkaProducer<String, V> producer(Topic<V> topic) {
-    return new KafkaProducer<>(
-        Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        new StringSerializer(),
-        topic.valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl)).serializer());
+  private Map<String, Object> clientConfig() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        SerdeConfig.SCHEMA_REGISTRY_URL,
+        registryUrl);
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
-    return TopicReader.readAll(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                SerdeConfig.SCHEMA_REGISTRY_URL,
-                registryUrl),
-            topic)
-        .stream()
-        .map(ConsumerRecord::value)
-        .toList();
+    return TopicReader.readAll(clientConfig(), topic).stream().map(ConsumerRecord::value).toList();
   }
 }

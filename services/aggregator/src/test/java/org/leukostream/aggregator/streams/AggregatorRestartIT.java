@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +24,6 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStack;
 import org.leukostream.testkit.EmbeddedStackExtension;
 import org.leukostream.testkit.SyntheticCase;
@@ -62,16 +59,7 @@ class AggregatorRestartIT {
         var fields = stack.producer(Topics.FIELD_RESULTS);
         var labels = stack.producer(Topics.CELL_LABELS)) {
       KafkaStreams first = start(stack, applicationId);
-      for (SyntheticCase feed : List.of(all, normal, few)) {
-        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.opened()));
-        for (int f = 0; f < feed.fields().size(); f++) {
-          fields.send(
-              new ProducerRecord<>(
-                  Topics.FIELD_RESULTS.name(), feed.caseId(), feed.fieldResult(f)));
-          sendLabels(labels, feed.caseId(), feed.fields().get(f));
-        }
-        events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), feed.caseId(), feed.closed()));
-      }
+      SyntheticCase.publish(stack.clientConfig(), List.of(all, normal, few));
       // Half of the restarted case before the restart.
       events.send(
           new ProducerRecord<>(Topics.CASE_EVENTS.name(), restarted.caseId(), restarted.opened()));
@@ -136,23 +124,15 @@ class AggregatorRestartIT {
   }
 
   private static KafkaStreams start(EmbeddedStack stack, String applicationId) throws Exception {
-    Path stateDir = Files.createTempDirectory("aggregator-it-state-");
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class.getName());
-    props.put(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
     var streams =
-        new KafkaStreams(
-            AggregatorTopology.build(
-                SETTINGS,
-                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()),
-                AggregatorMetrics.NONE),
-            props);
+        new StandaloneAggregator(
+                applicationId,
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                Files.createTempDirectory("aggregator-it-state-"),
+                StreamsConfig.EXACTLY_ONCE_V2,
+                null)
+            .create(SETTINGS, AggregatorMetrics.NONE);
     streams.start();
     await()
         .atMost(Duration.ofSeconds(60))
