@@ -1,0 +1,98 @@
+package org.leukostream.models.arch;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * One architecture at one size: the papers' configuration ({@code paper}, torchvision-compatible)
+ * or a narrower one that trains on a CPU ({@code small}).
+ *
+ * @param name architecture name, as torchvision spells it (e.g. {@code resnext50_32x4d})
+ * @param preset size preset
+ * @param inputSize the square input side in pixels the preset expects
+ * @param builder builds the block for a number of classes
+ */
+public record Architecture(String name, String preset, int inputSize, IntFunction<Block> builder) {
+
+  /** Every architecture and preset the project knows. */
+  public static final List<Architecture> ALL =
+      List.of(
+          new Architecture("resnet50", "paper", 224, c -> ResNets.build(ResNets.RESNET50, c)),
+          new Architecture(
+              "resnet50",
+              "small",
+              64,
+              c -> ResNets.build(new ResNets.Config(new int[] {1, 1, 1, 1}, 1, 64, 16), c)),
+          new Architecture(
+              "resnext50_32x4d", "paper", 224, c -> ResNets.build(ResNets.RESNEXT50_32X4D, c)),
+          new Architecture(
+              "resnext50_32x4d",
+              "small",
+              64,
+              c -> ResNets.build(new ResNets.Config(new int[] {1, 1, 1, 1}, 8, 4, 16), c)),
+          new Architecture(
+              "resnext101_32x8d", "paper", 224, c -> ResNets.build(ResNets.RESNEXT101_32X8D, c)),
+          new Architecture(
+              "resnext101_32x8d",
+              "small",
+              64,
+              c -> ResNets.build(new ResNets.Config(new int[] {1, 1, 2, 1}, 8, 8, 16), c)),
+          new Architecture(
+              "efficientnet_b0", "paper", 224, c -> EfficientNets.build(EfficientNets.B0, c)),
+          new Architecture(
+              "efficientnet_b0",
+              "small",
+              64,
+              c ->
+                  EfficientNets.build(
+                      new EfficientNets.Config(
+                          16,
+                          new EfficientNets.Stage[] {
+                            new EfficientNets.Stage(1, 3, 1, 16, 1),
+                            new EfficientNets.Stage(4, 3, 2, 24, 1),
+                            new EfficientNets.Stage(4, 5, 2, 40, 1),
+                            new EfficientNets.Stage(4, 3, 2, 80, 1)
+                          },
+                          256,
+                          0.2f),
+                      c)),
+          new Architecture(
+              "vit", "vit-b16", 224, c -> VisionTransformers.build(VisionTransformers.VIT_B16, c)),
+          new Architecture(
+              "vit", "paper", 224, c -> VisionTransformers.build(VisionTransformers.VIT_JIANG, c)),
+          new Architecture(
+              "vit",
+              "small",
+              64,
+              c ->
+                  VisionTransformers.build(
+                      new VisionTransformers.Config(64, 8, 128, 4, 4, 256), c)));
+
+  /** The architecture {@code name} at {@code preset}. */
+  public static Optional<Architecture> find(String name, String preset) {
+    return ALL.stream().filter(a -> a.name().equals(name) && a.preset().equals(preset)).findFirst();
+  }
+
+  public Block build(int classes) {
+    return builder.apply(classes);
+  }
+
+  /**
+   * Trainable parameters of an initialised block: batch-norm running statistics excluded, as
+   * torchvision counts {@code sum(p.numel() for p in model.parameters())}.
+   */
+  public static long trainableParameters(Block initialised) {
+    long count = 0;
+    for (Pair<String, Parameter> entry : initialised.getParameters()) {
+      Parameter.Type type = entry.getValue().getType();
+      if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+        count += entry.getValue().getShape().size();
+      }
+    }
+    return count;
+  }
+}

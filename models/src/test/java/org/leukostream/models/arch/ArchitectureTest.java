@@ -1,0 +1,65 @@
+package org.leukostream.models.arch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.FieldSource;
+
+class ArchitectureTest {
+  static final List<Architecture> SMALL =
+      Architecture.ALL.stream().filter(a -> a.preset().equals("small")).toList();
+
+  /** torchvision 0.x: sum(p.numel() for p in model.parameters()) with 1000 classes. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "resnet50, paper, 25557032",
+    "resnext50_32x4d, paper, 25028904",
+    "resnext101_32x8d, paper, 88791336",
+    "efficientnet_b0, paper, 5288548",
+    "vit, vit-b16, 86567656"
+  })
+  void paperSizesMatchTorchvisionParameterCounts(String name, String preset, long expected) {
+    Architecture architecture = Architecture.find(name, preset).orElseThrow();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block block = architecture.build(1000);
+      block.initialize(
+          manager,
+          DataType.FLOAT32,
+          new Shape(1, 3, architecture.inputSize(), architecture.inputSize()));
+
+      assertThat(Architecture.trainableParameters(block)).isEqualTo(expected);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("SMALL")
+  void smallPresetsRunAForwardPassToClassProbabilities(Architecture architecture) {
+    int classes = 7;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block block = architecture.build(classes);
+      Shape input = new Shape(2, 3, architecture.inputSize(), architecture.inputSize());
+      block.initialize(manager, DataType.FLOAT32, input);
+      NDArray images = manager.randomUniform(0, 1, input);
+
+      NDArray logits =
+          block
+              .forward(new ParameterStore(manager, false), new NDList(images), false)
+              .singletonOrThrow();
+
+      assertThat(logits.getShape()).isEqualTo(new Shape(2, classes));
+      assertThat(block.getOutputShapes(new Shape[] {input})[0]).isEqualTo(new Shape(2, classes));
+      float[] sums = logits.softmax(-1).sum(new int[] {1}).toFloatArray();
+      assertThat(sums[0]).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-4f));
+      assertThat(Architecture.trainableParameters(block)).isPositive();
+    }
+  }
+}
