@@ -1,5 +1,8 @@
 package org.leukostream.models.arch;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -79,6 +82,25 @@ public record Architecture(String name, String preset, int inputSize, IntFunctio
 
   public Block build(int classes) {
     return builder.apply(classes);
+  }
+
+  /** What {@code leukostream describe} prints: exact trainable parameters and compute per image. */
+  public record Summary(
+      String arch, String preset, int classes, int inputSize, long params, double gflops) {}
+
+  /** Builds and initialises the block for {@code classes} and measures it. */
+  public Summary summarize(int classes) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block block = build(classes);
+      block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+      return new Summary(
+          name, preset, classes, inputSize, trainableParameters(block), gigaMacs(block));
+    }
+  }
+
+  /** Giga multiply-accumulates of one image's forward pass (what torchvision calls GFLOPS). */
+  public double gigaMacs(Block block) {
+    return MacCounter.count(block, new Shape(1, 3, inputSize, inputSize)) / 1e9;
   }
 
   /**

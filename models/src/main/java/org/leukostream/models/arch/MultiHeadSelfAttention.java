@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
  * Multi-head self-attention over (batch, tokens, dim): one fused query/key/value projection and an
  * output projection, both with bias, as torchvision's {@code nn.MultiheadAttention}.
  */
-final class MultiHeadSelfAttention extends AbstractBlock {
+final class MultiHeadSelfAttention extends AbstractBlock implements MacCounted {
   private final int dim;
   private final int heads;
   private final Block qkv;
@@ -47,6 +47,14 @@ final class MultiHeadSelfAttention extends AbstractBlock {
     NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headDim)).softmax(-1);
     NDArray attended = weights.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, dim);
     return output.forward(store, new NDList(attended), training, params);
+  }
+
+  /** Projections (4 dim^2 per token) and the two attention products (2 tokens^2 dim). */
+  @Override
+  public long macs(Shape input) {
+    long batch = input.get(0);
+    long tokens = input.get(1);
+    return batch * (4L * tokens * dim * dim + 2L * tokens * tokens * dim);
   }
 
   @Override

@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * in front, and a learned position embedding added (Dosovitskiy et al. 2021). (batch, 3, H, W) to
  * (batch, 1 + H/p * W/p, dim).
  */
-final class PatchEmbedding extends AbstractBlock {
+final class PatchEmbedding extends AbstractBlock implements MacCounted {
   private final int dim;
   private final int tokens;
   private final Block projection;
@@ -64,6 +64,11 @@ final class PatchEmbedding extends AbstractBlock {
     NDArray cls = store.getValue(classToken, images.getDevice(), training).broadcast(batch, 1, dim);
     NDArray withClass = cls.concat(sequence, 1);
     return new NDList(withClass.add(store.getValue(positions, images.getDevice(), training)));
+  }
+
+  @Override
+  public long macs(Shape input) {
+    return MacCounter.count(projection, input);
   }
 
   @Override

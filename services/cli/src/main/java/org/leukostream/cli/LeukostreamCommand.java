@@ -12,7 +12,12 @@ import picocli.CommandLine.IVersionProvider;
       "Event-driven acute lymphoblastic leukemia (ALL) screening from smear images on Apache Kafka.",
       "Machine-readable output: add --json to a command (one JSON object per line)."
     },
-    subcommands = {StackCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {
+      StackCommand.class,
+      DescribeCommand.class,
+      BenchCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    })
 public final class LeukostreamCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
