@@ -1,0 +1,36 @@
+package org.leukostream.models.store;
+
+import java.util.List;
+
+/**
+ * {@code manifest.json} of a model directory: what the weights are and how to feed them.
+ *
+ * @param name model name, also the weights file prefix (e.g. {@code wbc-resnet50})
+ * @param architecture architecture name from {@code Architecture.ALL}
+ * @param preset its size preset
+ * @param version model version, carried by every event the model contributes to
+ * @param inputSize square input side in pixels
+ * @param mean per-channel mean (RGB, 0..1) subtracted before inference
+ * @param std per-channel standard deviation (RGB, 0..1) divided by
+ * @param classes output classes in order, with their role for counting
+ * @param weights weights file name inside the directory
+ * @param sha256 SHA-256 of the weights file, 64 lower-case hex digits
+ */
+public record ModelManifest(
+    String name,
+    String architecture,
+    String preset,
+    String version,
+    int inputSize,
+    double[] mean,
+    double[] std,
+    List<ModelClass> classes,
+    String weights,
+    String sha256) {
+
+  /** The same manifest naming another weights file and checksum. */
+  public ModelManifest withWeights(String weightsFile, String checksum) {
+    return new ModelManifest(
+        name, architecture, preset, version, inputSize, mean, std, classes, weightsFile, checksum);
+  }
+}
