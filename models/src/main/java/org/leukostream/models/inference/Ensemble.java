@@ -1,0 +1,145 @@
+package org.leukostream.models.inference;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.translate.TranslateException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.leukostream.models.store.ModelClass;
+
+/**
+ * A weighted sum of the class probabilities of models that share one class list: Jiang et al.'s
+ * ensemble A (0.7 x ViT + 0.3 x EfficientNet) and Zhou et al.'s ensemble B (the mean of three
+ * ResNe(X)ts), or a single model (weight 1). Every member runs on the same batch. Thread-safe: each
+ * thread gets its own predictor per member (DJL predictors are not thread-safe).
+ */
+public final class Ensemble implements AutoCloseable {
+  private static final double WEIGHT_TOLERANCE = 1e-6;
+
+  private final String stage;
+  private final List<EnsembleMember> members;
+  private final List<String> classes;
+  private final List<ThreadLocal<Predictor<Image, Classifications>>> predictors = new ArrayList<>();
+  private final Queue<Predictor<Image, Classifications>> created = new ConcurrentLinkedQueue<>();
+
+  /**
+   * @param stage what the ensemble decides ({@code countable}, {@code wbc}, {@code blast})
+   * @param members models with weights summing to 1, all with the same ordered class list
+   */
+  public Ensemble(String stage, List<EnsembleMember> members) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("Ensemble " + stage + " has no members");
+    }
+    this.stage = stage;
+    this.members = List.copyOf(members);
+    this.classes = classNames(members.get(0));
+    double total = 0;
+    for (EnsembleMember member : members) {
+      if (!classNames(member).equals(classes)) {
+        throw new IllegalArgumentException(
+            "Ensemble "
+                + stage
+                + ": "
+                + member.model().manifest().name()
+                + " has classes "
+                + classNames(member)
+                + ", the first member "
+                + classes);
+      }
+      if (member.weight() < 0) {
+        throw new IllegalArgumentException(
+            "Ensemble " + stage + ": negative weight " + member.weight());
+      }
+      total += member.weight();
+    }
+    if (Math.abs(total - 1) > WEIGHT_TOLERANCE) {
+      throw new IllegalArgumentException(
+          "Ensemble " + stage + ": member weights sum to " + total + ", not 1");
+    }
+    for (EnsembleMember member : members) {
+      predictors.add(
+          ThreadLocal.withInitial(
+              () -> {
+                var predictor =
+                    member
+                        .model()
+                        .model()
+                        .newPredictor(new CropTranslator(member.model().manifest()));
+                created.add(predictor);
+                return predictor;
+              }));
+    }
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  public List<EnsembleMember> members() {
+    return members;
+  }
+
+  public List<String> classes() {
+    return classes;
+  }
+
+  /** Classifies {@code crops} as one batch per member and combines the members' probabilities. */
+  public List<EnsemblePrediction> predict(List<Image> crops) throws TranslateException {
+    List<List<Classifications>> perMember = new ArrayList<>();
+    for (ThreadLocal<Predictor<Image, Classifications>> predictor : predictors) {
+      perMember.add(predictor.get().batchPredict(crops));
+    }
+    double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
+    List<EnsemblePrediction> out = new ArrayList<>(crops.size());
+    for (int i = 0; i < crops.size(); i++) {
+      List<Classifications> memberOutputs = new ArrayList<>();
+      List<double[]> probabilities = new ArrayList<>();
+      for (List<Classifications> outputs : perMember) {
+        memberOutputs.add(outputs.get(i));
+        probabilities.add(inClassOrder(outputs.get(i)));
+      }
+      double[] combined = combine(weights, probabilities);
+      out.add(
+          new EnsemblePrediction(
+              new Classifications(classes, java.util.Arrays.stream(combined).boxed().toList()),
+              memberOutputs));
+    }
+    return out;
+  }
+
+  /** The weighted sum of the members' probability vectors (same class order). */
+  static double[] combine(double[] weights, List<double[]> probabilities) {
+    double[] sum = new double[probabilities.get(0).length];
+    for (int m = 0; m < weights.length; m++) {
+      double[] p = probabilities.get(m);
+      for (int c = 0; c < sum.length; c++) {
+        sum[c] += weights[m] * p[c];
+      }
+    }
+    return sum;
+  }
+
+  /** DJL sorts nothing here, but read by name so the order is the manifest's whatever it does. */
+  private double[] inClassOrder(Classifications output) {
+    double[] p = new double[classes.size()];
+    List<String> names = output.getClassNames();
+    List<Double> values = output.getProbabilities();
+    for (int i = 0; i < names.size(); i++) {
+      p[classes.indexOf(names.get(i))] = values.get(i);
+    }
+    return p;
+  }
+
+  private static List<String> classNames(EnsembleMember member) {
+    return member.model().manifest().classes().stream().map(ModelClass::name).toList();
+  }
+
+  @Override
+  public void close() {
+    created.forEach(Predictor::close);
+    created.clear();
+  }
+}

@@ -1,0 +1,101 @@
+package org.leukostream.models.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leukostream.models.TestModels;
+import org.leukostream.models.store.ClassRole;
+import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.StoredModel;
+
+class EnsembleTest {
+  static final List<ModelClass> BLAST_VS_NORMAL =
+      List.of(new ModelClass("blast", ClassRole.BLAST), new ModelClass("normal", ClassRole.NORMAL));
+
+  @TempDir Path dir;
+
+  @Test
+  void combinationIsTheWeightedSumWorkedByHand() {
+    // Ensemble A: 0.7 x ViT (0.9, 0.1) + 0.3 x EfficientNet (0.2, 0.8) = (0.69, 0.31).
+    double[] combined =
+        Ensemble.combine(
+            new double[] {0.7, 0.3}, List.of(new double[] {0.9, 0.1}, new double[] {0.2, 0.8}));
+
+    assertThat(combined[0]).isCloseTo(0.69, within(1e-12));
+    assertThat(combined[1]).isCloseTo(0.31, within(1e-12));
+    // Ensemble B: the mean of three.
+    double[] mean =
+        Ensemble.combine(
+            new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0},
+            List.of(new double[] {0.6, 0.4}, new double[] {0.3, 0.7}, new double[] {0.0, 1.0}));
+    assertThat(mean[0]).isCloseTo(0.3, within(1e-12));
+  }
+
+  @Test
+  void ensembleARunsBothMembersOnTheSameBatch() throws Exception {
+    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    List<Image> crops =
+        List.of(
+            TestModels.crop(90, new Color(80, 40, 140)),
+            TestModels.crop(120, new Color(150, 70, 160)),
+            TestModels.crop(70, new Color(200, 120, 150)));
+
+    try (StoredModel vit = ModelStore.load(dir.resolve("vit"));
+        StoredModel eff = ModelStore.load(dir.resolve("eff"));
+        Ensemble ensemble =
+            new Ensemble(
+                "blast", List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)));
+        var single = vit.model().newPredictor(new CropTranslator(vit.manifest()))) {
+      List<EnsemblePrediction> predictions = ensemble.predict(crops);
+
+      assertThat(predictions).hasSize(3);
+      for (int i = 0; i < crops.size(); i++) {
+        EnsemblePrediction p = predictions.get(i);
+        double blast = p.combined().get("blast").getProbability();
+        double expected =
+            0.7 * p.members().get(0).get("blast").getProbability()
+                + 0.3 * p.members().get(1).get("blast").getProbability();
+        assertThat(blast).isCloseTo(expected, within(1e-9));
+        assertThat(blast + p.combined().get("normal").getProbability()).isCloseTo(1, within(1e-6));
+        // Batched inference gives what one crop alone gives.
+        Classifications alone = single.predict(crops.get(i));
+        assertThat(p.members().get(0).get("blast").getProbability())
+            .isCloseTo(alone.get("blast").getProbability(), within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void membersMustShareClassesAndWeightsMustSumToOne() throws Exception {
+    TestModels.save(dir.resolve("a"), "a", "resnet50", BLAST_VS_NORMAL);
+    TestModels.save(
+        dir.resolve("b"),
+        "b",
+        "resnet50",
+        List.of(
+            new ModelClass("normal", ClassRole.NORMAL), new ModelClass("blast", ClassRole.BLAST)));
+    try (StoredModel a = ModelStore.load(dir.resolve("a"));
+        StoredModel b = ModelStore.load(dir.resolve("b"))) {
+      assertThatThrownBy(
+              () ->
+                  new Ensemble(
+                      "blast", List.of(new EnsembleMember(a, 0.5), new EnsembleMember(b, 0.5))))
+          .hasMessageContaining("has classes");
+      assertThatThrownBy(
+              () ->
+                  new Ensemble(
+                      "blast", List.of(new EnsembleMember(a, 0.7), new EnsembleMember(a, 0.2))))
+          .hasMessageContaining("sum to");
+    }
+  }
+}
