@@ -103,6 +103,8 @@ public final class ModelStore {
     try {
       model.setBlock(architecture.build(manifest.classes().size()));
       model.load(dir, manifest.name());
+      // A stored model serves inference and needs no gradients; training unfreezes what it trains.
+      model.getBlock().freezeParameters(true);
       requireOutputs(model, manifest);
       return new StoredModel(manifest, model);
     } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -1,0 +1,213 @@
+package org.leukostream.models.bench;
+
+import ai.djl.Model;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.TranslateException;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.leukostream.models.arch.Architecture;
+import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.inference.EnsembleMember;
+import org.leukostream.models.store.ClassRole;
+import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.ModelManifest;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.StoredModel;
+
+/**
+ * Cells per second of each ensemble through the real inference path (model directories, translator,
+ * one predictor per member, the same batch for every member), at several batch sizes, with the
+ * compute achieved next to a LibTorch matrix-multiply peak measured in the same run. The weights
+ * are untrained: throughput does not depend on their values.
+ */
+public final class ClassifierBenchmark {
+  /** An ensemble to measure: members as (architecture, weight), with its class count. */
+  public record EnsembleSpec(
+      String stage, int classes, List<String> architectures, List<Double> weights) {}
+
+  /** The three models the classifier runs per cell, as the papers configure them. */
+  public static final List<EnsembleSpec> PAPER_ENSEMBLES =
+      List.of(
+          new EnsembleSpec("countable", 2, List.of("resnext101_32x8d"), List.of(1.0)),
+          new EnsembleSpec(
+              "wbc",
+              20,
+              List.of("resnext101_32x8d", "resnext50_32x4d", "resnet50"),
+              List.of(1 / 3.0, 1 / 3.0, 1 / 3.0)),
+          new EnsembleSpec("blast", 2, List.of("vit", "efficientnet_b0"), List.of(0.7, 0.3)));
+
+  /** One measured point. */
+  public record Result(
+      String stage,
+      String preset,
+      int batch,
+      double cellsPerSecond,
+      double gflopsPerCell,
+      double achievedGflops,
+      double peakGflops,
+      double peakRatio,
+      int batches) {}
+
+  private final double secondsPerPoint;
+  private final Consumer<String> progress;
+
+  /**
+   * @param secondsPerPoint timed work per point (at least two batches are timed whatever it says)
+   * @param progress where progress lines go
+   */
+  public ClassifierBenchmark(double secondsPerPoint, Consumer<String> progress) {
+    this.secondsPerPoint = secondsPerPoint;
+    this.progress = progress;
+  }
+
+  /** LibTorch fp32 matrix multiply on this machine, GFLOP/s (2 n^3 per product). */
+  public double matmulPeakGflops() {
+    int n = 1024;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray a = manager.randomUniform(0, 1, new Shape(n, n));
+      NDArray b = manager.randomUniform(0, 1, new Shape(n, n));
+      a.matMul(b).close(); // warm-up
+      int rounds = 0;
+      long begin = System.nanoTime();
+      while (rounds < 5 || System.nanoTime() - begin < 1e9) {
+        a.matMul(b).close();
+        rounds++;
+      }
+      return rounds * 2.0 * n * n * n / ((System.nanoTime() - begin) / 1e9) / 1e9;
+    }
+  }
+
+  /** Measures {@code spec} at {@code preset} for each batch size. */
+  public List<Result> measure(EnsembleSpec spec, String preset, List<Integer> batches, double peak)
+      throws TranslateException {
+    Path dir = tempDir();
+    List<StoredModel> stored = new ArrayList<>();
+    try {
+      List<EnsembleMember> members = new ArrayList<>();
+      double gmacs = 0;
+      for (int i = 0; i < spec.architectures().size(); i++) {
+        String arch = spec.architectures().get(i);
+        String memberPreset = arch.equals("vit") && preset.equals("paper") ? "paper" : preset;
+        Architecture architecture = Architecture.find(arch, memberPreset).orElseThrow();
+        gmacs += architecture.summarize(spec.classes()).gflops();
+        Path memberDir = dir.resolve(spec.stage() + "-" + i);
+        save(memberDir, spec.stage() + "-" + arch, architecture, spec.classes());
+        StoredModel model = ModelStore.load(memberDir);
+        stored.add(model);
+        members.add(new EnsembleMember(model, spec.weights().get(i)));
+      }
+      List<Result> results = new ArrayList<>();
+      try (Ensemble ensemble = new Ensemble(spec.stage(), members)) {
+        for (int batch : batches) {
+          List<Image> crops = crops(batch);
+          ensemble.predict(crops); // warm-up of this batch shape
+          int rounds = 0;
+          long begin = System.nanoTime();
+          while (rounds < 2 || System.nanoTime() - begin < secondsPerPoint * 1e9) {
+            ensemble.predict(crops);
+            rounds++;
+          }
+          double seconds = (System.nanoTime() - begin) / 1e9;
+          double cellsPerSecond = batch * rounds / seconds;
+          double gflopsPerCell = 2 * gmacs;
+          double achieved = cellsPerSecond * gflopsPerCell;
+          Result result =
+              new Result(
+                  spec.stage(),
+                  preset,
+                  batch,
+                  cellsPerSecond,
+                  gflopsPerCell,
+                  achieved,
+                  peak,
+                  achieved / peak,
+                  rounds);
+          progress.accept(
+              String.format(
+                  "%s/%s batch %d: %.1f cells/s, %.1f GFLOP/s (%.2f of peak)",
+                  spec.stage(), preset, batch, cellsPerSecond, achieved, achieved / peak));
+          results.add(result);
+        }
+      }
+      return results;
+    } finally {
+      stored.forEach(StoredModel::close);
+      deleteRecursively(dir);
+    }
+  }
+
+  private static void save(Path dir, String name, Architecture architecture, int classes) {
+    List<ModelClass> names = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      names.add(new ModelClass("class-" + c, ClassRole.COUNTED));
+    }
+    try (Model model = Model.newInstance(name)) {
+      var block = architecture.build(classes);
+      int side = architecture.inputSize();
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
+      model.setBlock(block);
+      ModelStore.save(
+          dir,
+          new ModelManifest(
+              name,
+              architecture.name(),
+              architecture.preset(),
+              "bench",
+              side,
+              new double[] {0.485, 0.456, 0.406},
+              new double[] {0.229, 0.224, 0.225},
+              names,
+              null,
+              null),
+          model);
+    }
+  }
+
+  /** Crop-sized pictures (a stained disc on a pale background), as the detector would emit. */
+  private static List<Image> crops(int count) {
+    Random random = new Random(count);
+    List<Image> crops = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      BufferedImage picture = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = picture.createGraphics();
+      g.setColor(new Color(235, 220, 225));
+      g.fillRect(0, 0, 96, 96);
+      g.setColor(
+          new Color(80 + random.nextInt(100), 40 + random.nextInt(60), 140 + random.nextInt(60)));
+      g.fillOval(18, 18, 60, 60);
+      g.dispose();
+      crops.add(ImageFactory.getInstance().fromImage(picture));
+    }
+    return crops;
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("leukostream-bench-models-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package org.leukostream.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.leukostream.models.bench.ClassifierBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leukostream bench classifier}: cells/s of the stage-1 filter, ensemble B and ensemble A
+ * per preset and batch size, with achieved GFLOP/s next to a matrix-multiply peak from the same
+ * run.
+ */
+@Command(
+    name = "classifier",
+    mixinStandardHelpOptions = true,
+    description =
+        "Cells/s of each ensemble per preset and batch size, and the share of the matmul peak.")
+final class ClassifierBench implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--presets",
+      split = ",",
+      defaultValue = "small,paper",
+      description = "Presets to measure (default small,paper).")
+  List<String> presets;
+
+  @Option(
+      names = "--batches",
+      split = ",",
+      defaultValue = "1,8,32,64",
+      description = "Batch sizes (default 1,8,32,64).")
+  List<Integer> batches;
+
+  @Option(
+      names = "--stages",
+      split = ",",
+      defaultValue = "countable,wbc,blast",
+      description = "Ensembles to measure (default countable,wbc,blast).")
+  List<String> stages;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      description = "Timed seconds per point, at least two batches (default 3).")
+  double seconds;
+
+  @Option(names = "--json", description = "One JSON object per line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    var benchmark =
+        new ClassifierBenchmark(
+            seconds,
+            line -> {
+              err.println("bench classifier: " + line);
+              err.flush();
+            });
+    double peak = benchmark.matmulPeakGflops();
+    err.printf("bench classifier: LibTorch fp32 matmul peak %.1f GFLOP/s%n", peak);
+    if (json) {
+      JsonLines.write(
+          out,
+          Map.of(
+              "bench", "classifier-peak",
+              "matmulGflops", round(peak),
+              "cores", Runtime.getRuntime().availableProcessors()));
+    }
+    for (String preset : presets) {
+      for (var ensemble : ClassifierBenchmark.PAPER_ENSEMBLES) {
+        if (!stages.contains(ensemble.stage())) {
+          continue;
+        }
+        for (ClassifierBenchmark.Result r : benchmark.measure(ensemble, preset, batches, peak)) {
+          if (json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("bench", "classifier");
+            line.put("stage", r.stage());
+            line.put("preset", r.preset());
+            line.put("batch", r.batch());
+            line.put("cellsPerSecond", round(r.cellsPerSecond()));
+            line.put("gflopsPerCell", round(r.gflopsPerCell()));
+            line.put("achievedGflops", round(r.achievedGflops()));
+            line.put("peakRatio", round(r.peakRatio()));
+            line.put("device", "cpu");
+            JsonLines.write(out, line);
+          } else {
+            out.printf(
+                "%-9s %-6s batch %3d  %9.1f cells/s  %7.1f GFLOP/s  %.2f of peak%n",
+                r.stage(),
+                r.preset(),
+                r.batch(),
+                r.cellsPerSecond(),
+                r.achievedGflops(),
+                r.peakRatio());
+            out.flush();
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}
