@@ -1,11 +1,9 @@
 package org.leukostream.models.bench;
 
-import ai.djl.Model;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import java.awt.Color;
@@ -24,7 +22,6 @@ import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.EnsembleMember;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
-import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 
@@ -105,7 +102,8 @@ public final class ClassifierBenchmark {
         Architecture architecture = Architecture.find(arch, memberPreset).orElseThrow();
         gmacs += architecture.summarize(spec.classes()).gflops();
         Path memberDir = dir.resolve(spec.stage() + "-" + i);
-        save(memberDir, spec.stage() + "-" + arch, architecture, spec.classes());
+        ModelStore.saveInitialised(
+            memberDir, spec.stage() + "-" + arch, "bench", architecture, classList(spec.classes()));
         StoredModel model = ModelStore.load(memberDir);
         stored.add(model);
         members.add(new EnsembleMember(model, spec.weights().get(i)));
@@ -150,31 +148,12 @@ public final class ClassifierBenchmark {
     }
   }
 
-  private static void save(Path dir, String name, Architecture architecture, int classes) {
+  private static List<ModelClass> classList(int classes) {
     List<ModelClass> names = new ArrayList<>();
     for (int c = 0; c < classes; c++) {
       names.add(new ModelClass("class-" + c, ClassRole.COUNTED));
     }
-    try (Model model = Model.newInstance(name)) {
-      var block = architecture.build(classes);
-      int side = architecture.inputSize();
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
-      model.setBlock(block);
-      ModelStore.save(
-          dir,
-          new ModelManifest(
-              name,
-              architecture.name(),
-              architecture.preset(),
-              "bench",
-              side,
-              new double[] {0.485, 0.456, 0.406},
-              new double[] {0.229, 0.224, 0.225},
-              names,
-              null,
-              null),
-          model);
-    }
+    return names;
   }
 
   /** Crop-sized pictures (a stained disc on a pale background), as the detector would emit. */

@@ -28,6 +28,11 @@ public record ModelManifest(
     String weights,
     String sha256) {
 
+  /** ImageNet channel statistics (RGB, 0..1), the normalisation of transfer-learned backbones. */
+  public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+
+  public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+
   /** The same manifest naming another weights file and checksum. */
   public ModelManifest withWeights(String weightsFile, String checksum) {
     return new ModelManifest(

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 import org.leukostream.models.arch.Architecture;
 
@@ -60,6 +62,35 @@ public final class ModelStore {
       return complete;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot save model " + manifest.name() + " to " + dir, e);
+    }
+  }
+
+  /**
+   * Saves {@code architecture} with freshly initialised, untrained weights for {@code classes} and
+   * ImageNet normalisation: the starting point of training, and a stand-in where only shapes and
+   * speed matter (tests, benchmarks).
+   */
+  public static ModelManifest saveInitialised(
+      Path dir, String name, String version, Architecture architecture, List<ModelClass> classes) {
+    try (Model model = Model.newInstance(name)) {
+      var block = architecture.build(classes.size());
+      int side = architecture.inputSize();
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
+      model.setBlock(block);
+      return save(
+          dir,
+          new ModelManifest(
+              name,
+              architecture.name(),
+              architecture.preset(),
+              version,
+              side,
+              ModelManifest.IMAGENET_MEAN,
+              ModelManifest.IMAGENET_STD,
+              classes,
+              null,
+              null),
+          model);
     }
   }
 

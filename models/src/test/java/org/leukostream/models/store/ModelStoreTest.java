@@ -47,8 +47,8 @@ class ModelStoreTest {
         "small",
         "2026.11.0",
         64,
-        new double[] {0.485, 0.456, 0.406},
-        new double[] {0.229, 0.224, 0.225},
+        ModelManifest.IMAGENET_MEAN,
+        ModelManifest.IMAGENET_STD,
         names,
         null,
         null);
