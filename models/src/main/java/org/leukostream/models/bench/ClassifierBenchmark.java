@@ -98,8 +98,7 @@ public final class ClassifierBenchmark {
       double gmacs = 0;
       for (int i = 0; i < spec.architectures().size(); i++) {
         String arch = spec.architectures().get(i);
-        String memberPreset = arch.equals("vit") && preset.equals("paper") ? "paper" : preset;
-        Architecture architecture = Architecture.find(arch, memberPreset).orElseThrow();
+        Architecture architecture = Architecture.find(arch, preset).orElseThrow();
         gmacs += architecture.summarize(spec.classes()).gflops();
         Path memberDir = dir.resolve(spec.stage() + "-" + i);
         ModelStore.saveInitialised(

@@ -122,7 +122,7 @@ public final class Ensemble implements AutoCloseable {
     return sum;
   }
 
-  /** DJL sorts nothing here, but read by name so the order is the manifest's whatever it does. */
+  /** A member's probabilities in the ensemble's class order, read by class name. */
   private double[] inClassOrder(Classifications output) {
     double[] p = new double[classes.size()];
     List<String> names = output.getClassNames();
