@@ -18,8 +18,20 @@ import java.util.function.IntFunction;
  * @param preset size preset
  * @param inputSize the square input side in pixels the preset expects
  * @param builder builds the block for a number of classes
+ * @param anchors a detector's anchor boxes; {@code null} for a classifier
  */
-public record Architecture(String name, String preset, int inputSize, IntFunction<Block> builder) {
+public record Architecture(
+    String name, String preset, int inputSize, IntFunction<Block> builder, AnchorSpec anchors) {
+
+  /** A classifier: outputs {@code (batch, classes)} logits. */
+  public Architecture(String name, String preset, int inputSize, IntFunction<Block> builder) {
+    this(name, preset, inputSize, builder, null);
+  }
+
+  /** Whether this is a detector (outputs class logits and box offsets per anchor). */
+  public boolean isDetector() {
+    return anchors != null;
+  }
 
   /** Every architecture and preset the project knows. */
   public static final List<Architecture> ALL =
@@ -73,7 +85,19 @@ public record Architecture(String name, String preset, int inputSize, IntFunctio
               64,
               c ->
                   VisionTransformers.build(
-                      new VisionTransformers.Config(64, 8, 128, 4, 4, 256), c)));
+                      new VisionTransformers.Config(64, 8, 128, 4, 4, 256), c)),
+          new Architecture(
+              "retinanet_resnet50_fpn",
+              "paper",
+              640,
+              c -> RetinaNets.build(RetinaNets.PAPER, c),
+              RetinaNets.PAPER.anchors()),
+          new Architecture(
+              "retinanet_resnet50_fpn",
+              "small",
+              256,
+              c -> RetinaNets.build(RetinaNets.SMALL, c),
+              RetinaNets.SMALL.anchors()));
 
   /** The architecture {@code name} at {@code preset}. */
   public static Optional<Architecture> find(String name, String preset) {

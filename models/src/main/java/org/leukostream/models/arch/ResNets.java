@@ -6,6 +6,8 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * ResNet and ResNeXt with bottleneck blocks, laid out as torchvision's {@code resnet50}, {@code
@@ -30,24 +32,44 @@ final class ResNets {
   private ResNets() {}
 
   static Block build(Config config, int classes) {
-    SequentialBlock net =
-        Layers.sequence(
-            Layers.conv(config.stemWidth(), 7, 2, 1),
-            Layers.batchNorm(BN_EPSILON),
-            Layers.relu(),
-            Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
-    int inChannels = config.stemWidth();
-    for (int stage = 0; stage < config.layers().length; stage++) {
-      int planes = config.stemWidth() << stage;
-      for (int i = 0; i < config.layers()[stage]; i++) {
-        int stride = stage > 0 && i == 0 ? 2 : 1;
-        net.add(bottleneck(config, inChannels, planes, stride));
-        inChannels = planes * 4;
-      }
+    SequentialBlock net = new SequentialBlock();
+    for (Block stage : stages(config)) {
+      net.add(stage);
     }
     return net.add(Pool.globalAvgPool2dBlock())
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(classes).build());
+  }
+
+  /**
+   * The stem followed by one block per stage: stage {@code i} (from 1) ends at stride {@code
+   * 2^(i+1)} with {@link #outChannels} channels, the C2..C5 a feature pyramid reads.
+   */
+  static List<Block> stages(Config config) {
+    List<Block> stages = new ArrayList<>();
+    stages.add(
+        Layers.sequence(
+            Layers.conv(config.stemWidth(), 7, 2, 1),
+            Layers.batchNorm(BN_EPSILON),
+            Layers.relu(),
+            Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
+    int inChannels = config.stemWidth();
+    for (int stage = 0; stage < config.layers().length; stage++) {
+      int planes = config.stemWidth() << stage;
+      SequentialBlock blocks = new SequentialBlock();
+      for (int i = 0; i < config.layers()[stage]; i++) {
+        int stride = stage > 0 && i == 0 ? 2 : 1;
+        blocks.add(bottleneck(config, inChannels, planes, stride));
+        inChannels = planes * 4;
+      }
+      stages.add(blocks);
+    }
+    return stages;
+  }
+
+  /** Channels at the end of stage {@code stage} (1-based). */
+  static int outChannels(Config config, int stage) {
+    return (config.stemWidth() << (stage - 1)) * 4;
   }
 
   private static Block bottleneck(Config config, int inChannels, int planes, int stride) {

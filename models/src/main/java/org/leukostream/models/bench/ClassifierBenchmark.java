@@ -108,7 +108,8 @@ public final class ClassifierBenchmark {
         members.add(new EnsembleMember(model, spec.weights().get(i)));
       }
       List<Result> results = new ArrayList<>();
-      try (Ensemble ensemble = new Ensemble(spec.stage(), members)) {
+      try (Ensemble ensemble =
+          new Ensemble(spec.stage(), members, java.util.Collections.max(batches))) {
         for (int batch : batches) {
           List<Image> crops = crops(batch);
           ensemble.predict(crops); // warm-up of this batch shape

@@ -25,8 +25,8 @@ public final class CropTranslator implements Translator<Image, Classifications> 
 
   public CropTranslator(ModelManifest manifest) {
     this.size = manifest.inputSize();
-    this.mean = toFloats(manifest.mean());
-    this.std = toFloats(manifest.std());
+    this.mean = manifest.meanFloats();
+    this.std = manifest.stdFloats();
     this.classes = manifest.classes().stream().map(ModelClass::name).toList();
   }
 
@@ -40,13 +40,5 @@ public final class CropTranslator implements Translator<Image, Classifications> 
   @Override
   public Classifications processOutput(TranslatorContext ctx, NDList logits) {
     return new Classifications(classes, logits.singletonOrThrow().softmax(-1));
-  }
-
-  private static float[] toFloats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) values[i];
-    }
-    return out;
   }
 }

@@ -1,13 +1,11 @@
 package org.leukostream.models.inference;
 
-import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.leukostream.models.store.ModelClass;
 
 /**
@@ -22,14 +20,14 @@ public final class Ensemble implements AutoCloseable {
   private final String stage;
   private final List<EnsembleMember> members;
   private final List<String> classes;
-  private final List<ThreadLocal<Predictor<Image, Classifications>>> predictors = new ArrayList<>();
-  private final Queue<Predictor<Image, Classifications>> created = new ConcurrentLinkedQueue<>();
+  private final List<Predictors<Image, Classifications>> predictors = new ArrayList<>();
 
   /**
    * @param stage what the ensemble decides ({@code countable}, {@code wbc}, {@code blast})
    * @param members models with weights summing to 1, all with the same ordered class list
+   * @param maxBatch the most crops one forward pass takes; longer lists are split
    */
-  public Ensemble(String stage, List<EnsembleMember> members) {
+  public Ensemble(String stage, List<EnsembleMember> members, int maxBatch) {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("Ensemble " + stage + " has no members");
     }
@@ -61,16 +59,8 @@ public final class Ensemble implements AutoCloseable {
     }
     for (EnsembleMember member : members) {
       predictors.add(
-          ThreadLocal.withInitial(
-              () -> {
-                var predictor =
-                    member
-                        .model()
-                        .model()
-                        .newPredictor(new CropTranslator(member.model().manifest()));
-                created.add(predictor);
-                return predictor;
-              }));
+          new Predictors<>(
+              member.model().model(), new CropTranslator(member.model().manifest()), maxBatch));
     }
   }
 
@@ -86,11 +76,27 @@ public final class Ensemble implements AutoCloseable {
     return classes;
   }
 
+  /**
+   * Runs a blank batch of each size through every member on this thread, so that the first real
+   * batches do not pay for allocating their shapes.
+   */
+  public void warmUp(int... batchSizes) throws TranslateException {
+    int side = members.get(0).model().manifest().inputSize();
+    Image blank =
+        ImageFactory.getInstance()
+            .fromImage(
+                new java.awt.image.BufferedImage(
+                    side, side, java.awt.image.BufferedImage.TYPE_INT_RGB));
+    for (int size : batchSizes) {
+      predict(java.util.Collections.nCopies(Math.min(size, predictors.get(0).maxBatch()), blank));
+    }
+  }
+
   /** Classifies {@code crops} as one batch per member and combines the members' probabilities. */
   public List<EnsemblePrediction> predict(List<Image> crops) throws TranslateException {
     List<List<Classifications>> perMember = new ArrayList<>();
-    for (ThreadLocal<Predictor<Image, Classifications>> predictor : predictors) {
-      perMember.add(predictor.get().batchPredict(crops));
+    for (Predictors<Image, Classifications> predictor : predictors) {
+      perMember.add(predictor.predict(crops));
     }
     double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
     List<EnsemblePrediction> out = new ArrayList<>(crops.size());
@@ -139,7 +145,6 @@ public final class Ensemble implements AutoCloseable {
 
   @Override
   public void close() {
-    created.forEach(Predictor::close);
-    created.clear();
+    predictors.forEach(Predictors::close);
   }
 }

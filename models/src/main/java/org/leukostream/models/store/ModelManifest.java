@@ -33,6 +33,24 @@ public record ModelManifest(
 
   public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
 
+  /** {@link #mean()} as the floats a normalisation takes. */
+  public float[] meanFloats() {
+    return floats(mean);
+  }
+
+  /** {@link #std()} as the floats a normalisation takes. */
+  public float[] stdFloats() {
+    return floats(std);
+  }
+
+  private static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
+  }
+
   /** The same manifest naming another weights file and checksum. */
   public ModelManifest withWeights(String weightsFile, String checksum) {
     return new ModelManifest(

@@ -1,7 +1,10 @@
 package org.leukostream.models.store;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -30,6 +33,11 @@ import org.leukostream.models.arch.Architecture;
  */
 public final class ModelStore {
   public static final String MANIFEST = "manifest.json";
+
+  /** Location prefix of a model directory packed on the class path. */
+  public static final String CLASSPATH = "classpath:";
+
+  private static final String TORCHSCRIPT = ".pt";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -94,8 +102,88 @@ public final class ModelStore {
     }
   }
 
-  /** Loads the model directory {@code dir}, checking its manifest and weights. */
+  /** Loads the model directory {@code dir} onto the CPU, checking its manifest and weights. */
   public static StoredModel load(Path dir) {
+    return load(dir, Device.cpu());
+  }
+
+  /**
+   * Loads {@code location}: a model directory's path, or {@code classpath:some/dir} for one packed
+   * inside the application (its manifest and weights are copied to a temporary directory first, as
+   * LibTorch reads only files).
+   */
+  public static StoredModel load(String location, Device device) {
+    if (!location.startsWith(CLASSPATH)) {
+      return load(Path.of(location), device);
+    }
+    String root = location.substring(CLASSPATH.length()).replaceAll("^/+|/+$", "");
+    try {
+      Path copy = Files.createTempDirectory("leukostream-model-");
+      copy.toFile().deleteOnExit();
+      copyResource(root + "/" + MANIFEST, copy.resolve(MANIFEST), location);
+      ModelManifest manifest = readManifest(copy);
+      copyResource(root + "/" + manifest.weights(), copy.resolve(manifest.weights()), location);
+      return load(copy, device);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot copy model " + location, e);
+    }
+  }
+
+  private static void copyResource(String resource, Path target, String location)
+      throws IOException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try (InputStream in =
+        (loader != null ? loader : ModelStore.class.getClassLoader())
+            .getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new ModelStoreException(
+            "Model " + location + ": no " + resource + " on the class path");
+      }
+      Files.copy(in, target);
+      target.toFile().deleteOnExit();
+    }
+  }
+
+  /**
+   * The device a configuration names: {@code cpu}, {@code cuda} / {@code gpu} (the first GPU), or
+   * {@code cuda:N} / {@code gpuN}. A GPU the engine cannot see is an error, not a silent fall-back
+   * to the CPU: the CPU build of LibTorch sees none.
+   */
+  public static Device device(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    if (n.equals("cpu")) {
+      return Device.cpu();
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:cuda|gpu):?(\\d*)").matcher(n);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("Unknown device '" + name + "': use cpu, cuda or cuda:N");
+    }
+    int id = m.group(1).isEmpty() ? 0 : Integer.parseInt(m.group(1));
+    Engine engine = Engine.getEngine("PyTorch");
+    if (!engine.hasCapability(StandardCapabilities.CUDA)) {
+      throw new ModelStoreException(
+          "Device "
+              + name
+              + " requested, but the CPU build of LibTorch is on the class path: a GPU node runs"
+              + " the classifier's CUDA image (pytorch-native-cu* instead of pytorch-native-cpu)");
+    }
+    if (id >= engine.getGpuCount()) {
+      throw new ModelStoreException(
+          "Device "
+              + name
+              + " requested, but the PyTorch engine sees "
+              + engine.getGpuCount()
+              + " GPU(s)");
+    }
+    return Device.gpu(id);
+  }
+
+  /**
+   * Loads the model directory {@code dir} onto {@code device}: DJL weights into the manifest's
+   * architecture, or a TorchScript module ({@code .pt}, trained elsewhere) as it is. Either way the
+   * checksum is checked first and one forward pass proves the outputs fit the manifest.
+   */
+  public static StoredModel load(Path dir, Device device) {
     ModelManifest manifest = readManifest(dir);
     Path weights = dir.resolve(manifest.weights());
     if (!Files.isRegularFile(weights)) {
@@ -119,21 +207,29 @@ public final class ModelStore {
               + manifest.sha256()
               + ")");
     }
+    boolean torchScript = manifest.weights().endsWith(TORCHSCRIPT);
     Architecture architecture =
-        Architecture.find(manifest.architecture(), manifest.preset())
-            .orElseThrow(
-                () ->
-                    new ModelStoreException(
-                        "Model "
-                            + manifest.name()
-                            + ": unknown architecture "
-                            + manifest.architecture()
-                            + "/"
-                            + manifest.preset()));
-    Model model = Model.newInstance(manifest.name());
+        torchScript
+            ? null
+            : Architecture.find(manifest.architecture(), manifest.preset())
+                .orElseThrow(
+                    () ->
+                        new ModelStoreException(
+                            "Model "
+                                + manifest.name()
+                                + ": unknown architecture "
+                                + manifest.architecture()
+                                + "/"
+                                + manifest.preset()));
+    Model model = Model.newInstance(manifest.name(), device, "PyTorch");
     try {
-      model.setBlock(architecture.build(manifest.classes().size()));
-      model.load(dir, manifest.name());
+      if (torchScript) {
+        String file = manifest.weights();
+        model.load(dir, file.substring(0, file.length() - TORCHSCRIPT.length()));
+      } else {
+        model.setBlock(architecture.build(manifest.classes().size()));
+        model.load(dir, manifest.name());
+      }
       // A stored model serves inference and needs no gradients; training unfreezes what it trains.
       model.getBlock().freezeParameters(true);
       requireOutputs(model, manifest);
@@ -146,9 +242,9 @@ public final class ModelStore {
               + ": weights in "
               + weights
               + " do not fit "
-              + manifest.architecture()
-              + "/"
-              + manifest.preset()
+              + (torchScript
+                  ? "a TorchScript module"
+                  : manifest.architecture() + "/" + manifest.preset())
               + " with "
               + manifest.classes().size()
               + " classes: "
@@ -160,7 +256,8 @@ public final class ModelStore {
   /**
    * DJL takes parameter shapes from the file, so a head trained for another class list loads
    * without complaint; one forward pass on a blank image proves the outputs match the manifest's
-   * classes.
+   * classes: a classifier's {@code (1, classes)}, a detector's {@code (1, anchors, classes)}
+   * logits.
    */
   private static void requireOutputs(Model model, ModelManifest manifest) {
     int side = manifest.inputSize();
@@ -172,9 +269,9 @@ public final class ModelStore {
                   new ParameterStore(manager, false),
                   new NDList(manager.zeros(new Shape(1, 3, side, side))),
                   false)
-              .singletonOrThrow()
+              .get(0)
               .getShape();
-      if (!out.equals(new Shape(1, manifest.classes().size()))) {
+      if (out.get(0) != 1 || out.getLastDimension() != manifest.classes().size()) {
         throw new IllegalStateException(
             "the model outputs "
                 + out

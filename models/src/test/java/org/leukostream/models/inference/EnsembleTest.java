@@ -54,7 +54,9 @@ class EnsembleTest {
         StoredModel eff = ModelStore.load(dir.resolve("eff"));
         Ensemble ensemble =
             new Ensemble(
-                "blast", List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)));
+                "blast",
+                List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)),
+                2); // three crops: a batch of two, then one
         var single = vit.model().newPredictor(new CropTranslator(vit.manifest()))) {
       List<EnsemblePrediction> predictions = ensemble.predict(crops);
 
@@ -89,12 +91,12 @@ class EnsembleTest {
       assertThatThrownBy(
               () ->
                   new Ensemble(
-                      "blast", List.of(new EnsembleMember(a, 0.5), new EnsembleMember(b, 0.5))))
+                      "blast", List.of(new EnsembleMember(a, 0.5), new EnsembleMember(b, 0.5)), 8))
           .hasMessageContaining("has classes");
       assertThatThrownBy(
               () ->
                   new Ensemble(
-                      "blast", List.of(new EnsembleMember(a, 0.7), new EnsembleMember(a, 0.2))))
+                      "blast", List.of(new EnsembleMember(a, 0.7), new EnsembleMember(a, 0.2)), 8))
           .hasMessageContaining("sum to");
     }
   }

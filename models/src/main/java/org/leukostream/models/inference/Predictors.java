@@ -1,0 +1,59 @@
+package org.leukostream.models.inference;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One model's predictors, one per calling thread (DJL predictors are not thread-safe), fed in
+ * batches of at most {@code maxBatch} inputs: a longer list is split, and the outputs come back as
+ * one list in input order. Memory is bounded by the batch size, not by the list's length.
+ */
+public final class Predictors<I, O> implements AutoCloseable {
+  private final ThreadLocal<Predictor<I, O>> predictors;
+  private final Queue<Predictor<I, O>> created = new ConcurrentLinkedQueue<>();
+  private final int maxBatch;
+
+  public Predictors(Model model, Translator<I, O> translator, int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maximum batch size must be at least 1, not " + maxBatch);
+    }
+    this.maxBatch = maxBatch;
+    this.predictors =
+        ThreadLocal.withInitial(
+            () -> {
+              Predictor<I, O> predictor = model.newPredictor(translator);
+              created.add(predictor);
+              return predictor;
+            });
+  }
+
+  public List<O> predict(List<I> inputs) throws TranslateException {
+    if (inputs.size() <= maxBatch) {
+      return predictors.get().batchPredict(inputs);
+    }
+    List<O> out = new ArrayList<>(inputs.size());
+    for (int from = 0; from < inputs.size(); from += maxBatch) {
+      out.addAll(
+          predictors
+              .get()
+              .batchPredict(inputs.subList(from, Math.min(inputs.size(), from + maxBatch))));
+    }
+    return out;
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  @Override
+  public void close() {
+    created.forEach(Predictor::close);
+    created.clear();
+  }
+}
