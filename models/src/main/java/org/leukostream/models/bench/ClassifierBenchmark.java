@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.leukostream.models.arch.Architecture;
+import org.leukostream.models.detect.DetectorSettings;
+import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.EnsembleMember;
 import org.leukostream.models.store.ClassRole;
@@ -146,6 +148,81 @@ public final class ClassifierBenchmark {
       stored.forEach(StoredModel::close);
       deleteRecursively(dir);
     }
+  }
+
+  /**
+   * Fields per second of the WBC detector at {@code preset} (640 x 480 fields, letterboxed), for
+   * each batch size; {@link Result#cellsPerSecond()} holds fields per second here. Untrained
+   * weights score every anchor near 0.01, so box decoding and suppression cost next to nothing: the
+   * figure is the network's.
+   */
+  public List<Result> measureDetector(String preset, List<Integer> batches, double peak)
+      throws TranslateException {
+    Path dir = tempDir();
+    Architecture architecture = Architecture.find("retinanet_resnet50_fpn", preset).orElseThrow();
+    double gflopsPerField = 2 * architecture.summarize(1).gflops();
+    ModelStore.saveInitialised(
+        dir,
+        "wbc-detector",
+        "bench",
+        architecture,
+        List.of(new ModelClass("wbc", ClassRole.COUNTED)));
+    List<Result> results = new ArrayList<>();
+    try (StoredModel model = ModelStore.load(dir);
+        WbcDetector detector =
+            new WbcDetector(
+                model, new DetectorSettings(0.5, 0.5, 300, java.util.Collections.max(batches)))) {
+      for (int batch : batches) {
+        List<Image> fields = fields(batch);
+        detector.detect(fields); // warm-up of this batch shape
+        int rounds = 0;
+        long begin = System.nanoTime();
+        while (rounds < 2 || System.nanoTime() - begin < secondsPerPoint * 1e9) {
+          detector.detect(fields);
+          rounds++;
+        }
+        double perSecond = batch * rounds / ((System.nanoTime() - begin) / 1e9);
+        double achieved = perSecond * gflopsPerField;
+        results.add(
+            new Result(
+                "detector",
+                preset,
+                batch,
+                perSecond,
+                gflopsPerField,
+                achieved,
+                peak,
+                achieved / peak,
+                rounds));
+        progress.accept(
+            String.format(
+                "detector/%s batch %d: %.2f fields/s, %.1f GFLOP/s (%.2f of peak)",
+                preset, batch, perSecond, achieved, achieved / peak));
+      }
+      return results;
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  /** 640 x 480 field-like pictures: pale background, pink discs, a few purple ones. */
+  private static List<Image> fields(int count) {
+    Random random = new Random(count);
+    List<Image> fields = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      BufferedImage picture = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = picture.createGraphics();
+      g.setColor(new Color(240, 230, 232));
+      g.fillRect(0, 0, 640, 480);
+      for (int c = 0; c < 120; c++) {
+        g.setColor(c % 20 == 0 ? new Color(110, 60, 160) : new Color(220, 140, 150));
+        int d = c % 20 == 0 ? 60 : 34;
+        g.fillOval(random.nextInt(640), random.nextInt(480), d, d);
+      }
+      g.dispose();
+      fields.add(ImageFactory.getInstance().fromImage(picture));
+    }
+    return fields;
   }
 
   private static List<ModelClass> classList(int classes) {

@@ -42,7 +42,9 @@ final class ClassifierBench implements Callable<Integer> {
       names = "--stages",
       split = ",",
       defaultValue = "countable,wbc,blast",
-      description = "Ensembles to measure (default countable,wbc,blast).")
+      description =
+          "Ensembles to measure (default countable,wbc,blast); add detector for the WBC detector"
+              + " (fields/s of 640x480 fields).")
   List<String> stages;
 
   @Option(
@@ -76,38 +78,47 @@ final class ClassifierBench implements Callable<Integer> {
               "cores", Runtime.getRuntime().availableProcessors()));
     }
     for (String preset : presets) {
+      if (stages.contains("detector")) {
+        print(out, benchmark.measureDetector(preset, batches, peak));
+      }
       for (var ensemble : ClassifierBenchmark.PAPER_ENSEMBLES) {
         if (!stages.contains(ensemble.stage())) {
           continue;
         }
-        for (ClassifierBenchmark.Result r : benchmark.measure(ensemble, preset, batches, peak)) {
-          if (json) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("bench", "classifier");
-            line.put("stage", r.stage());
-            line.put("preset", r.preset());
-            line.put("batch", r.batch());
-            line.put("cellsPerSecond", round(r.cellsPerSecond()));
-            line.put("gflopsPerCell", round(r.gflopsPerCell()));
-            line.put("achievedGflops", round(r.achievedGflops()));
-            line.put("peakRatio", round(r.peakRatio()));
-            line.put("device", "cpu");
-            JsonLines.write(out, line);
-          } else {
-            out.printf(
-                "%-9s %-6s batch %3d  %9.1f cells/s  %7.1f GFLOP/s  %.2f of peak%n",
-                r.stage(),
-                r.preset(),
-                r.batch(),
-                r.cellsPerSecond(),
-                r.achievedGflops(),
-                r.peakRatio());
-            out.flush();
-          }
-        }
+        print(out, benchmark.measure(ensemble, preset, batches, peak));
       }
     }
     return 0;
+  }
+
+  private void print(PrintWriter out, List<ClassifierBenchmark.Result> results) {
+    for (ClassifierBenchmark.Result r : results) {
+      boolean detector = r.stage().equals("detector");
+      if (json) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("bench", "classifier");
+        line.put("stage", r.stage());
+        line.put("preset", r.preset());
+        line.put("batch", r.batch());
+        line.put(detector ? "fieldsPerSecond" : "cellsPerSecond", round(r.cellsPerSecond()));
+        line.put(detector ? "gflopsPerField" : "gflopsPerCell", round(r.gflopsPerCell()));
+        line.put("achievedGflops", round(r.achievedGflops()));
+        line.put("peakRatio", round(r.peakRatio()));
+        line.put("device", "cpu");
+        JsonLines.write(out, line);
+      } else {
+        out.printf(
+            "%-9s %-6s batch %3d  %9.1f %s/s  %7.1f GFLOP/s  %.2f of peak%n",
+            r.stage(),
+            r.preset(),
+            r.batch(),
+            r.cellsPerSecond(),
+            detector ? "fields" : "cells",
+            r.achievedGflops(),
+            r.peakRatio());
+        out.flush();
+      }
+    }
   }
 
   private static double round(double value) {
