@@ -99,6 +99,10 @@ public final class Ensemble implements AutoCloseable {
       perMember.add(predictor.predict(crops));
     }
     double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
+    List<String> models =
+        members.stream()
+            .map(m -> m.model().manifest().name() + ":" + m.model().manifest().version())
+            .toList();
     List<EnsemblePrediction> out = new ArrayList<>(crops.size());
     for (int i = 0; i < crops.size(); i++) {
       List<Classifications> memberOutputs = new ArrayList<>();
@@ -111,7 +115,8 @@ public final class Ensemble implements AutoCloseable {
       out.add(
           new EnsemblePrediction(
               new Classifications(classes, java.util.Arrays.stream(combined).boxed().toList()),
-              memberOutputs));
+              memberOutputs,
+              models));
     }
     return out;
   }

@@ -5,6 +5,7 @@ import java.util.List;
 
 /**
  * One crop's result from an ensemble: the combined probabilities and every member's own, in member
- * order, so a decision can be audited.
+ * order, with the members' {@code name:version}, so a decision can be audited.
  */
-public record EnsemblePrediction(Classifications combined, List<Classifications> members) {}
+public record EnsemblePrediction(
+    Classifications combined, List<Classifications> members, List<String> models) {}

@@ -61,6 +61,8 @@ class EnsembleTest {
       List<EnsemblePrediction> predictions = ensemble.predict(crops);
 
       assertThat(predictions).hasSize(3);
+      assertThat(predictions.get(0).models())
+          .containsExactly("blast-vit:test", "blast-effnet:test");
       for (int i = 0; i < crops.size(); i++) {
         EnsemblePrediction p = predictions.get(i);
         double blast = p.combined().get("blast").getProbability();
