@@ -7,6 +7,7 @@ import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.SlideField;
 
@@ -58,6 +59,14 @@ public final class Topics {
   public static final Topic<DeadLetter> AGGREGATOR_DLQ =
       new Topic<>("aggregator.dlq", DeadLetter.class, 1, 2 * MIB);
 
+  /** FHIR R4 reports of FINAL diagnoses, preliminary until signed off (EHR bridge). */
+  public static final Topic<FhirReport> FHIR_REPORTS =
+      new Topic<>("fhir.reports.v1", FhirReport.class, CASE_PARTITIONS, 2 * MIB);
+
+  /** Reports the hospital's FHIR server rejected (with its OperationOutcome) or never took. */
+  public static final Topic<DeadLetter> FHIR_REPORTS_DLQ =
+      new Topic<>("fhir.reports.dlq", DeadLetter.class, 1, 3 * MIB);
+
   /** Every topic, in pipeline order. */
   public static final List<Topic<?>> ALL =
       List.of(
@@ -67,9 +76,11 @@ public final class Topics {
           FIELD_RESULTS,
           CELL_LABELS,
           DIAGNOSES,
+          FHIR_REPORTS,
           SLIDE_FIELDS_DLQ,
           CELL_CROPS_DLQ,
-          AGGREGATOR_DLQ);
+          AGGREGATOR_DLQ,
+          FHIR_REPORTS_DLQ);
 
   private Topics() {}
 

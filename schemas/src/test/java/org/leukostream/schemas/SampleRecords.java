@@ -20,12 +20,14 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.DecisionRule;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.avro.ModelRef;
+import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
 
@@ -41,16 +43,18 @@ public final class SampleRecords {
 
   /** A sample value for each catalogue topic, by topic name. */
   public static final Map<String, Supplier<? extends SpecificRecord>> BY_TOPIC =
-      Map.of(
-          Topics.SLIDE_FIELDS.name(), SampleRecords::slideField,
-          Topics.CASE_EVENTS.name(), SampleRecords::caseEvent,
-          Topics.CELL_CROPS.name(), SampleRecords::cellCrop,
-          Topics.FIELD_RESULTS.name(), SampleRecords::fieldResult,
-          Topics.CELL_LABELS.name(), SampleRecords::cellLabel,
-          Topics.DIAGNOSES.name(), SampleRecords::diagnosis,
-          Topics.SLIDE_FIELDS_DLQ.name(), SampleRecords::deadLetter,
-          Topics.CELL_CROPS_DLQ.name(), SampleRecords::deadLetter,
-          Topics.AGGREGATOR_DLQ.name(), SampleRecords::deadLetter);
+      Map.ofEntries(
+          Map.entry(Topics.SLIDE_FIELDS.name(), SampleRecords::slideField),
+          Map.entry(Topics.CASE_EVENTS.name(), SampleRecords::caseEvent),
+          Map.entry(Topics.CELL_CROPS.name(), SampleRecords::cellCrop),
+          Map.entry(Topics.FIELD_RESULTS.name(), SampleRecords::fieldResult),
+          Map.entry(Topics.CELL_LABELS.name(), SampleRecords::cellLabel),
+          Map.entry(Topics.DIAGNOSES.name(), SampleRecords::diagnosis),
+          Map.entry(Topics.SLIDE_FIELDS_DLQ.name(), SampleRecords::deadLetter),
+          Map.entry(Topics.CELL_CROPS_DLQ.name(), SampleRecords::deadLetter),
+          Map.entry(Topics.AGGREGATOR_DLQ.name(), SampleRecords::deadLetter),
+          Map.entry(Topics.FHIR_REPORTS.name(), SampleRecords::fhirReport),
+          Map.entry(Topics.FHIR_REPORTS_DLQ.name(), SampleRecords::deadLetter));
 
   public static SlideField slideField() {
     byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
@@ -179,6 +183,19 @@ public final class SampleRecords {
         .setOpenedAt(T0)
         .setClosedAt(T0.plusSeconds(10))
         .setDecidedAt(T0.plusSeconds(20))
+        .build();
+  }
+
+  public static FhirReport fhirReport() {
+    return FhirReport.newBuilder()
+        .setCaseId(CASE_ID)
+        .setPatientKey(PATIENT_KEY)
+        .setReportStatus(ReportStatus.PRELIMINARY)
+        .setDecision(Decision.ALL)
+        .setDiagnosisSequence(7)
+        .setRevision(1)
+        .setBundle("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[]}")
+        .setPublishedAt(T0.plusSeconds(21))
         .build();
   }
 

@@ -20,6 +20,9 @@ import org.leukostream.schemas.Topics;
  * letters.
  */
 public final class AggregatorTopology {
+  /** The name the aggregator gives itself in dead letters. */
+  public static final String SERVICE = "aggregator";
+
   public static final String CASE_STORE = "case-state";
   public static final String CELL_STORE = "case-cells";
   public static final String PROCESSOR = "case-aggregator";

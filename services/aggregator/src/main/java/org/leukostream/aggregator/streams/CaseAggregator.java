@@ -23,6 +23,7 @@ import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
+import org.leukostream.schemas.deadletter.DeadLetters;
 
 /**
  * Keeps the differential count of every case from its labels, field results and case events, and
@@ -247,6 +248,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     byte[] value = record.value() == null ? null : reencode.apply(topic, record.value());
     var letter =
         DeadLetters.of(
+            AggregatorTopology.SERVICE,
             topic,
             partition,
             offset,

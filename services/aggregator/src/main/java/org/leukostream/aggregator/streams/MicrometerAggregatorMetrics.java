@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
 import org.leukostream.avro.Decision;
+import org.leukostream.schemas.deadletter.DeadLetterDeserializationHandler;
 
 /** The aggregator's counters on {@code /q/metrics}. */
 @ApplicationScoped

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetterDeserializationHandler;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /**
@@ -37,6 +39,8 @@ public record StandaloneAggregator(
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterDeserializationHandler.class.getName());
+    props.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, Topics.AGGREGATOR_DLQ.name());
+    props.put(DeadLetterDeserializationHandler.SERVICE_CONFIG, AggregatorTopology.SERVICE);
     props.put(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);

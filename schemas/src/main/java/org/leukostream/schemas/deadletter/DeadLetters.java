@@ -1,16 +1,19 @@
-package org.leukostream.aggregator.streams;
+package org.leukostream.schemas.deadletter;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.leukostream.avro.DeadLetter;
 
-/** Builds the dead-letter envelope of the aggregator. */
-final class DeadLetters {
-  static final String SERVICE = "aggregator";
-
+/** Builds the dead-letter envelope every service writes. */
+public final class DeadLetters {
   private DeadLetters() {}
 
-  static DeadLetter of(
+  /**
+   * The envelope of a record {@code service} gave up on: where it was read, its bytes as read, and
+   * why.
+   */
+  public static DeadLetter of(
+      String service,
       String topic,
       int partition,
       long offset,
@@ -28,7 +31,7 @@ final class DeadLetters {
         .setCaseId(caseId)
         .setErrorClass(error.getClass().getName())
         .setErrorMessage(String.valueOf(error.getMessage()))
-        .setService(SERVICE)
+        .setService(service)
         .setFailedAt(at)
         .build();
   }

@@ -1,4 +1,4 @@
-package org.leukostream.aggregator.streams;
+package org.leukostream.schemas.deadletter;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,6 +16,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.leukostream.avro.DeadLetter;
+import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.slf4j.Logger;
@@ -23,18 +24,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends an input record that cannot be deserialised (corrupt bytes, unknown schema id, wrong
- * schema) to {@code aggregator.dlq}, whole, and lets the stream continue. If the registry is
- * unreachable the record is not poison, and if the dead letter cannot be written nothing must be
- * skipped: both stop the stream (FAIL) rather than lose a record.
+ * schema) to the service's dead-letter topic, whole, and lets the stream continue. The topic and
+ * the service's name come from the Streams configuration: {@value #TOPIC_CONFIG} (a catalogue topic
+ * of {@code DeadLetter} values) and {@value #SERVICE_CONFIG}. If the registry is unreachable the
+ * record is not poison, and if the dead letter cannot be written nothing must be skipped: both stop
+ * the stream (FAIL) rather than lose a record.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
   // Kafka Streams builds this handler itself, so its count is read from here by the metrics bean.
   private static final AtomicLong DEAD_LETTERED = new AtomicLong();
+  public static final String TOPIC_CONFIG = "leukostream.dead-letter.topic";
+  public static final String SERVICE_CONFIG = "leukostream.dead-letter.service";
+
   private KafkaProducer<String, DeadLetter> producer;
+  private Topic<DeadLetter> topic;
+  private String service;
 
   @Override
+  @SuppressWarnings("unchecked")
   public void configure(Map<String, ?> configs) {
+    Object name = configs.get(TOPIC_CONFIG);
+    Topic<?> found =
+        Topics.byName(String.valueOf(name))
+            .filter(t -> t.valueType() == DeadLetter.class)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        TOPIC_CONFIG
+                            + " must name a dead-letter topic of the catalogue, not "
+                            + name));
+    topic = (Topic<DeadLetter>) found;
+    Object serviceName = configs.get(SERVICE_CONFIG);
+    service = serviceName == null ? "unknown" : serviceName.toString();
     Map<String, Object> producerConfig = new HashMap<>();
     producerConfig.put(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -49,9 +71,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         });
     producer =
         new KafkaProducer<>(
-            producerConfig,
-            new StringSerializer(),
-            Topics.AGGREGATOR_DLQ.valueSerde(configs).serializer());
+            producerConfig, new StringSerializer(), topic.valueSerde(configs).serializer());
   }
 
   /** Input records this JVM's handlers have dead-lettered. */
@@ -73,6 +93,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
     DeadLetter letter =
         DeadLetters.of(
+            service,
             record.topic(),
             record.partition(),
             record.offset(),
@@ -82,9 +103,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             exception,
             Instant.now());
     try {
-      producer
-          .send(new ProducerRecord<>(Topics.AGGREGATOR_DLQ.name(), caseId, letter))
-          .get(30, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(topic.name(), caseId, letter)).get(30, TimeUnit.SECONDS);
       DEAD_LETTERED.incrementAndGet();
       LOG.warn(
           "Dead-lettered {}-{}@{}: {}",

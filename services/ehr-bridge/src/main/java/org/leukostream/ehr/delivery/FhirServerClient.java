@@ -1,0 +1,75 @@
+package org.leukostream.ehr.delivery;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Posts a transaction Bundle to a FHIR server's base URL (FHIR R4 RESTful API, "transaction"
+ * interaction) and tells apart the three answers that matter: taken, rejected (the server's
+ * OperationOutcome, a 4xx: sending it again will not help) and unavailable (no answer, 5xx, 408,
+ * 429: worth retrying).
+ */
+public final class FhirServerClient {
+  static final String FHIR_JSON = "application/fhir+json";
+
+  /** What the server did with a Bundle. */
+  public sealed interface Outcome {
+    /** Taken (2xx). */
+    record Accepted(int status) implements Outcome {}
+
+    /** Refused for its content; {@code body} is the server's OperationOutcome, if it sent one. */
+    record Rejected(int status, String body) implements Outcome {}
+
+    /** No usable answer; retry later. */
+    record Unavailable(String reason) implements Outcome {}
+  }
+
+  private final URI base;
+  private final Optional<String> bearerToken;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  public FhirServerClient(URI base, Optional<String> bearerToken, Duration timeout) {
+    this.base = base;
+    this.bearerToken = bearerToken;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Posts {@code bundleJson} (a transaction Bundle) to the base URL. */
+  public Outcome post(String bundleJson) throws InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base)
+            .timeout(timeout)
+            .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
+            .header("Accept", FHIR_JSON)
+            .POST(HttpRequest.BodyPublishers.ofString(bundleJson));
+    bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      int status = response.statusCode();
+      if (status >= 200 && status < 300) {
+        return new Outcome.Accepted(status);
+      }
+      if (status == 408 || status == 429 || status >= 500) {
+        return new Outcome.Unavailable("HTTP " + status + " from " + base);
+      }
+      return new Outcome.Rejected(status, response.body());
+    } catch (HttpTimeoutException e) {
+      return new Outcome.Unavailable("no answer from " + base + " within " + timeout);
+    } catch (IOException e) {
+      return new Outcome.Unavailable(base + " unreachable: " + e);
+    }
+  }
+}

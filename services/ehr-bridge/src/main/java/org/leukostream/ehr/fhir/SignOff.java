@@ -1,0 +1,15 @@
+package org.leukostream.ehr.fhir;
+
+import java.time.Instant;
+import org.leukostream.avro.Decision;
+
+/**
+ * A reviewer's verification of a case's FINAL diagnosis.
+ *
+ * @param reviewerId who signed
+ * @param correctedDecision the reviewer's decision where it differs from the system's; null if none
+ * @param comment the reviewer's remark, or null
+ * @param signedAt when
+ */
+public record SignOff(
+    String reviewerId, Decision correctedDecision, String comment, Instant signedAt) {}

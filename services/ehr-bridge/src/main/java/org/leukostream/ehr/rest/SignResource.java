@@ -1,0 +1,72 @@
+package org.leukostream.ehr.rest;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.leukostream.avro.CaseEvent;
+
+/**
+ * {@code POST /cases/{caseId}/sign}: a reviewer verifies a case's FINAL diagnosis, optionally
+ * correcting the decision. Authentication follows configuration: an OIDC bearer token in production
+ * (the reviewer is the token's subject), none in the embedded default (the reviewer is named in the
+ * body).
+ */
+@Path("/cases/{caseId}/sign")
+public class SignResource {
+  private final SignService service;
+  private final SecurityIdentity identity;
+
+  @Inject
+  public SignResource(
+      KafkaStreams streams,
+      SecurityIdentity identity,
+      @Channel("case-events") MutinyEmitter<CaseEvent> caseEvents,
+      @ConfigProperty(name = "quarkus.kafka-streams.application-server") String self) {
+    this.identity = identity;
+    this.service =
+        new SignService(
+            streams,
+            self,
+            event ->
+                caseEvents.sendMessageAndAwait(
+                    Message.of(event)
+                        .addMetadata(
+                            OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(event.getCaseId())
+                                .build())),
+            Clock.systemUTC());
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response sign(
+      @PathParam("caseId") String caseId,
+      SignService.SignRequest request,
+      @HeaderParam("Authorization") String authorization) {
+    Optional<String> signedIn =
+        identity.isAnonymous() ? Optional.empty() : Optional.of(identity.getPrincipal().getName());
+    SignService.Reply reply =
+        service.sign(
+            caseId,
+            request == null ? new SignService.SignRequest(null, null, null) : request,
+            signedIn,
+            Optional.ofNullable(authorization));
+    return Response.status(reply.status()).entity(reply.json()).build();
+  }
+}

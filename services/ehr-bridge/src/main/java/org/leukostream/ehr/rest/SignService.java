@@ -1,0 +1,180 @@
+package org.leukostream.ehr.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.ehr.streams.ReportTopology;
+
+/**
+ * A reviewer's sign-off: checked against the case's FINAL diagnosis (on the instance whose task
+ * owns the case, forwarding there if it is another), then recorded as a SIGNED event on {@code
+ * case.events.v1}. The report is republished as final by the topology when that event arrives, so
+ * the event log stays the one source of truth. Independent of the HTTP framework.
+ */
+public final class SignService {
+  /** An HTTP answer: status and JSON body. */
+  public record Reply(int status, String json) {}
+
+  /** The request body. */
+  public record SignRequest(String reviewerId, String correctedDecision, String comment) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final KafkaStreams streams;
+  private final String self;
+  private final Consumer<CaseEvent> publisher;
+  private final Clock clock;
+
+  /**
+   * @param self this instance's {@code application.server} ({@code host:port})
+   * @param publisher writes a case event to {@code case.events.v1} and returns once it is stored
+   */
+  public SignService(
+      KafkaStreams streams, String self, Consumer<CaseEvent> publisher, Clock clock) {
+    this.streams = streams;
+    this.self = self;
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  /**
+   * @param signedIn the authenticated user, empty when sign-off authentication is disabled
+   * @param authorization the request's Authorization header, passed on when forwarding
+   */
+  public Reply sign(
+      String caseId,
+      SignRequest request,
+      Optional<String> signedIn,
+      Optional<String> authorization) {
+    String reviewer;
+    if (signedIn.isPresent()) {
+      if (request.reviewerId() != null && !request.reviewerId().equals(signedIn.get())) {
+        return error(403, "reviewerId must be the signed-in user, " + signedIn.get());
+      }
+      reviewer = signedIn.get();
+    } else if (request.reviewerId() == null || request.reviewerId().isBlank()) {
+      return error(400, "reviewerId is required");
+    } else {
+      reviewer = request.reviewerId().trim();
+    }
+    Decision corrected = null;
+    if (request.correctedDecision() != null && !request.correctedDecision().isBlank()) {
+      try {
+        corrected = Decision.valueOf(request.correctedDecision().trim());
+      } catch (IllegalArgumentException e) {
+        return error(
+            400,
+            "correctedDecision must be one of ALL, NOT_ALL, INSUFFICIENT_CELLS, INCOMPLETE, not "
+                + request.correctedDecision());
+      }
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(ReportTopology.DIAGNOSIS_STORE, caseId, new StringSerializer());
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      return error(503, "the EHR bridge is not running yet");
+    }
+    HostInfo owner = metadata.activeHost();
+    if (!(owner.host() + ":" + owner.port()).equals(self)) {
+      return forward(owner, caseId, request, authorization);
+    }
+    Diagnosis diagnosis;
+    try {
+      ReadOnlyKeyValueStore<String, Diagnosis> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      ReportTopology.DIAGNOSIS_STORE,
+                      QueryableStoreTypes.<String, Diagnosis>keyValueStore())
+                  .withPartition(metadata.partition()));
+      diagnosis = store.get(caseId);
+    } catch (InvalidStateStoreException e) {
+      return error(503, "the case's store is being rebuilt, try again: " + e.getMessage());
+    }
+    if (diagnosis == null) {
+      return error(404, "case " + caseId + " has no FINAL diagnosis to sign");
+    }
+    publisher.accept(
+        CaseEvent.newBuilder()
+            .setCaseId(caseId)
+            .setPatientKey(diagnosis.getPatientKey() == null ? "" : diagnosis.getPatientKey())
+            .setType(CaseEventType.SIGNED)
+            .setSpecimenType(diagnosis.getSpecimenType())
+            .setOccurredAt(clock.instant())
+            .setReviewerId(reviewer)
+            .setCorrectedDecision(corrected)
+            .setComment(request.comment())
+            .build());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("caseId", caseId);
+    body.put("reviewerId", reviewer);
+    body.put("decision", (corrected != null ? corrected : diagnosis.getDecision()).name());
+    body.put("status", "SIGNED");
+    return json(202, body);
+  }
+
+  private Reply forward(
+      HostInfo owner, String caseId, SignRequest request, Optional<String> authorization) {
+    URI uri =
+        URI.create(
+            "http://"
+                + owner.host()
+                + ":"
+                + owner.port()
+                + "/cases/"
+                + URLEncoder.encode(caseId, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/sign");
+    try {
+      HttpRequest.Builder forward =
+          HttpRequest.newBuilder(uri)
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
+      authorization.ifPresent(value -> forward.header("Authorization", value));
+      HttpResponse<String> response =
+          HTTP.send(forward.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body());
+    } catch (IOException e) {
+      return error(
+          502, "case " + caseId + " is owned by " + owner + ", which did not answer: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return error(503, "interrupted");
+    }
+  }
+
+  private static Reply error(int status, String message) {
+    return json(status, Map.of("error", message));
+  }
+
+  private static Reply json(int status, Map<String, ?> body) {
+    try {
+      return new Reply(status, JSON.writeValueAsString(body));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package org.leukostream.ehr.streams;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.avro.FhirReport;
+import org.leukostream.avro.ReportStatus;
+import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.fhir.SignOff;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per case: a FINAL diagnosis newer than the one stored becomes a report (preliminary, or final if
+ * the case is already signed); a SIGNED event that changes the sign-off republishes the report as
+ * final. A redelivered diagnosis or sign-off changes nothing and publishes nothing. PRELIMINARY
+ * diagnoses and other case events are not reports and are skipped.
+ */
+final class ReportProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportProcessor.class);
+
+  private final ReportBuilder builder;
+  private final Map<String, ?> serdeConfig;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, Diagnosis> diagnoses;
+  private KeyValueStore<String, CaseEvent> signOffs;
+  private KeyValueStore<String, FhirReport> reports;
+
+  ReportProcessor(ReportBuilder builder, Map<String, ?> serdeConfig) {
+    this.builder = builder;
+    this.serdeConfig = serdeConfig;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.diagnoses = context.getStateStore(ReportTopology.DIAGNOSIS_STORE);
+    this.signOffs = context.getStateStore(ReportTopology.SIGNOFF_STORE);
+    this.reports = context.getStateStore(ReportTopology.REPORT_STORE);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    String caseId = record.key();
+    if (caseId == null) {
+      return;
+    }
+    try {
+      if (record.value() instanceof Diagnosis diagnosis) {
+        onDiagnosis(caseId, diagnosis);
+      } else if (record.value() instanceof CaseEvent event) {
+        onCaseEvent(caseId, event);
+      }
+    } catch (RuntimeException e) {
+      deadLetter(record, e);
+    }
+  }
+
+  private void onDiagnosis(String caseId, Diagnosis diagnosis) {
+    if (diagnosis.getStatus() != DiagnosisStatus.FINAL) {
+      return;
+    }
+    Diagnosis stored = diagnoses.get(caseId);
+    if (stored != null && stored.getSequence() >= diagnosis.getSequence()) {
+      LOG.debug("Case {}: diagnosis {} already reported", caseId, diagnosis.getSequence());
+      return;
+    }
+    diagnoses.put(caseId, diagnosis);
+    publish(caseId, diagnosis, signOffs.get(caseId));
+  }
+
+  private void onCaseEvent(String caseId, CaseEvent event) {
+    if (event.getType() != CaseEventType.SIGNED) {
+      return;
+    }
+    CaseEvent stored = signOffs.get(caseId);
+    if (stored != null && sameSignOff(stored, event)) {
+      return;
+    }
+    signOffs.put(caseId, event);
+    Diagnosis diagnosis = diagnoses.get(caseId);
+    if (diagnosis == null) {
+      LOG.warn("Case {} signed off before its FINAL diagnosis arrived: kept for it", caseId);
+      return;
+    }
+    publish(caseId, diagnosis, event);
+  }
+
+  private void publish(String caseId, Diagnosis diagnosis, CaseEvent signed) {
+    SignOff signOff =
+        signed == null
+            ? null
+            : new SignOff(
+                signed.getReviewerId(),
+                signed.getCorrectedDecision(),
+                signed.getComment(),
+                signed.getOccurredAt());
+    FhirReport last = reports.get(caseId);
+    FhirReport report =
+        FhirReport.newBuilder()
+            .setCaseId(caseId)
+            .setPatientKey(diagnosis.getPatientKey())
+            .setReportStatus(signOff == null ? ReportStatus.PRELIMINARY : ReportStatus.FINAL)
+            .setDecision(
+                signOff != null && signOff.correctedDecision() != null
+                    ? signOff.correctedDecision()
+                    : diagnosis.getDecision())
+            .setDiagnosisSequence(diagnosis.getSequence())
+            .setReviewerId(signOff == null ? null : signOff.reviewerId())
+            .setRevision(last == null ? 1 : last.getRevision() + 1)
+            .setBundle(builder.json(builder.build(diagnosis, signOff)))
+            .setPublishedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .build();
+    reports.put(caseId, report);
+    context.forward(
+        new Record<String, SpecificRecord>(caseId, report, context.currentSystemTimeMs()),
+        ReportTopology.REPORTS_SINK);
+  }
+
+  private static boolean sameSignOff(CaseEvent a, CaseEvent b) {
+    return Objects.equals(a.getReviewerId(), b.getReviewerId())
+        && a.getCorrectedDecision() == b.getCorrectedDecision()
+        && Objects.equals(a.getComment(), b.getComment());
+  }
+
+  private void deadLetter(Record<String, SpecificRecord> record, RuntimeException error) {
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+    LOG.error("Case {}: cannot build its report: {}", record.key(), error.toString(), error);
+    byte[] value =
+        Topics.byName(topic)
+            .map(
+                t ->
+                    ReportTopology.widen(t.valueSerde(serdeConfig).serializer())
+                        .serialize(topic, record.value()))
+            .orElse(null);
+    DeadLetter letter =
+        DeadLetters.of(
+            ReportTopology.SERVICE,
+            topic,
+            context.recordMetadata().map(m -> m.partition()).orElse(-1),
+            context.recordMetadata().map(m -> m.offset()).orElse(-1L),
+            record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            value,
+            record.key(),
+            error,
+            Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    context.forward(
+        new Record<String, SpecificRecord>(record.key(), letter, context.currentSystemTimeMs()),
+        ReportTopology.DLQ_SINK);
+  }
+}
