@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.avro.CaseEvent;
@@ -35,13 +34,11 @@ public class SignResource {
   public SignResource(
       KafkaStreams streams,
       SecurityIdentity identity,
-      @Channel("case-events") MutinyEmitter<CaseEvent> caseEvents,
-      @ConfigProperty(name = "quarkus.kafka-streams.application-server") String self) {
+      @Channel("case-events") MutinyEmitter<CaseEvent> caseEvents) {
     this.identity = identity;
     this.service =
         new SignService(
             streams,
-            self,
             event ->
                 caseEvents.sendMessageAndAwait(
                     Message.of(event)

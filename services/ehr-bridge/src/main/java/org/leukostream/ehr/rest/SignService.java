@@ -46,18 +46,14 @@ public final class SignService {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final KafkaStreams streams;
-  private final String self;
   private final Consumer<CaseEvent> publisher;
   private final Clock clock;
 
   /**
-   * @param self this instance's {@code application.server} ({@code host:port})
    * @param publisher writes a case event to {@code case.events.v1} and returns once it is stored
    */
-  public SignService(
-      KafkaStreams streams, String self, Consumer<CaseEvent> publisher, Clock clock) {
+  public SignService(KafkaStreams streams, Consumer<CaseEvent> publisher, Clock clock) {
     this.streams = streams;
-    this.self = self;
     this.publisher = publisher;
     this.clock = clock;
   }
@@ -98,9 +94,8 @@ public final class SignService {
     if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       return error(503, "the EHR bridge is not running yet");
     }
-    HostInfo owner = metadata.activeHost();
-    if (!(owner.host() + ":" + owner.port()).equals(self)) {
-      return forward(owner, caseId, request, authorization);
+    if (!hostsLocally(metadata.partition())) {
+      return forward(metadata.activeHost(), caseId, request, authorization);
     }
     Diagnosis diagnosis;
     try {
@@ -134,6 +129,12 @@ public final class SignService {
     body.put("decision", (corrected != null ? corrected : diagnosis.getDecision()).name());
     body.put("status", "SIGNED");
     return json(202, body);
+  }
+
+  private boolean hostsLocally(int partition) {
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(thread -> thread.activeTasks().stream())
+        .anyMatch(task -> task.taskId().partition() == partition);
   }
 
   private Reply forward(

@@ -1,0 +1,230 @@
+package org.leukostream.ehr.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.junit.jupiter.api.Test;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.FhirReport;
+import org.leukostream.avro.ReportStatus;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.TopicReader;
+import org.leukostream.testkit.TopicWriter;
+
+/**
+ * The bridge as deployed, against the real embedded broker and registry and a FHIR server built
+ * with HAPI's RestfulServer: reports reach both, a redelivery duplicates nothing, an outage is
+ * retried, a rejection is dead-lettered with the server's OperationOutcome, and a sign-off makes
+ * the report final.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FhirServerTestResource.class, restrictToAnnotatedClass = true)
+class EhrBridgeIT {
+  static final Duration WAIT = Duration.ofSeconds(90);
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "schema.registry.url")
+  String registryUrl;
+
+  InMemoryFhirServer server() {
+    return FhirServerTestResource.server;
+  }
+
+  @Test
+  void aFinalDiagnosisReachesTheTopicAndTheServerOnceEvenWhenRedelivered() {
+    String caseId = "ehr-" + UUID.randomUUID();
+    Diagnosis diagnosis = Reports.diagnosis(caseId, Decision.ALL, SpecimenType.BONE_MARROW);
+    send(Topics.DIAGNOSES, caseId, diagnosis);
+
+    FhirReport report = await().atMost(WAIT).until(() -> reports(caseId), l -> !l.isEmpty()).get(0);
+    assertThat(report.getReportStatus()).isEqualTo(ReportStatus.PRELIMINARY);
+    assertThat(Reports.errors(bundle(report))).isEmpty();
+    await().atMost(WAIT).until(() -> server().find("DiagnosticReport", caseId), l -> l.size() == 1);
+    int transactions = server().transactions();
+
+    send(Topics.DIAGNOSES, caseId, diagnosis); // redelivered
+    String marker = "ehr-marker-" + UUID.randomUUID(); // a later case proves the bridge moved on
+    send(
+        Topics.DIAGNOSES,
+        marker,
+        Reports.diagnosis(marker, Decision.NOT_ALL, SpecimenType.BONE_MARROW));
+    await().atMost(WAIT).until(() -> server().find("DiagnosticReport", marker), l -> l.size() == 1);
+
+    assertThat(reports(caseId)).hasSize(1);
+    assertThat(server().find("DiagnosticReport", caseId))
+        .singleElement()
+        .satisfies(stored -> assertThat(stored.version()).isEqualTo(1));
+    assertThat(server().transactions()).isEqualTo(transactions + 1); // only the marker's
+    // Every observation of the case is stored once.
+    assertThat(server().find("Observation", caseId + "/"))
+        .hasSize(bundle(report).getEntry().size() - 2);
+  }
+
+  @Test
+  void anOutageIsRetriedUntilTheServerTakesTheReport() {
+    String caseId = "ehr-outage-" + UUID.randomUUID();
+    int before = server().transactions();
+    server().failNext(2);
+    send(
+        Topics.DIAGNOSES,
+        caseId,
+        Reports.diagnosis(caseId, Decision.NOT_ALL, SpecimenType.PERIPHERAL_BLOOD));
+
+    await().atMost(WAIT).until(() -> server().find("DiagnosticReport", caseId), l -> l.size() == 1);
+    assertThat(server().transactions() - before).isGreaterThanOrEqualTo(3);
+    assertThat(deadLetters(caseId)).isEmpty();
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("leukostream_ehr_reports_retries_total"));
+  }
+
+  @Test
+  void aRejectedReportIsDeadLetteredWithTheServersOperationOutcome() {
+    String caseId = "ehr-rejected-" + UUID.randomUUID();
+    server().reject(caseId);
+    send(
+        Topics.DIAGNOSES,
+        caseId,
+        Reports.diagnosis(caseId, Decision.ALL, SpecimenType.BONE_MARROW));
+
+    DeadLetter letter =
+        await().atMost(WAIT).until(() -> deadLetters(caseId), l -> !l.isEmpty()).get(0);
+    assertThat(letter.getService()).isEqualTo("ehr-bridge");
+    assertThat(letter.getOriginalTopic()).isEqualTo(Topics.FHIR_REPORTS.name());
+    assertThat(letter.getErrorMessage())
+        .contains("HTTP 422")
+        .contains("OperationOutcome")
+        .contains("is closed in this LIS");
+    assertThat(server().find("DiagnosticReport", caseId)).isEmpty();
+  }
+
+  @Test
+  void aSignOffIsRecordedAndMakesTheReportFinalOnTheTopicAndTheServer() {
+    String caseId = "ehr-signed-" + UUID.randomUUID();
+    send(
+        Topics.DIAGNOSES,
+        caseId,
+        Reports.diagnosis(caseId, Decision.ALL, SpecimenType.BONE_MARROW));
+    await().atMost(WAIT).until(() -> server().find("DiagnosticReport", caseId), l -> l.size() == 1);
+
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "reviewerId", "dr-ng", "correctedDecision", "NOT_ALL", "comment", "haematogones"))
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(202)
+        .body("reviewerId", equalTo("dr-ng"))
+        .body("decision", equalTo("NOT_ALL"));
+
+    FhirReport signed =
+        await().atMost(WAIT).until(() -> reports(caseId), l -> l.size() == 2).get(1);
+    assertThat(signed.getReportStatus()).isEqualTo(ReportStatus.FINAL);
+    assertThat(signed.getDecision()).isEqualTo(Decision.NOT_ALL);
+    assertThat(signed.getRevision()).isEqualTo(2);
+    CaseEvent event =
+        read(Topics.CASE_EVENTS).stream()
+            .filter(e -> e.getCaseId().equals(caseId) && e.getType() == CaseEventType.SIGNED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(event.getReviewerId()).isEqualTo("dr-ng");
+    assertThat(event.getPatientKey()).isEqualTo(Reports.PATIENT_KEY);
+
+    InMemoryFhirServer.Stored stored =
+        await()
+            .atMost(WAIT)
+            .until(() -> server().find("DiagnosticReport", caseId).get(0), s -> s.version() == 2);
+    DiagnosticReport report = (DiagnosticReport) stored.resource();
+    assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+    assertThat(server().find("DiagnosticReport", caseId)).hasSize(1); // updated, not duplicated
+  }
+
+  @Test
+  void signingAnUnknownCaseOrWithABadBodyIsRefused() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reviewerId", "dr-ng"))
+        .post("/cases/{id}/sign", "no-such-case")
+        .then()
+        .statusCode(404)
+        .body("error", containsString("no FINAL diagnosis"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("comment", "no reviewer"))
+        .post("/cases/{id}/sign", "no-such-case")
+        .then()
+        .statusCode(400);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reviewerId", "dr-ng", "correctedDecision", "MAYBE"))
+        .post("/cases/{id}/sign", "no-such-case")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("correctedDecision"));
+  }
+
+  private Bundle bundle(FhirReport report) {
+    return ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, report.getBundle());
+  }
+
+  private List<FhirReport> reports(String caseId) {
+    return read(Topics.FHIR_REPORTS).stream().filter(r -> r.getCaseId().equals(caseId)).toList();
+  }
+
+  private List<DeadLetter> deadLetters(String caseId) {
+    return read(Topics.FHIR_REPORTS_DLQ).stream()
+        .filter(d -> caseId.equals(d.getCaseId()))
+        .toList();
+  }
+
+  private <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+    try (var producer = TopicWriter.producer(clientConfig(), topic)) {
+      producer.send(new ProducerRecord<>(topic.name(), key, value));
+    }
+  }
+
+  private Map<String, Object> clientConfig() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        SerdeConfig.SCHEMA_REGISTRY_URL,
+        registryUrl);
+  }
+
+  private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
+    return TopicReader.readAll(clientConfig(), topic).stream().map(ConsumerRecord::value).toList();
+  }
+}

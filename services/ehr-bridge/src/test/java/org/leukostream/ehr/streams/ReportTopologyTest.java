@@ -1,0 +1,180 @@
+package org.leukostream.ehr.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.avro.FhirReport;
+import org.leukostream.avro.ReportStatus;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
+
+class ReportTopologyTest {
+  static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+
+  private final Map<String, String> serdeConfig =
+      Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://ehr-" + UUID.randomUUID());
+  private TopologyTestDriver driver;
+  private Path stateDir;
+  private TestInputTopic<String, Diagnosis> diagnoses;
+  private TestInputTopic<String, CaseEvent> caseEvents;
+  private TestOutputTopic<String, FhirReport> reports;
+
+  @BeforeEach
+  void start() throws Exception {
+    stateDir = Files.createTempDirectory("ehr-bridge-test-");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ehr-bridge-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(
+            ReportTopology.build(new ReportBuilder(Reports.SETTINGS), serdeConfig), props, T0);
+    diagnoses =
+        driver.createInputTopic(
+            Topics.DIAGNOSES.name(),
+            new StringSerializer(),
+            Topics.DIAGNOSES.valueSerde(serdeConfig).serializer());
+    caseEvents =
+        driver.createInputTopic(
+            Topics.CASE_EVENTS.name(),
+            new StringSerializer(),
+            Topics.CASE_EVENTS.valueSerde(serdeConfig).serializer());
+    reports =
+        driver.createOutputTopic(
+            Topics.FHIR_REPORTS.name(),
+            new StringDeserializer(),
+            Topics.FHIR_REPORTS.valueSerde(serdeConfig).deserializer());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    driver.close();
+    try (var paths = Files.walk(stateDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static CaseEvent signed(String caseId, String reviewer, Decision corrected) {
+    return CaseEvent.newBuilder()
+        .setCaseId(caseId)
+        .setPatientKey(Reports.PATIENT_KEY)
+        .setType(CaseEventType.SIGNED)
+        .setOccurredAt(T0.plusSeconds(60))
+        .setReviewerId(reviewer)
+        .setCorrectedDecision(corrected)
+        .build();
+  }
+
+  static DiagnosticReport report(FhirReport value) {
+    Bundle bundle =
+        ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, value.getBundle());
+    return bundle.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(DiagnosticReport.class::isInstance)
+        .map(DiagnosticReport.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aFinalDiagnosisBecomesOnePreliminaryReportAndARedeliveryNone() {
+    Diagnosis diagnosis = Reports.diagnosis("c-1", Decision.ALL, SpecimenType.BONE_MARROW);
+    diagnoses.pipeInput("c-1", diagnosis);
+    diagnoses.pipeInput("c-1", diagnosis); // redelivered
+
+    List<FhirReport> out = reports.readValuesToList();
+    assertThat(out).hasSize(1);
+    FhirReport report = out.get(0);
+    assertThat(report.getRevision()).isEqualTo(1);
+    assertThat(report.getReportStatus()).isEqualTo(ReportStatus.PRELIMINARY);
+    assertThat(report.getDecision()).isEqualTo(Decision.ALL);
+    assertThat(report.getPatientKey()).isEqualTo(Reports.PATIENT_KEY);
+    assertThat(report(report).getStatus())
+        .isEqualTo(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+  }
+
+  @Test
+  void preliminaryDiagnosesAndOtherCaseEventsAreNotReports() {
+    Diagnosis running =
+        Diagnosis.newBuilder(Reports.diagnosis("c-2", Decision.NOT_ALL, SpecimenType.BONE_MARROW))
+            .setStatus(DiagnosisStatus.PRELIMINARY)
+            .build();
+    diagnoses.pipeInput("c-2", running);
+    caseEvents.pipeInput(
+        "c-2",
+        CaseEvent.newBuilder(signed("c-2", null, null)).setType(CaseEventType.CLOSED).build());
+    assertThat(reports.isEmpty()).isTrue();
+  }
+
+  @Test
+  void signingRepublishesTheReportAsFinalOnceAndACorrectionAgain() {
+    diagnoses.pipeInput("c-3", Reports.diagnosis("c-3", Decision.ALL, SpecimenType.BONE_MARROW));
+    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", null));
+    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", null)); // redelivered sign-off
+    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", Decision.NOT_ALL)); // a correction
+
+    List<FhirReport> out = reports.readValuesToList();
+    assertThat(out)
+        .extracting(FhirReport::getRevision, FhirReport::getReportStatus, FhirReport::getDecision)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, ReportStatus.PRELIMINARY, Decision.ALL),
+            org.assertj.core.groups.Tuple.tuple(2, ReportStatus.FINAL, Decision.ALL),
+            org.assertj.core.groups.Tuple.tuple(3, ReportStatus.FINAL, Decision.NOT_ALL));
+    assertThat(out.get(1).getReviewerId()).isEqualTo("dr-ng");
+    assertThat(report(out.get(2)).getStatus())
+        .isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+  }
+
+  @Test
+  void aSignOffThatArrivesFirstMakesTheFirstReportFinal() {
+    caseEvents.pipeInput("c-4", signed("c-4", "dr-ng", null));
+    assertThat(reports.isEmpty()).isTrue();
+    diagnoses.pipeInput(
+        "c-4", Reports.diagnosis("c-4", Decision.NOT_ALL, SpecimenType.BONE_MARROW));
+    FhirReport report = reports.readValue();
+    assertThat(report.getReportStatus()).isEqualTo(ReportStatus.FINAL);
+    assertThat(report.getRevision()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewerFinalDiagnosisIsANewRevisionAnOlderOneIsDropped() {
+    Diagnosis first = Reports.diagnosis("c-5", Decision.INCOMPLETE, SpecimenType.BONE_MARROW);
+    Diagnosis later =
+        Diagnosis.newBuilder(Reports.diagnosis("c-5", Decision.ALL, SpecimenType.BONE_MARROW))
+            .setSequence(first.getSequence() + 3)
+            .build();
+    diagnoses.pipeInput("c-5", first);
+    diagnoses.pipeInput("c-5", later);
+    diagnoses.pipeInput("c-5", first); // replayed out of order
+    assertThat(reports.readValuesToList())
+        .extracting(FhirReport::getRevision, FhirReport::getDecision)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, Decision.INCOMPLETE),
+            org.assertj.core.groups.Tuple.tuple(2, Decision.ALL));
+  }
+}
