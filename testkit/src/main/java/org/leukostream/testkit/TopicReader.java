@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.serde.SerdeConfig;
 
 /** Reads catalogue topics from the start, as tests check what a service wrote. */
 public final class TopicReader {
@@ -37,6 +38,23 @@ public final class TopicReader {
             config, topic.keySerde().deserializer(), topic.valueSerde(clientConfig).deserializer());
     consumer.subscribe(List.of(topic.name()));
     return consumer;
+  }
+
+  /** Client settings for a broker and a registry: what {@link #readAll} and producers take. */
+  public static Map<String, Object> clientConfig(String bootstrapServers, String registryUrl) {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        SerdeConfig.SCHEMA_REGISTRY_URL,
+        registryUrl);
+  }
+
+  /**
+   * The values of every committed record of {@code topic} so far, in offset order per partition.
+   */
+  public static <V extends SpecificRecord> List<V> values(
+      Map<String, Object> clientConfig, Topic<V> topic) {
+    return readAll(clientConfig, topic).stream().map(ConsumerRecord::value).toList();
   }
 
   /**

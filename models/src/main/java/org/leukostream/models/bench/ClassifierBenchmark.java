@@ -114,33 +114,15 @@ public final class ClassifierBenchmark {
           new Ensemble(spec.stage(), members, java.util.Collections.max(batches))) {
         for (int batch : batches) {
           List<Image> crops = crops(batch);
-          ensemble.predict(crops); // warm-up of this batch shape
-          int rounds = 0;
-          long begin = System.nanoTime();
-          while (rounds < 2 || System.nanoTime() - begin < secondsPerPoint * 1e9) {
-            ensemble.predict(crops);
-            rounds++;
-          }
-          double seconds = (System.nanoTime() - begin) / 1e9;
-          double cellsPerSecond = batch * rounds / seconds;
-          double gflopsPerCell = 2 * gmacs;
-          double achieved = cellsPerSecond * gflopsPerCell;
-          Result result =
-              new Result(
+          results.add(
+              point(
                   spec.stage(),
                   preset,
                   batch,
-                  cellsPerSecond,
-                  gflopsPerCell,
-                  achieved,
+                  2 * gmacs,
                   peak,
-                  achieved / peak,
-                  rounds);
-          progress.accept(
-              String.format(
-                  "%s/%s batch %d: %.1f cells/s, %.1f GFLOP/s (%.2f of peak)",
-                  spec.stage(), preset, batch, cellsPerSecond, achieved, achieved / peak));
-          results.add(result);
+                  "cells",
+                  () -> ensemble.predict(crops)));
         }
       }
       return results;
@@ -174,35 +156,56 @@ public final class ClassifierBenchmark {
                 model, new DetectorSettings(0.5, 0.5, 300, java.util.Collections.max(batches)))) {
       for (int batch : batches) {
         List<Image> fields = fields(batch);
-        detector.detect(fields); // warm-up of this batch shape
-        int rounds = 0;
-        long begin = System.nanoTime();
-        while (rounds < 2 || System.nanoTime() - begin < secondsPerPoint * 1e9) {
-          detector.detect(fields);
-          rounds++;
-        }
-        double perSecond = batch * rounds / ((System.nanoTime() - begin) / 1e9);
-        double achieved = perSecond * gflopsPerField;
         results.add(
-            new Result(
+            point(
                 "detector",
                 preset,
                 batch,
-                perSecond,
                 gflopsPerField,
-                achieved,
                 peak,
-                achieved / peak,
-                rounds));
-        progress.accept(
-            String.format(
-                "detector/%s batch %d: %.2f fields/s, %.1f GFLOP/s (%.2f of peak)",
-                preset, batch, perSecond, achieved, achieved / peak));
+                "fields",
+                () -> detector.detect(fields)));
       }
       return results;
     } finally {
       deleteRecursively(dir);
     }
+  }
+
+  /** One forward pass over a prepared batch. */
+  @FunctionalInterface
+  private interface Batch {
+    void run() throws TranslateException;
+  }
+
+  /**
+   * Times {@code batch} (after one untimed run that allocates its shapes) for at least {@code
+   * secondsPerPoint} and two runs: items per second and the compute achieved against the peak.
+   */
+  private Result point(
+      String stage,
+      String preset,
+      int size,
+      double gflopsPerItem,
+      double peak,
+      String unit,
+      Batch batch)
+      throws TranslateException {
+    batch.run();
+    int rounds = 0;
+    long begin = System.nanoTime();
+    while (rounds < 2 || System.nanoTime() - begin < secondsPerPoint * 1e9) {
+      batch.run();
+      rounds++;
+    }
+    double perSecond = size * rounds / ((System.nanoTime() - begin) / 1e9);
+    double achieved = perSecond * gflopsPerItem;
+    progress.accept(
+        String.format(
+            "%s/%s batch %d: %.2f %s/s, %.1f GFLOP/s (%.2f of peak)",
+            stage, preset, size, perSecond, unit, achieved, achieved / peak));
+    return new Result(
+        stage, preset, size, perSecond, gflopsPerItem, achieved, peak, achieved / peak, rounds);
   }
 
   /** 640 x 480 field-like pictures: pale background, pink discs, a few purple ones. */

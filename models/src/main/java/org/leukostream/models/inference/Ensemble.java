@@ -1,12 +1,16 @@
 package org.leukostream.models.inference;
 
+import ai.djl.Device;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.StoredModel;
 
 /**
  * A weighted sum of the class probabilities of models that share one class list: Jiang et al.'s
@@ -21,6 +25,7 @@ public final class Ensemble implements AutoCloseable {
   private final List<EnsembleMember> members;
   private final List<String> classes;
   private final List<Predictors<Image, Classifications>> predictors = new ArrayList<>();
+  private final List<StoredModel> owned = new ArrayList<>();
 
   /**
    * @param stage what the ensemble decides ({@code countable}, {@code wbc}, {@code blast})
@@ -61,6 +66,30 @@ public final class Ensemble implements AutoCloseable {
       predictors.add(
           new Predictors<>(
               member.model().model(), new CropTranslator(member.model().manifest()), maxBatch));
+    }
+  }
+
+  /**
+   * Loads the members named in configuration and builds the ensemble, which then owns (and closes)
+   * them: {@code members} maps a model location (a directory, or {@code classpath:dir}) to its
+   * weight, in member order. A model that fails to load closes those already loaded.
+   */
+  public static Ensemble load(
+      String stage, Map<String, Double> members, Device device, int maxBatch) {
+    List<StoredModel> loaded = new ArrayList<>();
+    try {
+      List<EnsembleMember> list = new ArrayList<>();
+      for (Map.Entry<String, Double> member : members.entrySet()) {
+        StoredModel model = ModelStore.load(member.getKey(), device);
+        loaded.add(model);
+        list.add(new EnsembleMember(model, member.getValue()));
+      }
+      Ensemble ensemble = new Ensemble(stage, list, maxBatch);
+      ensemble.owned.addAll(loaded);
+      return ensemble;
+    } catch (RuntimeException e) {
+      loaded.forEach(StoredModel::close);
+      throw e;
     }
   }
 
@@ -151,5 +180,6 @@ public final class Ensemble implements AutoCloseable {
   @Override
   public void close() {
     predictors.forEach(Predictors::close);
+    owned.forEach(StoredModel::close);
   }
 }

@@ -80,6 +80,28 @@ class EnsembleTest {
   }
 
   @Test
+  void anEnsembleLoadsItsMembersFromConfiguredLocationsAndOwnsThem() throws Exception {
+    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    var members = new java.util.LinkedHashMap<String, Double>();
+    members.put(dir.resolve("vit").toString(), 0.7);
+    members.put(dir.resolve("eff").toString(), 0.3);
+    try (Ensemble ensemble = Ensemble.load("blast", members, ai.djl.Device.cpu(), 4)) {
+      assertThat(ensemble.members())
+          .extracting(m -> m.model().manifest().name(), EnsembleMember::weight)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("blast-vit", 0.7),
+              org.assertj.core.groups.Tuple.tuple("blast-effnet", 0.3));
+      ensemble.warmUp(1, 4);
+      assertThat(ensemble.predict(List.of(TestModels.crop(80, Color.BLUE)))).hasSize(1);
+    }
+    members.put(dir.resolve("absent").toString(), 0.0);
+    assertThatThrownBy(() -> Ensemble.load("blast", members, ai.djl.Device.cpu(), 4))
+        .isInstanceOf(org.leukostream.models.store.ModelStoreException.class)
+        .hasMessageContaining("absent");
+  }
+
+  @Test
   void membersMustShareClassesAndWeightsMustSumToOne() throws Exception {
     TestModels.save(dir.resolve("a"), "a", "resnet50", BLAST_VS_NORMAL);
     TestModels.save(

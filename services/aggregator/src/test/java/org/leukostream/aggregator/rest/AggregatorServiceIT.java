@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,7 +28,6 @@ import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
 import org.leukostream.testkit.SyntheticCase;
 import org.leukostream.testkit.TopicReader;
@@ -122,14 +120,10 @@ class AggregatorServiceIT {
   }
 
   private Map<String, Object> clientConfig() {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrap,
-        SerdeConfig.SCHEMA_REGISTRY_URL,
-        registryUrl);
+    return TopicReader.clientConfig(bootstrap, registryUrl);
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
-    return TopicReader.readAll(clientConfig(), topic).stream().map(ConsumerRecord::value).toList();
+    return TopicReader.values(clientConfig(), topic);
   }
 }

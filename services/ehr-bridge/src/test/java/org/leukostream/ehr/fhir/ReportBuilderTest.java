@@ -20,12 +20,7 @@ class ReportBuilderTest {
   final ReportBuilder builder = new ReportBuilder(Reports.SETTINGS);
 
   static DiagnosticReport report(Bundle bundle) {
-    return bundle.getEntry().stream()
-        .map(Bundle.BundleEntryComponent::getResource)
-        .filter(DiagnosticReport.class::isInstance)
-        .map(DiagnosticReport.class::cast)
-        .findFirst()
-        .orElseThrow();
+    return Reports.diagnosticReport(bundle);
   }
 
   static List<Observation> observations(Bundle bundle) {

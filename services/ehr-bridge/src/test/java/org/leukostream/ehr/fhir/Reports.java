@@ -101,6 +101,24 @@ public final class Reports {
         .build();
   }
 
+  /** The Bundle a report carries. */
+  public static org.hl7.fhir.r4.model.Bundle bundle(org.leukostream.avro.FhirReport report) {
+    return ReportBuilder.fhir()
+        .newJsonParser()
+        .parseResource(org.hl7.fhir.r4.model.Bundle.class, report.getBundle());
+  }
+
+  /** The DiagnosticReport of a report Bundle. */
+  public static org.hl7.fhir.r4.model.DiagnosticReport diagnosticReport(
+      org.hl7.fhir.r4.model.Bundle bundle) {
+    return bundle.getEntry().stream()
+        .map(org.hl7.fhir.r4.model.Bundle.BundleEntryComponent::getResource)
+        .filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+        .map(org.hl7.fhir.r4.model.DiagnosticReport.class::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
   /** HAPI's messages about {@code resource} at ERROR or FATAL. */
   public static List<SingleValidationMessage> errors(IBaseResource resource) {
     return VALIDATOR.validateWithResult(resource).getMessages().stream()

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
@@ -29,11 +27,9 @@ import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
-import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.Reports;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
 import org.leukostream.testkit.TopicReader;
 import org.leukostream.testkit.TopicWriter;
@@ -197,7 +193,7 @@ class EhrBridgeIT {
   }
 
   private Bundle bundle(FhirReport report) {
-    return ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, report.getBundle());
+    return Reports.bundle(report);
   }
 
   private List<FhirReport> reports(String caseId) {
@@ -217,14 +213,10 @@ class EhrBridgeIT {
   }
 
   private Map<String, Object> clientConfig() {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrap,
-        SerdeConfig.SCHEMA_REGISTRY_URL,
-        registryUrl);
+    return TopicReader.clientConfig(bootstrap, registryUrl);
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
-    return TopicReader.readAll(clientConfig(), topic).stream().map(ConsumerRecord::value).toList();
+    return TopicReader.values(clientConfig(), topic);
   }
 }

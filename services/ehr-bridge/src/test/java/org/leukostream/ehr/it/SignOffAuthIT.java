@@ -22,8 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,6 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
 import org.leukostream.testkit.TopicReader;
 import org.leukostream.testkit.TopicWriter;
@@ -72,10 +69,7 @@ class SignOffAuthIT {
   @Test
   void theReviewerIsTheTokensUserAndNoTokenIsNoSignOff() {
     String caseId = "auth-" + UUID.randomUUID();
-    Map<String, Object> client =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+    Map<String, Object> client = TopicReader.clientConfig(bootstrap, registryUrl);
     try (var producer = TopicWriter.producer(client, Topics.DIAGNOSES)) {
       producer.send(
           new ProducerRecord<>(
@@ -121,8 +115,7 @@ class SignOffAuthIT {
                     .statusCode(202)
                     .body("reviewerId", equalTo("dr-ng")));
     List<CaseEvent> signed =
-        TopicReader.readAll(client, Topics.CASE_EVENTS).stream()
-            .map(ConsumerRecord::value)
+        TopicReader.values(client, Topics.CASE_EVENTS).stream()
             .filter(e -> e.getCaseId().equals(caseId) && e.getType() == CaseEventType.SIGNED)
             .toList();
     assertThat(signed)

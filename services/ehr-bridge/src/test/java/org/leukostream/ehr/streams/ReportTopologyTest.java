@@ -15,7 +15,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,14 +90,7 @@ class ReportTopologyTest {
   }
 
   static DiagnosticReport report(FhirReport value) {
-    Bundle bundle =
-        ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, value.getBundle());
-    return bundle.getEntry().stream()
-        .map(Bundle.BundleEntryComponent::getResource)
-        .filter(DiagnosticReport.class::isInstance)
-        .map(DiagnosticReport.class::cast)
-        .findFirst()
-        .orElseThrow();
+    return Reports.diagnosticReport(Reports.bundle(value));
   }
 
   @Test
