@@ -6,6 +6,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.leukostream.schemas.serde.AvroSerde;
 import org.leukostream.schemas.serde.SubjectNames;
 
@@ -31,6 +32,15 @@ public record Topic<V extends SpecificRecord>(
     AvroSerde<V> serde = new AvroSerde<>(valueType);
     serde.configure(configs, false);
     return serde;
+  }
+
+  /**
+   * The value serializer typed for any Avro record, as the Kafka Streams Processor API's sinks and
+   * the dead-letter re-encoding take it; it still writes only {@code V}.
+   */
+  @SuppressWarnings("unchecked")
+  public Serializer<SpecificRecord> recordSerializer(Map<String, ?> configs) {
+    return (Serializer<SpecificRecord>) (Serializer<?>) valueSerde(configs).serializer();
   }
 
   public Schema valueSchema() {

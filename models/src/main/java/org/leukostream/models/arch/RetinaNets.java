@@ -109,24 +109,27 @@ public final class RetinaNets {
         extras.add(addChildBlock("extra" + extra, Layers.conv(config.width(), 3, 2, 1, true)));
       }
       int anchors = config.anchors().perLocation();
-      this.classHead = addChildBlock("classHead", head(config, anchors * classes));
-      this.boxHead = addChildBlock("boxHead", head(config, anchors * 4));
-      classHead.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
-      boxHead.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
-      boxHead.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
-      classHead.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
-      Block classOutput =
-          ((SequentialBlock) classHead).getChildren().values().get(config.headConvs() * 2);
+      Block classOutput = Layers.conv(anchors * classes, 3, 1, 1, true);
+      this.classHead = addChildBlock("classHead", head(config, classOutput));
+      this.boxHead =
+          addChildBlock("boxHead", head(config, Layers.conv(anchors * 4, 3, 1, 1, true)));
       classOutput.setInitializer(
           new ConstantInitializer((float) -Math.log((1 - PRIOR) / PRIOR)), Parameter.Type.BIAS);
     }
 
-    private static Block head(Config config, int outputs) {
+    /**
+     * {@code headConvs} 3x3 convolutions with ReLU, then {@code output}; N(0, 0.01) weights, zero
+     * biases.
+     */
+    private static Block head(Config config, Block output) {
       SequentialBlock head = new SequentialBlock();
       for (int i = 0; i < config.headConvs(); i++) {
         head.add(Layers.conv(config.width(), 3, 1, 1, true)).add(Layers.relu());
       }
-      return head.add(Layers.conv(outputs, 3, 1, 1, true));
+      head.add(output);
+      head.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
+      head.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
+      return head;
     }
 
     /** The pyramid's feature maps, finest first. */

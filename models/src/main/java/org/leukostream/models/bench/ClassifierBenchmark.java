@@ -210,22 +210,18 @@ public final class ClassifierBenchmark {
 
   /** 640 x 480 field-like pictures: pale background, pink discs, a few purple ones. */
   private static List<Image> fields(int count) {
-    Random random = new Random(count);
-    List<Image> fields = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      BufferedImage picture = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = picture.createGraphics();
-      g.setColor(new Color(240, 230, 232));
-      g.fillRect(0, 0, 640, 480);
-      for (int c = 0; c < 120; c++) {
-        g.setColor(c % 20 == 0 ? new Color(110, 60, 160) : new Color(220, 140, 150));
-        int d = c % 20 == 0 ? 60 : 34;
-        g.fillOval(random.nextInt(640), random.nextInt(480), d, d);
-      }
-      g.dispose();
-      fields.add(ImageFactory.getInstance().fromImage(picture));
-    }
-    return fields;
+    return pictures(
+        count,
+        640,
+        480,
+        new Color(240, 230, 232),
+        (g, random) -> {
+          for (int c = 0; c < 120; c++) {
+            g.setColor(c % 20 == 0 ? new Color(110, 60, 160) : new Color(220, 140, 150));
+            int d = c % 20 == 0 ? 60 : 34;
+            g.fillOval(random.nextInt(640), random.nextInt(480), d, d);
+          }
+        });
   }
 
   private static List<ModelClass> classList(int classes) {
@@ -238,20 +234,40 @@ public final class ClassifierBenchmark {
 
   /** Crop-sized pictures (a stained disc on a pale background), as the detector would emit. */
   private static List<Image> crops(int count) {
+    return pictures(
+        count,
+        96,
+        96,
+        new Color(235, 220, 225),
+        (g, random) -> {
+          g.setColor(
+              new Color(
+                  80 + random.nextInt(100), 40 + random.nextInt(60), 140 + random.nextInt(60)));
+          g.fillOval(18, 18, 60, 60);
+        });
+  }
+
+  /**
+   * {@code count} pictures on {@code background}, each painted with a generator seeded by count.
+   */
+  private static List<Image> pictures(
+      int count,
+      int width,
+      int height,
+      Color background,
+      java.util.function.BiConsumer<Graphics2D, Random> paint) {
     Random random = new Random(count);
-    List<Image> crops = new ArrayList<>();
+    List<Image> pictures = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      BufferedImage picture = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+      BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = picture.createGraphics();
-      g.setColor(new Color(235, 220, 225));
-      g.fillRect(0, 0, 96, 96);
-      g.setColor(
-          new Color(80 + random.nextInt(100), 40 + random.nextInt(60), 140 + random.nextInt(60)));
-      g.fillOval(18, 18, 60, 60);
+      g.setColor(background);
+      g.fillRect(0, 0, width, height);
+      paint.accept(g, random);
       g.dispose();
-      crops.add(ImageFactory.getInstance().fromImage(picture));
+      pictures.add(ImageFactory.getInstance().fromImage(picture));
     }
-    return crops;
+    return pictures;
   }
 
   private static Path tempDir() {

@@ -24,6 +24,9 @@ final class FieldTranslator implements Translator<Image, List<CellDetection>> {
   private final List<String> labels;
   private final DetectorSettings settings;
 
+  /** The score threshold as a logit, so anchors are compared before the sigmoid. */
+  private final double logitThreshold;
+
   FieldTranslator(
       int side,
       float[] mean,
@@ -37,6 +40,12 @@ final class FieldTranslator implements Translator<Image, List<CellDetection>> {
     this.anchors = anchors;
     this.labels = labels;
     this.settings = settings;
+    this.logitThreshold =
+        settings.scoreThreshold() <= 0
+            ? Double.NEGATIVE_INFINITY
+            : settings.scoreThreshold() >= 1
+                ? Double.POSITIVE_INFINITY
+                : Math.log(settings.scoreThreshold() / (1 - settings.scoreThreshold()));
   }
 
   @Override
@@ -55,12 +64,6 @@ final class FieldTranslator implements Translator<Image, List<CellDetection>> {
   /** Boxes from one image's logits {@code (anchors x labels)} and offsets {@code (anchors x 4)}. */
   List<CellDetection> decode(float[] logits, float[] offsets, Letterbox box) {
     int classes = labels.size();
-    double logitThreshold =
-        settings.scoreThreshold() <= 0
-            ? Double.NEGATIVE_INFINITY
-            : settings.scoreThreshold() >= 1
-                ? Double.POSITIVE_INFINITY
-                : Math.log(settings.scoreThreshold() / (1 - settings.scoreThreshold()));
     // The best candidates by logit: a min-heap of (logit, index) capped at CANDIDATES.
     PriorityQueue<float[]> best = new PriorityQueue<>((a, b) -> Float.compare(a[0], b[0]));
     for (int i = 0; i < logits.length; i++) {

@@ -2,11 +2,33 @@ package org.leukostream.schemas.deadletter;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
 import org.leukostream.avro.DeadLetter;
+import org.leukostream.schemas.Topics;
 
 /** Builds the dead-letter envelope every service writes. */
 public final class DeadLetters {
   private DeadLetters() {}
+
+  /**
+   * Writes a value read from a catalogue topic back to its bytes, with the topic's own serde, for
+   * the envelope of a record that was read but could not be processed; null for an unknown topic.
+   */
+  public static BiFunction<String, SpecificRecord, byte[]> reencoder(Map<String, ?> serdeConfig) {
+    Map<String, Serializer<SpecificRecord>> serializers = new ConcurrentHashMap<>();
+    return (topic, value) ->
+        Topics.byName(topic)
+            .map(
+                t ->
+                    serializers
+                        .computeIfAbsent(topic, name -> t.recordSerializer(serdeConfig))
+                        .serialize(topic, value))
+            .orElse(null);
+  }
 
   /**
    * The envelope of a record {@code service} gave up on: where it was read, its bytes as read, and

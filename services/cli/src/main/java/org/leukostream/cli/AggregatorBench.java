@@ -239,13 +239,13 @@ final class AggregatorBench implements Callable<Integer> {
     result.put("cases", cases);
     result.put("labels", labels);
     result.put("inputRecords", inputRecords);
-    result.put("seconds", round(seconds));
+    result.put("seconds", JsonLines.round(seconds));
     result.put("labelsPerSecond", Math.round(labels / seconds));
     result.put("inputRecordsPerSecond", Math.round(inputRecords / seconds));
-    result.put("casesPerSecond", round(cases / seconds));
+    result.put("casesPerSecond", JsonLines.round(cases / seconds));
     result.put("streamsStartupMillis", startupMillis);
     result.put("rawProduceRecordsPerSecond", Math.round(rawPerSecond));
-    result.put("labelsToRawRatio", round(labels / seconds / rawPerSecond));
+    result.put("labelsToRawRatio", JsonLines.round(labels / seconds / rawPerSecond));
     result.put("finals", finals);
     result.put("finalsMatchingGroundTruth", correct);
     result.put("cores", Runtime.getRuntime().availableProcessors());
@@ -267,10 +267,6 @@ final class AggregatorBench implements Callable<Integer> {
         "  FINALs %d, matching the ground truth %d; streams start-up %d ms%n",
         finals, correct, startupMillis);
     out.flush();
-  }
-
-  private static double round(double value) {
-    return Math.round(value * 1000) / 1000.0;
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

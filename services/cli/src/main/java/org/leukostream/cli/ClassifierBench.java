@@ -74,7 +74,7 @@ final class ClassifierBench implements Callable<Integer> {
           out,
           Map.of(
               "bench", "classifier-peak",
-              "matmulGflops", round(peak),
+              "matmulGflops", JsonLines.round(peak),
               "cores", Runtime.getRuntime().availableProcessors()));
     }
     for (String preset : presets) {
@@ -100,10 +100,11 @@ final class ClassifierBench implements Callable<Integer> {
         line.put("stage", r.stage());
         line.put("preset", r.preset());
         line.put("batch", r.batch());
-        line.put(detector ? "fieldsPerSecond" : "cellsPerSecond", round(r.cellsPerSecond()));
-        line.put(detector ? "gflopsPerField" : "gflopsPerCell", round(r.gflopsPerCell()));
-        line.put("achievedGflops", round(r.achievedGflops()));
-        line.put("peakRatio", round(r.peakRatio()));
+        line.put(
+            detector ? "fieldsPerSecond" : "cellsPerSecond", JsonLines.round(r.cellsPerSecond()));
+        line.put(detector ? "gflopsPerField" : "gflopsPerCell", JsonLines.round(r.gflopsPerCell()));
+        line.put("achievedGflops", JsonLines.round(r.achievedGflops()));
+        line.put("peakRatio", JsonLines.round(r.peakRatio()));
         line.put("device", "cpu");
         JsonLines.write(out, line);
       } else {
@@ -119,9 +120,5 @@ final class ClassifierBench implements Callable<Integer> {
         out.flush();
       }
     }
-  }
-
-  private static double round(double value) {
-    return Math.round(value * 1000) / 1000.0;
   }
 }

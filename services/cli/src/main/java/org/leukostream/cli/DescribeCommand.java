@@ -24,7 +24,9 @@ final class DescribeCommand implements Callable<Integer> {
   @Option(
       names = "--arch",
       required = true,
-      description = "resnet50, resnext50_32x4d, resnext101_32x8d, efficientnet_b0 or vit.")
+      description =
+          "resnet50, resnext50_32x4d, resnext101_32x8d, efficientnet_b0, vit or"
+              + " retinanet_resnet50_fpn.")
   String arch;
 
   @Option(

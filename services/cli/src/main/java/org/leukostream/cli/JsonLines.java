@@ -11,6 +11,11 @@ final class JsonLines {
 
   private JsonLines() {}
 
+  /** {@code value} to three decimals, as figures are printed in JSON output. */
+  static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
   static void write(PrintWriter out, Map<String, ?> object) {
     try {
       out.println(JSON.writeValueAsString(object));

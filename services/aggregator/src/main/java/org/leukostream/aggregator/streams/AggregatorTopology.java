@@ -2,17 +2,15 @@ package org.leukostream.aggregator.streams;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.JsonSerde;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetters;
 
 /**
  * The aggregator's topology, a pure builder: the three co-partitioned inputs keyed by case id feed
@@ -49,7 +47,7 @@ public final class AggregatorTopology {
     }
     topology.addProcessor(
         PROCESSOR,
-        () -> new CaseAggregator(settings, metrics, reencoder(serdeConfig)),
+        () -> new CaseAggregator(settings, metrics, DeadLetters.reencoder(serdeConfig)),
         inputs().stream().map(t -> "source-" + t.name()).toArray(String[]::new));
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -68,13 +66,13 @@ public final class AggregatorTopology {
         DIAGNOSES_SINK,
         Topics.DIAGNOSES.name(),
         keys.serializer(),
-        widen(Topics.DIAGNOSES.valueSerde(serdeConfig).serializer()),
+        Topics.DIAGNOSES.recordSerializer(serdeConfig),
         PROCESSOR);
     topology.addSink(
         DLQ_SINK,
         Topics.AGGREGATOR_DLQ.name(),
         keys.serializer(),
-        widen(Topics.AGGREGATOR_DLQ.valueSerde(serdeConfig).serializer()),
+        Topics.AGGREGATOR_DLQ.recordSerializer(serdeConfig),
         PROCESSOR);
     return topology;
   }
@@ -82,18 +80,5 @@ public final class AggregatorTopology {
   /** The topics the aggregator reads, all keyed by case id. */
   public static List<Topic<?>> inputs() {
     return List.of(Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS);
-  }
-
-  /** Writes a value back to bytes for the dead-letter envelope, with its topic's serde. */
-  private static BiFunction<String, SpecificRecord, byte[]> reencoder(Map<String, ?> serdeConfig) {
-    return (topic, value) ->
-        Topics.byName(topic)
-            .map(t -> widen(t.valueSerde(serdeConfig).serializer()).serialize(topic, value))
-            .orElse(null);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Serializer<SpecificRecord> widen(Serializer<? extends SpecificRecord> serializer) {
-    return (Serializer<SpecificRecord>) serializer;
   }
 }

@@ -118,11 +118,7 @@ public final class ReportBuilder {
       String cls = count.getClassName();
       Observation byClass =
           observation(
-              diagnosis,
-              "class-percent." + cls,
-              cls + "/100 countable nucleated cells",
-              specimen,
-              "class-percent." + cls);
+              diagnosis, "class-percent." + cls, cls + "/100 countable nucleated cells", specimen);
       if (count.getPercentOfCounted() != null) {
         byClass.setValue(percent(count.getPercentOfCounted()));
       } else {
@@ -206,17 +202,12 @@ public final class ReportBuilder {
 
   private Observation observation(
       Diagnosis diagnosis, String key, String display, String specimen) {
-    return observation(diagnosis, key, display, specimen, key);
-  }
-
-  private Observation observation(
-      Diagnosis diagnosis, String key, String display, String specimen, String mappingKey) {
     Observation observation = new Observation();
     observation.addIdentifier(identifier(settings.caseSystem(), diagnosis.getCaseId() + "/" + key));
     observation.addCategory(
         new CodeableConcept()
             .addCoding(new Coding(OBSERVATION_CATEGORIES, "laboratory", "Laboratory")));
-    observation.setCode(code(mappingKey, display, specimen, ReportSettings.OBSERVATION_CODES, key));
+    observation.setCode(code(key, display, specimen));
     observation.setSubject(patient(diagnosis));
     observation.setEffective(new DateTimeType(Date.from(diagnosis.getDecidedAt())));
     observation.setIssued(Date.from(diagnosis.getDecidedAt()));

@@ -11,8 +11,6 @@ public class ReportBuilderProducer {
   @Produces
   @Singleton
   ReportBuilder reportBuilder(BridgeConfig config) {
-    ReportSettings settings = config.reportSettings();
-    settings.codes().keySet().forEach(key -> settings.coding(key, ""));
-    return new ReportBuilder(settings);
+    return new ReportBuilder(config.reportSettings());
   }
 }

@@ -29,6 +29,17 @@ public record ReportSettings(
   /** Code system of the decision codes (ALL, NOT_ALL, INSUFFICIENT_CELLS, INCOMPLETE). */
   public static final String DECISION_CODES = "https://leukostream.org/fhir/CodeSystem/decision";
 
+  public ReportSettings {
+    codes = Map.copyOf(codes);
+    codes.forEach(
+        (key, entry) -> {
+          if (!entry.isBlank() && entry.split("\\|", 3).length != 3) {
+            throw new IllegalArgumentException(
+                "Code mapping " + key + " must read system|code|display, not " + entry);
+          }
+        });
+  }
+
   /** The external coding of {@code key} for {@code specimen}, or for any specimen. */
   Optional<String[]> coding(String key, String specimen) {
     String entry = codes.get(key + "." + specimen);
@@ -38,11 +49,6 @@ public record ReportSettings(
     if (entry == null || entry.isBlank()) {
       return Optional.empty();
     }
-    String[] parts = entry.split("\\|", 3);
-    if (parts.length != 3) {
-      throw new IllegalArgumentException(
-          "Code mapping " + key + " must read system|code|display, not " + entry);
-    }
-    return Optional.of(parts);
+    return Optional.of(entry.split("\\|", 3));
   }
 }

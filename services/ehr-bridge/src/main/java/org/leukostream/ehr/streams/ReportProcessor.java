@@ -1,8 +1,8 @@
 package org.leukostream.ehr.streams;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,7 +17,6 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.SignOff;
-import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +31,18 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   private static final Logger LOG = LoggerFactory.getLogger(ReportProcessor.class);
 
   private final ReportBuilder builder;
-  private final Map<String, ?> serdeConfig;
+  private final BiFunction<String, SpecificRecord, byte[]> reencoder;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, Diagnosis> diagnoses;
   private KeyValueStore<String, CaseEvent> signOffs;
   private KeyValueStore<String, FhirReport> reports;
 
-  ReportProcessor(ReportBuilder builder, Map<String, ?> serdeConfig) {
+  /**
+   * @param reencoder writes a value read back to its bytes, for a dead letter
+   */
+  ReportProcessor(ReportBuilder builder, BiFunction<String, SpecificRecord, byte[]> reencoder) {
     this.builder = builder;
-    this.serdeConfig = serdeConfig;
+    this.reencoder = reencoder;
   }
 
   @Override
@@ -138,13 +140,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   private void deadLetter(Record<String, SpecificRecord> record, RuntimeException error) {
     String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
     LOG.error("Case {}: cannot build its report: {}", record.key(), error.toString(), error);
-    byte[] value =
-        Topics.byName(topic)
-            .map(
-                t ->
-                    ReportTopology.widen(t.valueSerde(serdeConfig).serializer())
-                        .serialize(topic, record.value()))
-            .orElse(null);
+    byte[] value = reencoder.apply(topic, record.value());
     DeadLetter letter =
         DeadLetters.of(
             ReportTopology.SERVICE,

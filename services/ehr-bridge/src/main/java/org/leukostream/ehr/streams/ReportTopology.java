@@ -1,14 +1,13 @@
 package org.leukostream.ehr.streams;
 
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetters;
 
 /**
  * The bridge's topology, a pure builder: FINAL diagnoses and SIGNED case events, both keyed by case
@@ -47,7 +46,7 @@ public final class ReportTopology {
         Topics.CASE_EVENTS.name());
     topology.addProcessor(
         PROCESSOR,
-        () -> new ReportProcessor(builder, serdeConfig),
+        () -> new ReportProcessor(builder, DeadLetters.reencoder(serdeConfig)),
         "source-diagnoses",
         "source-case-events");
     topology.addStateStore(
@@ -72,19 +71,14 @@ public final class ReportTopology {
         REPORTS_SINK,
         Topics.FHIR_REPORTS.name(),
         keys.serializer(),
-        widen(Topics.FHIR_REPORTS.valueSerde(serdeConfig).serializer()),
+        Topics.FHIR_REPORTS.recordSerializer(serdeConfig),
         PROCESSOR);
     topology.addSink(
         DLQ_SINK,
         Topics.FHIR_REPORTS_DLQ.name(),
         keys.serializer(),
-        widen(Topics.FHIR_REPORTS_DLQ.valueSerde(serdeConfig).serializer()),
+        Topics.FHIR_REPORTS_DLQ.recordSerializer(serdeConfig),
         PROCESSOR);
     return topology;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Serializer<SpecificRecord> widen(Serializer<? extends SpecificRecord> serializer) {
-    return (Serializer<SpecificRecord>) serializer;
   }
 }
