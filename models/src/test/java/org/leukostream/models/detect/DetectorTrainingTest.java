@@ -2,11 +2,8 @@ package org.leukostream.models.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Model;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,49 +11,21 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leukostream.models.arch.Architecture;
-import org.leukostream.models.store.ClassRole;
-import org.leukostream.models.store.ModelClass;
-import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.testkit.smear.CellType;
+import org.leukostream.models.testing.TestModels;
 import org.leukostream.testkit.smear.SmearCell;
 import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
 
 /**
  * The small RetinaNet, trained for a few seconds on synthetic fields, finds the white cells of
  * fields it has never seen; saved and loaded it detects the same boxes; its boxes become crops.
  */
 class DetectorTrainingTest {
-  static final Architecture SMALL =
-      Architecture.find("retinanet_resnet50_fpn", "small").orElseThrow();
-  static final List<ModelClass> WBC = List.of(new ModelClass("wbc", ClassRole.COUNTED));
   static final DetectorSettings SETTINGS = new DetectorSettings(0.3, 0.4, 100, 2);
 
   @TempDir static Path dir;
   static List<Float> losses;
-
-  /** Fields of six white cells each (smudged cells included: the detector finds every WBC). */
-  static List<SmearField> fields(long seed, int count) {
-    SmearGenerator generator = new SmearGenerator(seed);
-    List<SmearField> out = new ArrayList<>();
-    for (List<CellType> cells : generator.caseCells(count, 6, 0.3)) {
-      out.add(generator.field(cells, SmearGenerator.Options.DEFAULT));
-    }
-    return out;
-  }
-
-  static DetectorTraining.Sample sample(SmearField field) {
-    List<DetectorTraining.Box> boxes = new ArrayList<>();
-    for (SmearCell cell : field.cells()) {
-      boxes.add(
-          new DetectorTraining.Box(
-              cell.box().x, cell.box().y, cell.box().width, cell.box().height, 0));
-    }
-    return new DetectorTraining.Sample(field.image(), boxes);
-  }
 
   static CellDetection truth(SmearCell cell) {
     return new CellDetection(
@@ -70,43 +39,15 @@ class DetectorTrainingTest {
   /** 150 steps of 4 fields drawn from 16 training fields (seed 1): about 30 s on two cores. */
   @BeforeAll
   static void train() {
-    ModelManifest manifest =
-        new ModelManifest(
-            "wbc-detector",
-            SMALL.name(),
-            SMALL.preset(),
-            "test",
-            SMALL.inputSize(),
-            ModelManifest.IMAGENET_MEAN,
-            ModelManifest.IMAGENET_STD,
-            WBC,
-            null,
-            null);
-    List<DetectorTraining.Sample> training =
-        fields(1, 16).stream().map(DetectorTrainingTest::sample).toList();
-    // Seeded initial weights: the run is the same every time on a machine.
-    ai.djl.engine.Engine.getEngine("PyTorch")
-        .setRandomSeed(Integer.getInteger("detector.seed", 11));
-    // Seeded initial weights, so that a run repeats on a machine.
-    ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(11);
-    try (Model model = Model.newInstance(manifest.name())) {
-      var block = SMALL.build(WBC.size());
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 256, 256));
-      model.setBlock(block);
-      losses =
-          DetectorTraining.train(
-              model,
-              SMALL,
-              manifest,
-              training,
-              new DetectorTraining.Options(Integer.getInteger("detector.steps", 150), 4, 1e-3f, 7),
-              step -> {
-                if (step.step() % 50 == 0) {
-                  System.out.printf("detector step %d loss %.4f%n", step.step(), step.loss());
-                }
-              });
-      ModelStore.save(dir, manifest, model);
-    }
+    losses =
+        TestModels.trainDetector(
+            dir,
+            Integer.getInteger("detector.steps", TestModels.DETECTOR_STEPS),
+            step -> {
+              if (step.step() % 50 == 0) {
+                System.out.printf("detector step %d loss %.4f%n", step.step(), step.loss());
+              }
+            });
   }
 
   /**
@@ -117,7 +58,7 @@ class DetectorTrainingTest {
   void findsTheCellsOfUnseenFields() throws Exception {
     assertThat(average(losses.subList(losses.size() - 10, losses.size())))
         .isLessThan(average(losses.subList(0, 10)) / 3);
-    List<SmearField> unseen = fields(99, 5); // another seed: fields never trained on
+    List<SmearField> unseen = TestModels.fields(99, 5); // another seed: fields never trained on
     List<double[]> scored = new ArrayList<>(); // (score, 1 if a true positive)
     int truth = 0;
     try (StoredModel stored = ModelStore.load(dir);
@@ -174,7 +115,7 @@ class DetectorTrainingTest {
 
   @Test
   void batchedDetectionEqualsOneFieldAtATime() throws Exception {
-    List<SmearField> unseen = fields(42, 3);
+    List<SmearField> unseen = TestModels.fields(42, 3);
     try (StoredModel stored = ModelStore.load(dir);
         WbcDetector detector = new WbcDetector(stored, SETTINGS)) {
       List<List<CellDetection>> batched =
@@ -191,7 +132,7 @@ class DetectorTrainingTest {
 
   @Test
   void aHigherThresholdReportsFewerBoxes() throws Exception {
-    SmearField field = fields(5, 1).get(0);
+    SmearField field = TestModels.fields(5, 1).get(0);
     try (StoredModel stored = ModelStore.load(dir);
         WbcDetector loose = new WbcDetector(stored, new DetectorSettings(0.05, 0.4, 100, 1));
         WbcDetector strict = new WbcDetector(stored, new DetectorSettings(0.99, 0.4, 100, 1))) {
@@ -204,7 +145,7 @@ class DetectorTrainingTest {
 
   @Test
   void detectedBoxesBecomeSquareCropsCentredOnTheCell() throws Exception {
-    SmearField field = fields(11, 1).get(0);
+    SmearField field = TestModels.fields(11, 1).get(0);
     CropExtractor extractor = new CropExtractor(0.15, 96);
     try (StoredModel stored = ModelStore.load(dir);
         WbcDetector detector = new WbcDetector(stored, SETTINGS)) {

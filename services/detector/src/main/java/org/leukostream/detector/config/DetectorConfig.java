@@ -1,0 +1,110 @@
+package org.leukostream.detector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.leukostream.avro.SpecimenType;
+
+/** {@code leukostream.detector.*}: the model, its thresholds, crops, input limits, claim checks. */
+@ConfigMapping(prefix = "leukostream.detector")
+public interface DetectorConfig {
+
+  /** The detector's model directory, or {@code classpath:dir} for one packed in the application. */
+  String model();
+
+  /** {@code cpu}, {@code cuda} or {@code cuda:N}; a GPU needs the GPU build of the engine. */
+  @WithDefault("cpu")
+  String device();
+
+  /** Lowest detector score kept as a cell. */
+  @WithDefault("0.5")
+  double scoreThreshold();
+
+  /** Overlap above which the weaker of two boxes is dropped. */
+  @WithDefault("0.5")
+  double nmsIou();
+
+  /** Most cells kept per field. */
+  @WithDefault("300")
+  int maxDetections();
+
+  /** Fields per forward pass. */
+  @WithDefault("4")
+  int maxBatch();
+
+  /** Batch sizes run through the model at start-up, before readiness turns UP. */
+  @WithDefault("1")
+  List<Integer> warmUp();
+
+  /** Specimen types the model was trained for; a field of another type is rejected. */
+  @WithDefault("PERIPHERAL_BLOOD,BONE_MARROW")
+  Set<SpecimenType> specimenTypes();
+
+  Crop crop();
+
+  Input input();
+
+  ClaimCheck claimCheck();
+
+  /** How a cell is cut out for the classifier. */
+  interface Crop {
+    /** Context around the box on every side, as a fraction of its longer side. */
+    @WithDefault("0.15")
+    double margin();
+
+    /** Side of the square PNG crop in pixels (the classifier resizes to its own input). */
+    @WithDefault("128")
+    int size();
+  }
+
+  /** Limits on field images, checked before decoding. */
+  interface Input {
+    /** Largest encoded image accepted, inline or fetched. */
+    @WithDefault("33554432")
+    long maxBytes();
+
+    /** Largest decoded image accepted (width x height), against decompression bombs. */
+    @WithDefault("100000000")
+    long maxPixels();
+  }
+
+  /** Where images behind a claim check are fetched from. */
+  interface ClaimCheck {
+    /**
+     * Directory {@code file://} claim checks must lie under; unset accepts any readable file (the
+     * embedded default).
+     */
+    Optional<Path> fileRoot();
+
+    /** Limit for fetching one image. */
+    @WithDefault("30s")
+    Duration timeout();
+
+    S3 s3();
+  }
+
+  /** The S3 (or S3-compatible) store behind {@code s3://bucket/key} claim checks. */
+  interface S3 {
+    /** Endpoint of an S3-compatible store (MinIO, Ceph); unset uses AWS's regional endpoint. */
+    Optional<URI> endpoint();
+
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Static credentials; unset uses the default chain (environment, profile, IRSA, IMDS). */
+    Optional<String> accessKeyId();
+
+    Optional<String> secretAccessKey();
+
+    /**
+     * Path-style addressing ({@code endpoint/bucket/key}), which most S3-compatible stores want.
+     */
+    @WithDefault("false")
+    boolean pathStyle();
+  }
+}

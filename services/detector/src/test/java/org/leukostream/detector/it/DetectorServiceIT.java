@@ -1,0 +1,181 @@
+package org.leukostream.detector.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.FieldStatus;
+import org.leukostream.avro.InlineImage;
+import org.leukostream.avro.SlideField;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.models.testing.TestModels;
+import org.leukostream.schemas.Topics;
+import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SyntheticFields;
+import org.leukostream.testkit.TopicReader;
+import org.leukostream.testkit.TopicWriter;
+import org.leukostream.testkit.smear.SmearField;
+
+/**
+ * The detector service as deployed, against the real embedded broker and registry: good fields
+ * (inline and behind a file claim check) become crops and PROCESSED results; a redelivered field
+ * yields the same cell ids; every kind of bad field gets a REJECTED result and a dead letter; a
+ * record no schema reads gets a dead letter; the service keeps going throughout.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TestDetectorResource.class, restrictToAnnotatedClass = true)
+class DetectorServiceIT {
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "schema.registry.url")
+  String registryUrl;
+
+  @Test
+  void goodFieldsBecomeCropsBadFieldsAreRejectedAndDeadLettered() throws Exception {
+    List<SmearField> smears = TestModels.fields(99, 2);
+    Path claims = Files.createTempDirectory("claims-");
+    byte[] jpeg = smears.get(1).encode("jpg");
+    Path stored = Files.write(claims.resolve("good-1.jpg"), jpeg);
+    byte[] png = smears.get(0).encode("png");
+    byte[] truncated = Arrays.copyOf(png, png.length / 3);
+
+    SlideField good0 = SyntheticFields.inline("good", 0, smears.get(0));
+    SlideField good1 =
+        SyntheticFields.claimCheck(
+            "good", 1, jpeg, "image/jpeg", smears.get(1), stored.toUri().toString());
+    SlideField corrupt = SyntheticFields.inline("bad", 0, truncated, "image/png", smears.get(0));
+    SlideField tampered =
+        SyntheticFields.record(
+            "bad",
+            1,
+            SyntheticFields.ref(png, "image/png", smears.get(0))
+                .setSha256("ab".repeat(32))
+                .setContent(new InlineImage(ByteBuffer.wrap(png)))
+                .build());
+    SlideField oversize =
+        SyntheticFields.record(
+            "bad",
+            2,
+            SyntheticFields.ref(png, "image/png", smears.get(0))
+                .setSizeBytes(64L << 20)
+                .setContent(new InlineImage(ByteBuffer.wrap(png)))
+                .build());
+    SlideField missing =
+        SyntheticFields.claimCheck(
+            "bad",
+            3,
+            png,
+            "image/png",
+            smears.get(0),
+            claims.resolve("none.png").toUri().toString());
+    SlideField unreachable =
+        SyntheticFields.claimCheck(
+            "bad", 4, png, "image/png", smears.get(0), "s3://fields/bad/4.png");
+    SlideField unknownSpecimen =
+        SyntheticFields.record(
+            "bad",
+            5,
+            SyntheticFields.ref(png, "image/png", smears.get(0))
+                .setContent(new InlineImage(ByteBuffer.wrap(png)))
+                .build(),
+            SpecimenType.UNKNOWN);
+
+    Map<String, Object> config = TopicReader.clientConfig(bootstrap, registryUrl);
+    try (var producer = TopicWriter.producer(config, Topics.SLIDE_FIELDS)) {
+      for (SlideField field :
+          List.of(
+              good0, good1, corrupt, tampered, oversize, missing, unreachable, unknownSpecimen)) {
+        producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), field.getCaseId(), field));
+      }
+      producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good0)); // redelivery
+    }
+    try (var raw =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      raw.send(
+          new ProducerRecord<>(
+              Topics.SLIDE_FIELDS.name(), "garbage", "not avro".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    List<FieldResult> results =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(() -> TopicReader.values(config, Topics.FIELD_RESULTS), r -> r.size() >= 9);
+    assertThat(results).hasSize(9);
+    List<FieldResult> good = results.stream().filter(r -> r.getCaseId().equals("good")).toList();
+    assertThat(good).extracting(FieldResult::getStatus).containsOnly(FieldStatus.PROCESSED);
+    assertThat(good).extracting(FieldResult::getFieldIndex).containsExactlyInAnyOrder(0, 1, 0);
+    List<List<String>> field0 =
+        good.stream().filter(r -> r.getFieldIndex() == 0).map(FieldResult::getCellIds).toList();
+    assertThat(field0.get(0)).isNotEmpty().isEqualTo(field0.get(1)); // redelivery: same ids
+
+    Map<Integer, String> reasons =
+        results.stream()
+            .filter(r -> r.getCaseId().equals("bad"))
+            .peek(r -> assertThat(r.getStatus()).isEqualTo(FieldStatus.REJECTED))
+            .collect(Collectors.toMap(FieldResult::getFieldIndex, FieldResult::getRejectionReason));
+    assertThat(reasons.get(0)).contains("image/png bytes could not be decoded");
+    assertThat(reasons.get(1)).contains("checksum mismatch");
+    assertThat(reasons.get(2)).contains("oversize");
+    assertThat(reasons.get(3)).contains("does not exist");
+    assertThat(reasons.get(4)).contains("s3://fields/bad/4.png could not be fetched");
+    assertThat(reasons.get(5)).contains("specimen type UNKNOWN");
+
+    List<CellCrop> crops = TopicReader.values(config, Topics.CELL_CROPS);
+    for (FieldResult result : good) {
+      List<String> ids =
+          crops.stream()
+              .filter(c -> c.getFieldIndex() == result.getFieldIndex())
+              .map(CellCrop::getCellId)
+              .distinct()
+              .toList();
+      assertThat(ids).containsExactlyInAnyOrderElementsOf(result.getCellIds());
+      // every synthetic field holds six white cells
+      assertThat(ids.size()).isBetween(5, 7);
+    }
+    assertThat(crops).allMatch(c -> c.getCaseId().equals("good"));
+
+    List<DeadLetter> letters = TopicReader.values(config, Topics.SLIDE_FIELDS_DLQ);
+    assertThat(letters).hasSize(7);
+    assertThat(letters).allMatch(l -> l.getService().equals("detector"));
+    DeadLetter garbage =
+        letters.stream().filter(l -> "garbage".equals(l.getCaseId())).findFirst().orElseThrow();
+    assertThat(StandardCharsets.UTF_8.decode(garbage.getValue()).toString()).isEqualTo("not avro");
+    assertThat(letters.stream().filter(l -> "bad".equals(l.getCaseId()))).hasSize(6);
+
+    given().get("/q/health/ready").then().statusCode(200).body(containsString("wbc-detector"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("leukostream_detector_fields_total{outcome=\"rejected\"} 6.0"))
+        .body(containsString("leukostream_detector_fields_total{outcome=\"processed\"} 3.0"))
+        .body(containsString("leukostream_detector_dead_letters_total 7.0"));
+  }
+}
