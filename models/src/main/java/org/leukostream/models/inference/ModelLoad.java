@@ -1,24 +1,34 @@
 package org.leukostream.models.inference;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Models a service loads once, on their own thread, so that it answers health checks while they
- * load (readiness DOWN until they are ready). Consumers {@link #await()} them; a load that fails
- * keeps its cause for the health answer and the log, and every {@code await} says why.
+ * load (readiness DOWN until they are ready). Consumers {@link #lease()} them for each piece of
+ * work; {@link #close()} waits for the leases out (a shutdown lets the batch in hand finish instead
+ * of pulling the models from under it). A load that fails keeps its cause for the health answer and
+ * the log, and every lease says why.
  *
  * @param <T> what the loader builds (closed with this)
  */
 public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLoad.class);
 
+  private static final Duration DRAIN = Duration.ofSeconds(60);
+
   private final String what;
   private final CompletableFuture<T> loaded = new CompletableFuture<>();
+  private final ReadWriteLock inUse = new ReentrantReadWriteLock();
+  private volatile boolean closed;
 
   private ModelLoad(String what) {
     this.what = what;
@@ -49,14 +59,48 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
     return load;
   }
 
-  /** The loaded value, waiting for the load to finish. */
-  public T await() throws InterruptedException {
+  /** The loaded value for one piece of work; close the lease when the work is done. */
+  public interface Lease<T> extends AutoCloseable {
+    T value();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * The loaded value, waiting for the load to finish, held until the lease is closed.
+   *
+   * @throws IllegalStateException the load failed, or the models were closed (shutting down)
+   */
+  public Lease<T> lease() throws InterruptedException {
+    T value;
     try {
-      return loaded.get();
+      value = loaded.get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           what + " is not loaded: " + e.getCause().getMessage(), e.getCause());
     }
+    inUse.readLock().lockInterruptibly();
+    if (closed) {
+      inUse.readLock().unlock();
+      throw new IllegalStateException(what + " is shut down");
+    }
+    return new Lease<>() {
+      private boolean released;
+
+      @Override
+      public T value() {
+        return value;
+      }
+
+      @Override
+      public void close() {
+        if (!released) {
+          released = true;
+          inUse.readLock().unlock();
+        }
+      }
+    };
   }
 
   /** The loaded value, if the load has finished well. */
@@ -85,12 +129,24 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
     return what;
   }
 
+  /** Waits (at most a minute) for the work in hand to finish, then closes the models. */
   @Override
   public void close() throws Exception {
-    if (isReady()) {
-      loaded.join().close();
-    } else {
-      loaded.cancel(false);
+    boolean drained = inUse.writeLock().tryLock(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      closed = true;
+      if (!drained) {
+        LOG.warn("{}: work still in hand after {}; closing anyway", what, DRAIN);
+      }
+      if (isReady()) {
+        loaded.join().close();
+      } else {
+        loaded.cancel(false);
+      }
+    } finally {
+      if (drained) {
+        inUse.writeLock().unlock();
+      }
     }
   }
 }

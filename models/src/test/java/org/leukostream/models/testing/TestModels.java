@@ -136,8 +136,8 @@ public final class TestModels {
 
   /**
    * The classifier model directories a classifier service needs, with initialised weights (small
-   * presets): {@code countable}, {@code wbc-a}, {@code wbc-b}, {@code wbc-c} (ensemble B) and {@code
-   * blast-vit}, {@code blast-effnet} (ensemble A), kept under {@code target/test-models/}.
+   * presets): {@code countable}, {@code wbc-a}, {@code wbc-b}, {@code wbc-c} (ensemble B) and
+   * {@code blast-vit}, {@code blast-effnet} (ensemble A), kept under {@code target/test-models/}.
    */
   public static synchronized Map<String, Path> initialisedClassifiers() {
     Map<String, Path> out = new LinkedHashMap<>();

@@ -91,9 +91,9 @@ public class DetectorRuntime {
     return new Loaded(fields, detector, model, s3);
   }
 
-  /** The loaded detector, waiting for start-up to finish. */
-  public FieldDetector await() throws InterruptedException {
-    return load().await().fields();
+  /** The loaded detector for one field, waiting for start-up to finish; close after the field. */
+  public ModelLoad.Lease<Loaded> lease() throws InterruptedException {
+    return load().lease();
   }
 
   /** The load, once start-up has begun it. */

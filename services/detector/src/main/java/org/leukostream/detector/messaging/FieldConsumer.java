@@ -97,7 +97,12 @@ public class FieldConsumer {
   @Incoming("slide-fields")
   @Blocking
   public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    FieldDetector detector = runtime.await();
+    try (var lease = runtime.lease()) {
+      consume(record, lease.value().fields());
+    }
+  }
+
+  private void consume(ConsumerRecord<String, byte[]> record, FieldDetector detector) {
     SlideField field;
     try {
       field = record.value() == null ? null : fields.deserialize(record.topic(), record.value());

@@ -1,0 +1,134 @@
+package org.leukostream.classifier.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.DeadLetter;
+import org.leukostream.avro.ImageRef;
+import org.leukostream.avro.InlineImage;
+import org.leukostream.images.ImageRefs;
+import org.leukostream.schemas.Topics;
+import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.TopicReader;
+import org.leukostream.testkit.TopicWriter;
+
+/**
+ * The classifier service as deployed, against the real embedded broker and registry: every good
+ * crop gets one label in batches of at most the configured size; a crop whose image is corrupt and
+ * a record no schema reads go to the DLQ without holding up the others.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TestClassifierResource.class, restrictToAnnotatedClass = true)
+class ClassifierServiceIT {
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "schema.registry.url")
+  String registryUrl;
+
+  @Test
+  void everyGoodCropIsLabelledAndPoisonIsDeadLettered() {
+    List<CellCrop> good = new ArrayList<>(TestCrops.of("case-a", 30));
+    good.addAll(TestCrops.of("case-b", 12));
+    CellCrop template = TestCrops.of("case-c", 1).get(0);
+    byte[] notPng = "not a png at all".getBytes(StandardCharsets.UTF_8);
+    CellCrop corrupt =
+        CellCrop.newBuilder()
+            .setCellId("case-c/0/corrupt")
+            .setCaseId("case-c")
+            .setFieldIndex(0)
+            .setSpecimenType(template.getSpecimenType())
+            .setBox(template.getBox())
+            .setDetectionScore(0.5)
+            .setCrop(
+                ImageRef.newBuilder()
+                    .setMediaType("image/png")
+                    .setWidthPx(10)
+                    .setHeightPx(10)
+                    .setSizeBytes(notPng.length)
+                    .setSha256(ImageRefs.sha256(notPng))
+                    .setContent(new InlineImage(ByteBuffer.wrap(notPng)))
+                    .build())
+            .setDetectorModel(template.getDetectorModel())
+            .setDetectedAt(template.getDetectedAt())
+            .build();
+
+    Map<String, Object> config = TopicReader.clientConfig(bootstrap, registryUrl);
+    try (var producer = TopicWriter.producer(config, Topics.CELL_CROPS)) {
+      for (CellCrop crop : good.subList(0, 20)) {
+        producer.send(new ProducerRecord<>(Topics.CELL_CROPS.name(), key(crop), crop));
+      }
+      producer.send(new ProducerRecord<>(Topics.CELL_CROPS.name(), key(corrupt), corrupt));
+      for (CellCrop crop : good.subList(20, good.size())) {
+        producer.send(new ProducerRecord<>(Topics.CELL_CROPS.name(), key(crop), crop));
+      }
+    }
+    try (var raw =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.CELL_CROPS.name(), "case-d/3", new byte[] {0, 0, 0}));
+    }
+
+    List<CellLabel> labels =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () -> TopicReader.values(config, Topics.CELL_LABELS), l -> l.size() >= good.size());
+    assertThat(labels)
+        .extracting(CellLabel::getCellId)
+        .containsExactlyInAnyOrderElementsOf(good.stream().map(CellCrop::getCellId).toList());
+    assertThat(labels).allSatisfy(l -> assertThat(l.getBatchSize()).isBetween(1, 8));
+    assertThat(labels).allSatisfy(l -> assertThat(l.getMembers()).hasSize(6));
+    assertThat(labels).allMatch(l -> l.getBlastProbability() != null);
+    assertThat(labels)
+        .allMatch(l -> l.getDetectorModel().getName().equals("wbc-detector"))
+        .allMatch(l -> l.getCaseId().equals(l.getCellId().split("/")[0]));
+
+    List<DeadLetter> letters = TopicReader.values(config, Topics.CELL_CROPS_DLQ);
+    assertThat(letters).hasSize(2);
+    assertThat(letters).allMatch(l -> l.getService().equals("classifier"));
+    assertThat(letters)
+        .extracting(DeadLetter::getCaseId)
+        .containsExactlyInAnyOrder("case-c", "case-d");
+    assertThat(letters)
+        .filteredOn(l -> "case-c".equals(l.getCaseId()))
+        .singleElement()
+        .satisfies(
+            l -> assertThat(l.getErrorMessage()).contains("image/png bytes could not be decoded"));
+
+    given().get("/q/health/ready").then().statusCode(200).body(containsString("blast=blast-vit"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("leukostream_classifier_labels_total " + good.size() + ".0"))
+        .body(containsString("leukostream_classifier_dead_letters_total 2.0"))
+        .body(containsString("leukostream_classifier_batch_size_count"));
+  }
+
+  static String key(CellCrop crop) {
+    return Topics.cropKey(crop.getCaseId(), crop.getFieldIndex());
+  }
+}

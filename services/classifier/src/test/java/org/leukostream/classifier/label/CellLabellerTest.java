@@ -1,0 +1,147 @@
+package org.leukostream.classifier.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.ClassProbability;
+import org.leukostream.avro.MemberOutput;
+import org.leukostream.classifier.it.TestCrops;
+import org.leukostream.images.ImageRefs;
+import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.testing.TestModels;
+
+/** The three stages on one batch, with initialised small models: real forward passes. */
+class CellLabellerTest {
+  static Map<String, Path> dirs;
+  static Ensemble countable;
+  static Ensemble wbc;
+  static Ensemble blast;
+  static List<CellCrop> crops;
+  static List<Image> images;
+
+  @BeforeAll
+  static void load() throws Exception {
+    dirs = TestModels.initialisedClassifiers();
+    countable =
+        Ensemble.load("countable", Map.of(dirs.get("countable").toString(), 1.0), Device.cpu(), 4);
+    Map<String, Double> b = new LinkedHashMap<>();
+    b.put(dirs.get("wbc-a").toString(), 0.5);
+    b.put(dirs.get("wbc-b").toString(), 0.5);
+    wbc = Ensemble.load("wbc", b, Device.cpu(), 4);
+    Map<String, Double> a = new LinkedHashMap<>();
+    a.put(dirs.get("blast-vit").toString(), 0.7);
+    a.put(dirs.get("blast-effnet").toString(), 0.3);
+    blast = Ensemble.load("blast", a, Device.cpu(), 4);
+    crops = TestCrops.of("case-1", 6);
+    ImageRefs refs = new ImageRefs(List.of(), 1 << 20, 1 << 20);
+    images =
+        crops.stream()
+            .map(
+                c -> {
+                  try {
+                    return ImageFactory.getInstance().fromImage(refs.decode(c.getCrop()));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .toList();
+  }
+
+  @AfterAll
+  static void close() {
+    countable.close();
+    wbc.close();
+    blast.close();
+  }
+
+  static double p(List<ClassProbability> vector, String name) {
+    return vector.stream()
+        .filter(c -> c.getClassName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getProbability();
+  }
+
+  static List<MemberOutput> stage(CellLabel label, String stage) {
+    return label.getMembers().stream().filter(m -> m.getStage().equals(stage)).toList();
+  }
+
+  @Test
+  void everyCropGetsTheWeightedVerdictOfEveryStage() throws Exception {
+    CellLabeller labeller = new CellLabeller(countable, wbc, Optional.of(blast), 0.5);
+    List<CellLabel> labels = labeller.label(crops, images);
+
+    assertThat(labels)
+        .extracting(CellLabel::getCellId)
+        .containsExactlyElementsOf(crops.stream().map(CellCrop::getCellId).toList());
+    for (CellLabel label : labels) {
+      assertThat(label.getBatchSize()).isEqualTo(6);
+      assertThat(label.getInferenceMillis()).isPositive();
+      assertThat(label.getMembers()).hasSize(5);
+
+      MemberOutput filter = stage(label, "countable").get(0);
+      assertThat(label.getCountableProbability())
+          .isCloseTo(p(filter.getProbabilities(), "countable"), within(1e-6));
+      assertThat(label.getCountable()).isEqualTo(label.getCountableProbability() >= 0.5);
+
+      List<MemberOutput> b = stage(label, "wbc");
+      assertThat(b).extracting(m -> m.getModel().getName()).containsExactly("wbc-a", "wbc-b");
+      double sum = 0;
+      double best = -1;
+      String bestClass = null;
+      for (ClassProbability c : label.getWbcProbabilities()) {
+        double expected =
+            0.5 * p(b.get(0).getProbabilities(), c.getClassName())
+                + 0.5 * p(b.get(1).getProbabilities(), c.getClassName());
+        assertThat(c.getProbability()).isCloseTo(expected, within(1e-6));
+        sum += c.getProbability();
+        if (c.getProbability() > best) {
+          best = c.getProbability();
+          bestClass = c.getClassName();
+        }
+      }
+      assertThat(sum).isCloseTo(1, within(1e-5));
+      assertThat(label.getWbcClass()).isEqualTo(bestClass);
+
+      List<MemberOutput> a = stage(label, "blast");
+      assertThat(a).extracting(MemberOutput::getWeight).containsExactly(0.7, 0.3);
+      assertThat(label.getBlastProbability())
+          .isCloseTo(
+              0.7 * p(a.get(0).getProbabilities(), "blast")
+                  + 0.3 * p(a.get(1).getProbabilities(), "blast"),
+              within(1e-6));
+    }
+    // A threshold above every probability makes no cell countable.
+    assertThat(new CellLabeller(countable, wbc, Optional.of(blast), 1.01).label(crops, images))
+        .noneMatch(CellLabel::getCountable);
+  }
+
+  @Test
+  void withoutEnsembleAThereIsNoBlastProbability() throws Exception {
+    List<CellLabel> labels =
+        new CellLabeller(countable, wbc, Optional.empty(), 0.5).label(crops, images);
+    assertThat(labels).allMatch(l -> l.getBlastProbability() == null);
+    assertThat(labels).allMatch(l -> l.getMembers().size() == 3);
+  }
+
+  @Test
+  void aStageWhoseClassesHaveNoUsableRoleIsRefused() {
+    assertThatThrownBy(() -> new CellLabeller(wbc, wbc, Optional.empty(), 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Stage wbc: no class of wbc-a has role [COUNTABLE]");
+  }
+}
