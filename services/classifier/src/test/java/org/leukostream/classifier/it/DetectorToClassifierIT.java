@@ -57,9 +57,15 @@ class DetectorToClassifierIT {
                     detectorModel.toString(),
                     "leukostream.detector.score-threshold",
                     "0.3")));
-        services.add(
-            PackagedService.launch(
-                stack, CLASSIFIER, "pipeline-it", "classifier", classifierModels));
+        // With -Dpipeline.backlog=true the classifier starts once the detector is done, alone on
+        // the
+        // CPU with every crop waiting: its rate through Kafka, for the benchmark figures.
+        boolean backlog = Boolean.getBoolean("pipeline.backlog");
+        if (!backlog) {
+          services.add(
+              PackagedService.launch(
+                  stack, CLASSIFIER, "pipeline-it", "classifier", classifierModels));
+        }
         try (var producer = stack.producer(Topics.SLIDE_FIELDS)) {
           for (int i = 0; i < fields.size(); i++) {
             SlideField field = SyntheticFields.inline("pipeline", i, fields.get(i));
@@ -79,6 +85,11 @@ class DetectorToClassifierIT {
         assertThat(detected.size())
             .as("six cells per field")
             .isBetween(5 * fieldCount, 7 * fieldCount);
+        if (backlog) {
+          services.add(
+              PackagedService.launch(
+                  stack, CLASSIFIER, "pipeline-it", "classifier", classifierModels));
+        }
 
         List<CellLabel> labels =
             await()
@@ -99,10 +110,11 @@ class DetectorToClassifierIT {
         IntSummaryStatistics batches =
             labels.stream().mapToInt(CellLabel::getBatchSize).summaryStatistics();
         System.out.printf(
-            "pipeline: %d fields, %d cells labelled; classifier %.1f cells/s between its first and"
-                + " last label; batch sizes %d..%d (mean per cell %.1f)%n",
+            "pipeline: %d fields, %d cells labelled; classifier%s: %.1f cells/s between its first"
+                + " and last label; batch sizes %d..%d (mean per cell %.1f)%n",
             fieldCount,
             labelled.size(),
+            backlog ? " on the backlog" : " alongside the detector",
             labels.size() * 1000.0 / Math.max(1, last - first),
             batches.getMin(),
             batches.getMax(),
