@@ -2,6 +2,7 @@ package org.leukostream.classifier.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,14 @@ public interface ClassifierConfig {
   double countableThreshold();
 
   Batch batch();
+
+  /** Longest a batch's labels may take to be acknowledged by the broker before the batch fails. */
+  @WithDefault("2m")
+  Duration sendTimeout();
+
+  /** Largest crop accepted (width x height); a bigger one is dead-lettered. */
+  @WithDefault("16777216")
+  long cropMaxPixels();
 
   /** One stage: a model, or an ensemble whose members' probabilities are summed with weights. */
   interface Stage {

@@ -53,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public class CropConsumer {
   public static final String SERVICE = "classifier";
   private static final Logger LOG = LoggerFactory.getLogger(CropConsumer.class);
-  private static final Duration SEND_TIMEOUT = Duration.ofMinutes(2);
 
   private final ClassifierRuntime runtime;
   private final MutinyEmitter<CellLabel> labels;
@@ -61,6 +60,7 @@ public class CropConsumer {
   private final Deserializer<CellCrop> crops;
   private final ImageRefs images;
   private final int maxBatch;
+  private final Duration sendTimeout;
   private final Counter cropsIn;
   private final Counter labelsOut;
   private final Counter deadLettered;
@@ -82,7 +82,9 @@ public class CropConsumer {
             .valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl))
             .deserializer();
     // Crops are inline PNGs of at most the topic's message size; no claim checks.
-    this.images = new ImageRefs(List.of(), Topics.CELL_CROPS.maxMessageBytes(), 4096L * 4096L);
+    this.images =
+        new ImageRefs(List.of(), Topics.CELL_CROPS.maxMessageBytes(), config.cropMaxPixels());
+    this.sendTimeout = config.sendTimeout();
     this.maxBatch = config.batch().maxSize();
     this.cropsIn = registry.counter("leukostream.classifier.crops");
     this.labelsOut = registry.counter("leukostream.classifier.labels");
@@ -144,7 +146,7 @@ public class CropConsumer {
         labelsOut.increment();
       }
     }
-    Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+    Uni.join().all(sends).andFailFast().await().atMost(sendTimeout);
   }
 
   /**

@@ -45,6 +45,10 @@ public interface DetectorConfig {
   @WithDefault("PERIPHERAL_BLOOD,BONE_MARROW")
   Set<SpecimenType> specimenTypes();
 
+  /** Longest a field's outputs may take to be acknowledged by the broker before the field fails. */
+  @WithDefault("2m")
+  Duration sendTimeout();
+
   Crop crop();
 
   Input input();

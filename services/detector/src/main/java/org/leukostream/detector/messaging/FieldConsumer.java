@@ -27,6 +27,7 @@ import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.SlideField;
+import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.field.FieldDetector;
 import org.leukostream.images.ImageRejectedException;
 import org.leukostream.schemas.Topics;
@@ -50,9 +51,9 @@ import org.slf4j.LoggerFactory;
 public class FieldConsumer {
   public static final String SERVICE = "detector";
   private static final Logger LOG = LoggerFactory.getLogger(FieldConsumer.class);
-  private static final Duration SEND_TIMEOUT = Duration.ofMinutes(2);
 
   private final DetectorRuntime runtime;
+  private final Duration sendTimeout;
   private final MutinyEmitter<CellCrop> crops;
   private final MutinyEmitter<FieldResult> results;
   private final MutinyEmitter<DeadLetter> deadLetters;
@@ -66,12 +67,14 @@ public class FieldConsumer {
 
   public FieldConsumer(
       DetectorRuntime runtime,
+      DetectorConfig config,
       @Channel("cell-crops") MutinyEmitter<CellCrop> crops,
       @Channel("field-results") MutinyEmitter<FieldResult> results,
       @Channel("slide-fields-dlq") MutinyEmitter<DeadLetter> deadLetters,
       @ConfigProperty(name = "schema.registry.url") String registryUrl,
       MeterRegistry registry) {
     this.runtime = runtime;
+    this.sendTimeout = config.sendTimeout();
     this.crops = crops;
     this.results = results;
     this.deadLetters = deadLetters;
@@ -177,7 +180,7 @@ public class FieldConsumer {
         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
   }
 
-  private static void await(List<Uni<Void>> sends) {
-    Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+  private void await(List<Uni<Void>> sends) {
+    Uni.join().all(sends).andFailFast().await().atMost(sendTimeout);
   }
 }
