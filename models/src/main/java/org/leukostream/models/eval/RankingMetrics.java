@@ -1,0 +1,86 @@
+package org.leukostream.models.eval;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Threshold-free metrics of scores for a positive class: ROC AUC (the probability that a random
+ * positive outscores a random negative, ties counted half) and average precision (all-point
+ * interpolation: the sum over positives' ranks of precision times the recall step, as
+ * scikit-learn's {@code average_precision_score}). One-vs-rest for multi-class: score = the class's
+ * probability, positive = the class is the truth.
+ */
+public final class RankingMetrics {
+  private RankingMetrics() {}
+
+  public static double rocAuc(double[] scores, boolean[] positive) {
+    Integer[] order = order(scores);
+    long positives = count(positive);
+    long negatives = positive.length - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    // Mann-Whitney U with average ranks for ties, ranks ascending by score.
+    double rankSum = 0;
+    int i = 0;
+    while (i < order.length) {
+      int j = i;
+      while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
+        j++;
+      }
+      double rank = (i + j) / 2.0 + 1;
+      for (int k = i; k <= j; k++) {
+        if (positive[order[k]]) {
+          rankSum += rank;
+        }
+      }
+      i = j + 1;
+    }
+    return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  public static double averagePrecision(double[] scores, boolean[] positive) {
+    Integer[] order = order(scores);
+    long positives = count(positive);
+    if (positives == 0) {
+      return Double.NaN;
+    }
+    // Descending by score; tied scores form one threshold.
+    double ap = 0;
+    long tp = 0;
+    long seen = 0;
+    double previousRecall = 0;
+    int i = order.length - 1;
+    while (i >= 0) {
+      int j = i;
+      while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) {
+        j--;
+      }
+      for (int k = j; k <= i; k++) {
+        seen++;
+        tp += positive[order[k]] ? 1 : 0;
+      }
+      double recall = tp / (double) positives;
+      double precision = tp / (double) seen;
+      ap += (recall - previousRecall) * precision;
+      previousRecall = recall;
+      i = j - 1;
+    }
+    return ap;
+  }
+
+  private static Integer[] order(double[] scores) {
+    Integer[] order = new Integer[scores.length];
+    Arrays.setAll(order, k -> k);
+    Arrays.sort(order, Comparator.comparingDouble(k -> scores[k]));
+    return order;
+  }
+
+  private static long count(boolean[] values) {
+    long n = 0;
+    for (boolean v : values) {
+      n += v ? 1 : 0;
+    }
+    return n;
+  }
+}

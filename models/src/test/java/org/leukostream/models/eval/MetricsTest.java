@@ -1,0 +1,57 @@
+package org.leukostream.models.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Known confusion matrices and score lists, their metrics worked out by hand. */
+class MetricsTest {
+
+  @Test
+  void binaryConfusionMatrix() {
+    var m = new ClassificationMetrics(List.of("blast", "normal"), new long[][] {{50, 10}, {5, 35}});
+    assertThat(m.accuracy()).isCloseTo(0.85, within(1e-12));
+    assertThat(m.precision(0)).isCloseTo(50.0 / 55, within(1e-12));
+    assertThat(m.recall(0)).isCloseTo(50.0 / 60, within(1e-12));
+    assertThat(m.f1(0)).isCloseTo(0.869565, within(1e-6));
+    assertThat(m.precision(1)).isCloseTo(35.0 / 45, within(1e-12));
+    assertThat(m.recall(1)).isCloseTo(0.875, within(1e-12));
+    assertThat(m.f1(1)).isCloseTo(0.823529, within(1e-6));
+    assertThat(m.macroF1()).isCloseTo(0.846547, within(1e-6));
+    assertThat(m.weightedF1()).isCloseTo(0.851151, within(1e-6));
+  }
+
+  @Test
+  void threeClassesFromPredictions() {
+    // truth / predicted pairs giving [[5,1,0],[2,3,1],[0,0,4]]
+    int[] truth = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2};
+    int[] predicted = {0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2};
+    var m = ClassificationMetrics.of(List.of("a", "b", "c"), truth, predicted);
+    assertThat(m.confusion()).isEqualTo(new long[][] {{5, 1, 0}, {2, 3, 1}, {0, 0, 4}});
+    assertThat(m.accuracy()).isCloseTo(0.75, within(1e-12));
+    assertThat(m.f1(0)).isCloseTo(0.769231, within(1e-6));
+    assertThat(m.f1(1)).isCloseTo(0.6, within(1e-12));
+    assertThat(m.f1(2)).isCloseTo(0.888889, within(1e-6));
+    assertThat(m.macroF1()).isCloseTo(0.752707, within(1e-6));
+    assertThat(m.weightedF1()).isCloseTo(0.735684, within(1e-6));
+    assertThat(m.perClass())
+        .extracting(ClassificationMetrics.PerClass::support)
+        .containsExactly(6L, 6L, 4L);
+  }
+
+  @Test
+  void rocAucAndAveragePrecision() {
+    double[] scores = {0.1, 0.4, 0.35, 0.8};
+    boolean[] positive = {false, false, true, true};
+    // Pairs (pos, neg): 0.35>0.1, 0.35<0.4, 0.8>0.1, 0.8>0.4: 3 of 4.
+    assertThat(RankingMetrics.rocAuc(scores, positive)).isCloseTo(0.75, within(1e-12));
+    // Ranked: 0.8 (P, prec 1, rec .5), 0.4 (N), 0.35 (P, prec 2/3, rec 1): .5 x 1 + .5 x 2/3.
+    assertThat(RankingMetrics.averagePrecision(scores, positive)).isCloseTo(5.0 / 6, within(1e-12));
+    // A tie between a positive and a negative counts half.
+    assertThat(RankingMetrics.rocAuc(new double[] {0.5, 0.5}, new boolean[] {true, false}))
+        .isCloseTo(0.5, within(1e-12));
+    assertThat(RankingMetrics.rocAuc(new double[] {0.2, 0.9}, new boolean[] {true, true})).isNaN();
+  }
+}
