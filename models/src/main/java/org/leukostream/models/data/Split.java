@@ -98,26 +98,35 @@ public final class Split {
   public static Split loadOrCreate(
       Path file, Path root, List<LabelledImage> images, double[] shares, long seed) {
     if (Files.exists(file)) {
-      Split split = read(file, root);
-      long missing = images.stream().filter(i -> split.partOf(i.file()) == null).count();
-      if (missing > 0 || split.parts.size() != images.size()) {
-        throw new IllegalStateException(
-            "Split "
-                + file
-                + " does not fit the data under "
-                + root
-                + ": "
-                + missing
-                + " images have no part, "
-                + split.parts.size()
-                + " listed for "
-                + images.size()
-                + " found. Delete it to split anew (metrics will change).");
-      }
-      return split;
+      return load(file, root, images);
     }
     Split split = create(images, shares, seed);
     split.write(file, root, images);
+    return split;
+  }
+
+  /**
+   * The split stored in {@code file}, checked against the images it must cover.
+   *
+   * @throws IllegalStateException when it does not cover exactly these images
+   */
+  public static Split load(Path file, Path root, List<LabelledImage> images) {
+    Split split = read(file, root);
+    long missing = images.stream().filter(i -> split.partOf(i.file()) == null).count();
+    if (missing > 0 || split.parts.size() != images.size()) {
+      throw new IllegalStateException(
+          "Split "
+              + file
+              + " does not fit the data under "
+              + root
+              + ": "
+              + missing
+              + " images have no part, "
+              + split.parts.size()
+              + " listed for "
+              + images.size()
+              + " found. Delete it to split anew (metrics will change).");
+    }
     return split;
   }
 

@@ -69,6 +69,51 @@ public final class RankingMetrics {
     return ap;
   }
 
+  /** ROC curve points (false-positive rate, true-positive rate) from the highest threshold down. */
+  public static double[][] rocCurve(double[] scores, boolean[] positive) {
+    return curve(scores, positive, true);
+  }
+
+  /** PR curve points (recall, precision) from the highest threshold down. */
+  public static double[][] prCurve(double[] scores, boolean[] positive) {
+    return curve(scores, positive, false);
+  }
+
+  private static double[][] curve(double[] scores, boolean[] positive, boolean roc) {
+    Integer[] order = order(scores);
+    long positives = Math.max(1, count(positive));
+    long negatives = Math.max(1, positive.length - count(positive));
+    java.util.List<double[]> points = new java.util.ArrayList<>();
+    points.add(roc ? new double[] {0, 0} : new double[] {0, 1});
+    long tp = 0;
+    long fp = 0;
+    int i = order.length - 1;
+    while (i >= 0) {
+      int j = i;
+      while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) {
+        j--;
+      }
+      for (int k = j; k <= i; k++) {
+        if (positive[order[k]]) {
+          tp++;
+        } else {
+          fp++;
+        }
+      }
+      points.add(
+          roc
+              ? new double[] {fp / (double) negatives, tp / (double) positives}
+              : new double[] {tp / (double) positives, tp / (double) (tp + fp)});
+      i = j - 1;
+    }
+    double[][] out = new double[2][points.size()];
+    for (int p = 0; p < points.size(); p++) {
+      out[0][p] = points.get(p)[0];
+      out[1][p] = points.get(p)[1];
+    }
+    return out;
+  }
+
   private static Integer[] order(double[] scores) {
     Integer[] order = new Integer[scores.length];
     Arrays.setAll(order, k -> k);

@@ -16,6 +16,8 @@ import picocli.CommandLine.IVersionProvider;
       StackCommand.class,
       DescribeCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {

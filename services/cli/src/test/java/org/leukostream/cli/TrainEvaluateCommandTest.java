@@ -1,0 +1,128 @@
+package org.leukostream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train} then {@code evaluate} on a tiny synthetic class-folder set laid out like Matek's
+ * (BLA, LYT, and an EOS folder the blast task leaves out): a model directory, the split, the
+ * history and pictures; a report of the held-out part.
+ */
+class TrainEvaluateCommandTest {
+  @TempDir Path dir;
+
+  Path dataSet() throws Exception {
+    Random random = new Random(3);
+    Path root = dir.resolve("data");
+    for (String folder : new String[] {"BLA", "LYT", "EOS"}) {
+      Files.createDirectories(root.resolve(folder));
+      for (int i = 0; i < 20; i++) {
+        BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(230, 205, 215));
+        g.fillRect(0, 0, 40, 40);
+        boolean blast = folder.equals("BLA");
+        g.setColor(blast ? new Color(80, 30, 120) : new Color(120, 140, 220));
+        int r = blast ? 14 + random.nextInt(3) : 7 + random.nextInt(3);
+        g.fillOval(20 - r, 20 - r, 2 * r, 2 * r);
+        g.dispose();
+        ImageIO.write(
+            image, "png", root.resolve(folder).resolve(folder + "_" + i + ".png").toFile());
+      }
+    }
+    return root;
+  }
+
+  @Test
+  void trainsThenEvaluatesTheHeldOutPart() throws Exception {
+    Path data = dataSet();
+    Path model = dir.resolve("model");
+    StringWriter err = new StringWriter();
+    var train = Main.commandLine();
+    train.setErr(new PrintWriter(err, true));
+    int exit =
+        train.execute(
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--out",
+            model.toString(),
+            "--arch",
+            "resnet50",
+            "--epochs",
+            "2",
+            "--batch",
+            "8",
+            "--lr",
+            "1e-3",
+            "--max-steps-per-epoch",
+            "3");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("2 classes [blast, normal], 32 training / 4 validation");
+    for (String file :
+        new String[] {"manifest.json", "split.tsv", "training.json", "training.png"}) {
+      assertThat(model.resolve(file)).exists();
+    }
+
+    StringWriter out = new StringWriter();
+    var evaluate = Main.commandLine();
+    evaluate.setOut(new PrintWriter(out, true));
+    evaluate.setErr(new PrintWriter(new StringWriter(), true));
+    exit =
+        evaluate.execute(
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--split",
+            model.resolve("split.tsv").toString(),
+            "--part",
+            "test",
+            "--out",
+            dir.resolve("report").toString(),
+            "--json");
+    assertThat(exit).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("images").asInt()).isEqualTo(4); // 10% of 2 x 20, never trained on
+    long[][] confusion = new ObjectMapper().treeToValue(json.path("confusion"), long[][].class);
+    long right = confusion[0][0] + confusion[1][1];
+    assertThat(json.path("accuracy").asDouble()).isEqualTo(right / 4.0);
+    for (String file :
+        new String[] {"report.json", "report.md", "confusion-matrix.png", "roc.png", "pr.png"}) {
+      assertThat(dir.resolve("report").resolve(file)).exists();
+    }
+
+    var missing = Main.commandLine();
+    missing.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(
+            missing.execute(
+                "evaluate",
+                "--task",
+                "blast",
+                "--data",
+                data.toString(),
+                "--model",
+                model.toString(),
+                "--split",
+                dir.resolve("none.tsv").toString()))
+        .isNotZero();
+  }
+}
