@@ -6,11 +6,11 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.testing.TestModels;
@@ -59,58 +59,24 @@ class DetectorTrainingTest {
     assertThat(average(losses.subList(losses.size() - 10, losses.size())))
         .isLessThan(average(losses.subList(0, 10)) / 3);
     List<SmearField> unseen = TestModels.fields(99, 5); // another seed: fields never trained on
-    List<double[]> scored = new ArrayList<>(); // (score, 1 if a true positive)
-    int truth = 0;
+    List<List<CellDetection>> detected;
     try (StoredModel stored = ModelStore.load(dir);
         WbcDetector detector = new WbcDetector(stored, new DetectorSettings(0.05, 0.4, 100, 2))) {
       detector.warmUp(1, 2);
-      List<List<CellDetection>> detected =
-          detector.detect(unseen.stream().map(DetectorTrainingTest::image).toList());
-      for (int f = 0; f < unseen.size(); f++) {
-        List<SmearCell> cells = unseen.get(f).cells();
-        truth += cells.size();
-        boolean[] matched = new boolean[cells.size()];
-        for (CellDetection box : detected.get(f)) { // best first
-          assertThat(box.x() + box.width()).isLessThanOrEqualTo(640);
-          int hit = -1;
-          for (int c = 0; c < cells.size(); c++) {
-            if (!matched[c] && box.iou(truth(cells.get(c))) >= 0.5) {
-              hit = c;
-              break;
-            }
-          }
-          if (hit >= 0) {
-            matched[hit] = true;
-          }
-          scored.add(new double[] {box.score(), hit >= 0 ? 1 : 0});
-        }
-      }
+      detected = detector.detect(unseen.stream().map(DetectorTrainingTest::image).toList());
     }
-    scored.sort((x, y) -> Double.compare(y[0], x[0]));
-    double[] precision = new double[scored.size()];
-    double[] recall = new double[scored.size()];
-    int tp = 0;
-    for (int i = 0; i < scored.size(); i++) {
-      tp += (int) scored.get(i)[1];
-      precision[i] = tp / (double) (i + 1);
-      recall[i] = tp / (double) truth;
-    }
-    double ap = 0;
-    double previousRecall = 0;
-    for (int i = 0; i < scored.size(); i++) {
-      double best = 0;
-      for (int j = i; j < scored.size(); j++) {
-        best = Math.max(best, precision[j]);
-      }
-      ap += (recall[i] - previousRecall) * best;
-      previousRecall = recall[i];
-    }
+    detected.forEach(
+        field -> field.forEach(box -> assertThat(box.x() + box.width()).isLessThanOrEqualTo(640)));
+    List<List<CellDetection>> truths =
+        unseen.stream()
+            .map(f -> f.cells().stream().map(DetectorTrainingTest::truth).toList())
+            .toList();
+    DetectionMetrics.Result result = DetectionMetrics.evaluate(detected, truths, 0.5);
     System.out.printf(
-        "detector AP@0.5 %.3f, recall %d/%d from %d boxes%n", ap, tp, truth, scored.size());
-    assertThat(tp / (double) truth)
-        .as("recall at IoU 0.5, score >= 0.05")
-        .isGreaterThanOrEqualTo(0.9);
-    assertThat(ap).as("AP at IoU 0.5").isGreaterThanOrEqualTo(0.85);
+        "detector AP@0.5 %.3f, recall %.3f of %d from %d boxes%n",
+        result.averagePrecision(), result.recall(), result.truths(), result.detections());
+    assertThat(result.recall()).as("recall at IoU 0.5, score >= 0.05").isGreaterThanOrEqualTo(0.9);
+    assertThat(result.averagePrecision()).as("AP at IoU 0.5").isGreaterThanOrEqualTo(0.85);
   }
 
   @Test

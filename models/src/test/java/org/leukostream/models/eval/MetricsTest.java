@@ -54,4 +54,25 @@ class MetricsTest {
         .isCloseTo(0.5, within(1e-12));
     assertThat(RankingMetrics.rocAuc(new double[] {0.2, 0.9}, new boolean[] {true, true})).isNaN();
   }
+
+  @Test
+  void detectionAveragePrecisionAllPoint() {
+    var truth =
+        List.of(
+            new org.leukostream.models.detect.CellDetection(0, 0, 10, 10, 1, "wbc"),
+            new org.leukostream.models.detect.CellDetection(50, 50, 10, 10, 1, "wbc"));
+    var found =
+        List.of(
+            new org.leukostream.models.detect.CellDetection(0, 0, 10, 10, 0.9, "wbc"), // TP
+            new org.leukostream.models.detect.CellDetection(100, 100, 10, 10, 0.8, "wbc"), // FP
+            new org.leukostream.models.detect.CellDetection(
+                51, 51, 10, 10, 0.7, "wbc"), // TP (IoU 0.68)
+            new org.leukostream.models.detect.CellDetection(
+                1, 1, 10, 10, 0.6, "wbc")); // FP (matched)
+    // Ranked: TP (P 1, R .5), FP (.5, .5), TP (2/3, 1), FP (.5, 1): AP = .5 x 1 + .5 x 2/3.
+    DetectionMetrics.Result r = DetectionMetrics.evaluate(List.of(found), List.of(truth), 0.5);
+    assertThat(r.averagePrecision()).isCloseTo(5.0 / 6, within(1e-12));
+    assertThat(r.recall()).isEqualTo(1.0);
+    assertThat(r.truths()).isEqualTo(2);
+  }
 }

@@ -40,11 +40,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Trains a classifier (tasks countable, wbc, blast) on class folders with Jiang's (DERS, SCE,"
-            + " RAdam) or Zhou's (CE, Adam + cosine) protocol; keeps the best validation epoch.")
+            + " RAdam) or Zhou's (CE, Adam + cosine) protocol, keeping the best validation epoch; or"
+            + " the WBC detector (task detect) on a Pascal VOC or YOLO data set.")
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--task", required = true, description = "countable, wbc or blast.")
+  @Option(names = "--task", required = true, description = "countable, wbc, blast or detect.")
   String task;
 
   @Option(names = "--data", required = true, description = "Data root: one folder per class.")
@@ -97,6 +98,19 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    if (task.equals("detect")) {
+      return DetectorTrainer.train(
+          data,
+          out,
+          preset,
+          epochs == null ? 20 : epochs,
+          batch == null ? 4 : batch,
+          learningRate == null ? 1e-3f : learningRate,
+          seed,
+          name,
+          version,
+          err);
+    }
     Architecture architecture =
         Architecture.find(arch, preset)
             .filter(a -> !a.isDetector())

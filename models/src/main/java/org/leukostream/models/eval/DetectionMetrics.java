@@ -1,0 +1,74 @@
+package org.leukostream.models.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.leukostream.models.detect.CellDetection;
+
+/**
+ * Average precision at an IoU threshold (all-point interpolation, VOC 2010+) and recall, over
+ * fields: each detection, best score first, is a true positive when it overlaps a not yet matched
+ * true box of its field by at least the threshold.
+ */
+public final class DetectionMetrics {
+  /**
+   * @param averagePrecision AP at the IoU threshold
+   * @param recall true boxes found by any detection
+   * @param truths true boxes
+   * @param detections detections scored
+   */
+  public record Result(double averagePrecision, double recall, int truths, int detections) {}
+
+  private DetectionMetrics() {}
+
+  /** {@code detections.get(f)} and {@code truths.get(f)} are field f's boxes. */
+  public static Result evaluate(
+      List<List<CellDetection>> detections, List<List<CellDetection>> truths, double iou) {
+    List<double[]> scored = new ArrayList<>(); // (score, 1 if a true positive)
+    int truth = 0;
+    for (int f = 0; f < truths.size(); f++) {
+      List<CellDetection> field = truths.get(f);
+      truth += field.size();
+      boolean[] matched = new boolean[field.size()];
+      List<CellDetection> ranked = new ArrayList<>(detections.get(f));
+      ranked.sort((a, b) -> Double.compare(b.score(), a.score()));
+      for (CellDetection box : ranked) {
+        int hit = -1;
+        double best = iou;
+        for (int t = 0; t < field.size(); t++) {
+          double overlap = box.iou(field.get(t));
+          if (!matched[t] && overlap >= best) {
+            best = overlap;
+            hit = t;
+          }
+        }
+        if (hit >= 0) {
+          matched[hit] = true;
+        }
+        scored.add(new double[] {box.score(), hit >= 0 ? 1 : 0});
+      }
+    }
+    scored.sort((x, y) -> Double.compare(y[0], x[0]));
+    int n = scored.size();
+    double[] precision = new double[n];
+    double[] recall = new double[n];
+    int tp = 0;
+    for (int i = 0; i < n; i++) {
+      tp += (int) scored.get(i)[1];
+      precision[i] = tp / (double) (i + 1);
+      recall[i] = truth == 0 ? 0 : tp / (double) truth;
+    }
+    double ap = 0;
+    double previousRecall = 0;
+    double envelope = 0;
+    double[] best = new double[n];
+    for (int i = n - 1; i >= 0; i--) {
+      envelope = Math.max(envelope, precision[i]);
+      best[i] = envelope;
+    }
+    for (int i = 0; i < n; i++) {
+      ap += (recall[i] - previousRecall) * best[i];
+      previousRecall = recall[i];
+    }
+    return new Result(ap, truth == 0 ? 0 : tp / (double) truth, truth, n);
+  }
+}

@@ -1,0 +1,103 @@
+package org.leukostream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leukostream.testkit.smear.CellType;
+import org.leukostream.testkit.smear.SmearCell;
+import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.testkit.smear.SmearGenerator;
+
+/**
+ * {@code train --task detect} on a tiny synthetic Pascal VOC set: the loss falls, AP is reported.
+ */
+class TrainDetectorCommandTest {
+  @TempDir Path dir;
+
+  Path vocSet() throws Exception {
+    Path root = dir.resolve("voc");
+    Files.createDirectories(root.resolve("Annotations"));
+    Files.createDirectories(root.resolve("JPEGImages"));
+    Files.createDirectories(root.resolve("ImageSets/Main"));
+    SmearGenerator generator = new SmearGenerator(21);
+    List<List<CellType>> cases = generator.caseCells(6, 5, 0.3);
+    StringBuilder train = new StringBuilder();
+    StringBuilder val = new StringBuilder();
+    for (int i = 0; i < cases.size(); i++) {
+      SmearField field = generator.field(cases.get(i), SmearGenerator.Options.DEFAULT);
+      String id = "field_" + i;
+      Files.write(root.resolve("JPEGImages").resolve(id + ".jpg"), field.encode("jpg"));
+      StringBuilder xml =
+          new StringBuilder("<annotation><size><width>")
+              .append(field.image().getWidth())
+              .append("</width><height>")
+              .append(field.image().getHeight())
+              .append("</height></size>");
+      for (SmearCell cell : field.cells()) {
+        var b = cell.box();
+        xml.append("<object><name>WBC</name><bndbox><xmin>")
+            .append(b.x)
+            .append("</xmin><ymin>")
+            .append(b.y)
+            .append("</ymin><xmax>")
+            .append(b.x + b.width)
+            .append("</xmax><ymax>")
+            .append(b.y + b.height)
+            .append("</ymax></bndbox></object>");
+      }
+      Files.writeString(root.resolve("Annotations").resolve(id + ".xml"), xml + "</annotation>");
+      (i < 4 ? train : val).append(id).append('\n');
+    }
+    Files.writeString(root.resolve("ImageSets/Main/train.txt"), train);
+    Files.writeString(root.resolve("ImageSets/Main/val.txt"), val);
+    return root;
+  }
+
+  @Test
+  void trainsTheDetectorAndReportsItsValidationAp() throws Exception {
+    Path data = vocSet();
+    Path model = dir.resolve("detector");
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute(
+            "train",
+            "--task",
+            "detect",
+            "--data",
+            data.toString(),
+            "--out",
+            model.toString(),
+            "--epochs",
+            "8",
+            "--batch",
+            "2");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .contains("4 training / 2 validation fields", "validation (2 fields): AP@0.5");
+    assertThat(model.resolve("manifest.json")).exists();
+    assertThat(model.resolve("training.png")).exists();
+    JsonNode report = new ObjectMapper().readTree(model.resolve("training.json").toFile());
+    assertThat(report.path("validation").path("truths").asInt()).isEqualTo(10);
+    double ap = report.path("validation").path("averagePrecision").asDouble();
+    assertThat(ap).isBetween(0.0, 1.0);
+    JsonNode losses = report.path("losses");
+    assertThat(losses.size()).isEqualTo(16);
+    double first = 0;
+    double last = 0;
+    for (int i = 0; i < 4; i++) {
+      first += losses.get(i).asDouble();
+      last += losses.get(losses.size() - 1 - i).asDouble();
+    }
+    assertThat(last).as("mean loss of the last 4 steps below the first 4").isLessThan(first);
+  }
+}
