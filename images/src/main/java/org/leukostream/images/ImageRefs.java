@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.leukostream.avro.ClaimCheck;
 import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
@@ -109,7 +113,9 @@ public final class ImageRefs {
       throw new ImageRejectedException("no decoder for " + mediaType);
     }
     ImageReader reader = found.next();
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+    // In memory, never ImageIO's file cache: no temporary files, and no stream that the JDK's
+    // shutdown hook closes under a decode in progress (which would look like a corrupt image).
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
       reader.setInput(in, true, true);
       long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
       if (pixels > maxPixels) {
@@ -135,12 +141,14 @@ public final class ImageRefs {
   /** {@code image} as a PNG carried inline, with its size and checksum. */
   public static ImageRef inlinePng(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-    try {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IllegalStateException("No PNG encoder");
-      }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(image);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
     }
     byte[] data = out.toByteArray();
     return ImageRef.newBuilder()

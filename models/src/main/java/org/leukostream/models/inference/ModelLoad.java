@@ -29,6 +29,7 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
   private final CompletableFuture<T> loaded = new CompletableFuture<>();
   private final ReadWriteLock inUse = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  private volatile boolean closing;
 
   private ModelLoad(String what) {
     this.what = what;
@@ -125,6 +126,14 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
     }
   }
 
+  /**
+   * True once shutdown has begun: a failure seen now may be the shutdown's doing (streams closed
+   * under a decode), so work in hand should be retried by the next process, not dead-lettered.
+   */
+  public boolean isClosing() {
+    return closing;
+  }
+
   public String what() {
     return what;
   }
@@ -132,6 +141,7 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
   /** Waits (at most a minute) for the work in hand to finish, then closes the models. */
   @Override
   public void close() throws Exception {
+    closing = true;
     boolean drained = inUse.writeLock().tryLock(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
     try {
       closed = true;

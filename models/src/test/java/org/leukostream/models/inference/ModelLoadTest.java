@@ -42,6 +42,7 @@ class ModelLoadTest {
     closer.join(300); // close() is waiting for the lease
     assertThat(closer.isAlive()).isTrue();
     assertThat(resource.closed).isFalse();
+    assertThat(load.isClosing()).as("work in hand can tell a shutdown is under way").isTrue();
 
     lease.value(); // still usable while held
     lease.close();

@@ -113,6 +113,11 @@ public class ClassifierRuntime {
     return load().lease();
   }
 
+  /** True once shutdown has begun (see {@link ModelLoad#isClosing()}). */
+  public boolean shuttingDown() {
+    return load != null && load.isClosing();
+  }
+
   /** The load, once start-up has begun it. */
   public Optional<ModelLoad<CellLabeller>> loading() {
     return Optional.ofNullable(load);

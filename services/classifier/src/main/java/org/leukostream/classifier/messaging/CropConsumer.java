@@ -136,6 +136,9 @@ public class CropConsumer {
         Image image = ImageFactory.getInstance().fromImage(images.decode(crop.getCrop()));
         readable.add(new Readable(record, crop, image));
       } catch (ImageRejectedException e) {
+        if (runtime.shuttingDown()) {
+          throw new IllegalStateException("Shutting down: crop left for redelivery", e);
+        }
         sends.add(deadLetter(record, crop.getCaseId(), e, e.getMessage()));
       }
     }
@@ -165,6 +168,9 @@ public class CropConsumer {
       batchSize.record(batch.size());
       return out;
     } catch (TranslateException | RuntimeException e) {
+      if (runtime.shuttingDown()) {
+        throw new IllegalStateException("Shutting down: batch left for redelivery", e);
+      }
       if (batch.size() == 1) {
         Readable only = batch.get(0);
         sends.add(

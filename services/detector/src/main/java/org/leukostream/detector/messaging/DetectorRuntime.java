@@ -96,6 +96,11 @@ public class DetectorRuntime {
     return load().lease();
   }
 
+  /** True once shutdown has begun (see {@link ModelLoad#isClosing()}). */
+  public boolean shuttingDown() {
+    return load != null && load.isClosing();
+  }
+
   /** The load, once start-up has begun it. */
   public Optional<ModelLoad<Loaded>> loading() {
     return Optional.ofNullable(load);

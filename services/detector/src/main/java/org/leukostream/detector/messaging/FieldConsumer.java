@@ -138,6 +138,9 @@ public class FieldConsumer {
           field.getFieldIndex(),
           detection.crops().size());
     } catch (ImageRejectedException | TranslateException e) {
+      if (runtime.shuttingDown()) {
+        throw new IllegalStateException("Shutting down: field left for redelivery", e);
+      }
       String reason =
           e instanceof TranslateException ? "detector failed: " + e.getMessage() : e.getMessage();
       rejected.increment();
