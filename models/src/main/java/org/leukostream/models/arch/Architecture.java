@@ -1,5 +1,6 @@
 package org.leukostream.models.arch;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -106,6 +107,18 @@ public record Architecture(
 
   public Block build(int classes) {
     return builder.apply(classes);
+  }
+
+  /**
+   * A model named {@code name} holding this architecture's block for {@code classes}, initialised
+   * (with the engine's current random seed): the start of training. The caller closes it.
+   */
+  public Model newModel(String name, int classes) {
+    Model model = Model.newInstance(name);
+    Block block = build(classes);
+    block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+    model.setBlock(block);
+    return model;
   }
 
   /** What {@code leukostream describe} prints: exact trainable parameters and compute per image. */

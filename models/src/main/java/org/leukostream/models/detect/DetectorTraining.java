@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -21,6 +20,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.leukostream.models.arch.Architecture;
 import org.leukostream.models.store.ModelManifest;
+import org.leukostream.models.train.Trainable;
 
 /**
  * Trains a detector on labelled fields with focal loss and Adam: letterboxed like inference, random
@@ -67,14 +67,7 @@ public final class DetectorTraining {
     int classes = manifest.classes().size();
     Random random = new Random(options.seed());
     List<Float> losses = new ArrayList<>();
-    // Batch-norm running statistics are updated, never differentiated.
-    model
-        .getBlock()
-        .freezeParameters(
-            false,
-            p ->
-                p.getType() != Parameter.Type.RUNNING_MEAN
-                    && p.getType() != Parameter.Type.RUNNING_VAR);
+    Trainable.weightsOf(model.getBlock());
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(new FocalLoss())
             .optOptimizer(

@@ -1,8 +1,14 @@
 package org.leukostream.models.eval;
 
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
+import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.detect.CellDetection;
+import org.leukostream.models.detect.WbcDetector;
 
 /**
  * Average precision at an IoU threshold (all-point interpolation, VOC 2010+) and recall, over
@@ -19,6 +25,26 @@ public final class DetectionMetrics {
   public record Result(double averagePrecision, double recall, int truths, int detections) {}
 
   private DetectionMetrics() {}
+
+  /**
+   * Runs {@code detector} on every field's image and scores its boxes against the field's white
+   * cells at IoU {@code iou}.
+   */
+  public static Result evaluate(WbcDetector detector, List<DetectionData.Field> fields, double iou)
+      throws IOException, TranslateException {
+    List<List<CellDetection>> detected = new ArrayList<>(fields.size());
+    List<List<CellDetection>> truths = new ArrayList<>(fields.size());
+    for (DetectionData.Field field : fields) {
+      detected.add(
+          detector.detect(
+              ImageFactory.getInstance().fromImage(ImageIO.read(field.image().toFile()))));
+      truths.add(
+          field.boxes().stream()
+              .map(b -> new CellDetection(b.x(), b.y(), b.width(), b.height(), 1, "wbc"))
+              .toList());
+    }
+    return evaluate(detected, truths, iou);
+  }
 
   /** {@code detections.get(f)} and {@code truths.get(f)} are field f's boxes. */
   public static Result evaluate(

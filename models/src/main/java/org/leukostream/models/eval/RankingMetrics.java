@@ -40,31 +40,14 @@ public final class RankingMetrics {
   }
 
   public static double averagePrecision(double[] scores, boolean[] positive) {
-    Integer[] order = order(scores);
-    long positives = count(positive);
-    if (positives == 0) {
+    if (count(positive) == 0) {
       return Double.NaN;
     }
-    // Descending by score; tied scores form one threshold.
+    // The PR curve's points, one per distinct score (tied scores form one threshold).
+    double[][] curve = prCurve(scores, positive);
     double ap = 0;
-    long tp = 0;
-    long seen = 0;
-    double previousRecall = 0;
-    int i = order.length - 1;
-    while (i >= 0) {
-      int j = i;
-      while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) {
-        j--;
-      }
-      for (int k = j; k <= i; k++) {
-        seen++;
-        tp += positive[order[k]] ? 1 : 0;
-      }
-      double recall = tp / (double) positives;
-      double precision = tp / (double) seen;
-      ap += (recall - previousRecall) * precision;
-      previousRecall = recall;
-      i = j - 1;
+    for (int i = 1; i < curve[0].length; i++) {
+      ap += (curve[0][i] - curve[0][i - 1]) * curve[1][i];
     }
     return ap;
   }

@@ -1,6 +1,7 @@
 package org.leukostream.models.store;
 
 import java.util.List;
+import org.leukostream.models.arch.Architecture;
 
 /**
  * {@code manifest.json} of a model directory: what the weights are and how to feed them.
@@ -32,6 +33,25 @@ public record ModelManifest(
   public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
 
   public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+
+  /**
+   * The manifest of a new model of {@code architecture} for {@code classes}, with ImageNet
+   * normalisation and no weights yet ({@link ModelStore#save} fills them in).
+   */
+  public static ModelManifest of(
+      String name, Architecture architecture, String version, List<ModelClass> classes) {
+    return new ModelManifest(
+        name,
+        architecture.name(),
+        architecture.preset(),
+        version,
+        architecture.inputSize(),
+        IMAGENET_MEAN,
+        IMAGENET_STD,
+        classes,
+        null,
+        null);
+  }
 
   /** {@link #mean()} as the floats a normalisation takes. */
   public float[] meanFloats() {

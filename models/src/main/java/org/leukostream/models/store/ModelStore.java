@@ -7,7 +7,6 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,25 +79,8 @@ public final class ModelStore {
    */
   public static ModelManifest saveInitialised(
       Path dir, String name, String version, Architecture architecture, List<ModelClass> classes) {
-    try (Model model = Model.newInstance(name)) {
-      var block = architecture.build(classes.size());
-      int side = architecture.inputSize();
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
-      model.setBlock(block);
-      return save(
-          dir,
-          new ModelManifest(
-              name,
-              architecture.name(),
-              architecture.preset(),
-              version,
-              side,
-              ModelManifest.IMAGENET_MEAN,
-              ModelManifest.IMAGENET_STD,
-              classes,
-              null,
-              null),
-          model);
+    try (Model model = architecture.newModel(name, classes.size())) {
+      return save(dir, ModelManifest.of(name, architecture, version, classes), model);
     }
   }
 

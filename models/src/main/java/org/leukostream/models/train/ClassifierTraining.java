@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -111,19 +110,9 @@ public final class ClassifierTraining {
     for (int e = 0; e < options.epochs(); e++) {
       List<Example> order = epochOrder(training, options, options.seed() + e, random);
       epochs.add(order);
-      int steps = (order.size() + options.batchSize() - 1) / options.batchSize();
-      if (options.maxStepsPerEpoch() > 0) {
-        steps = Math.min(steps, options.maxStepsPerEpoch());
-      }
-      stepsPerEpoch = Math.max(stepsPerEpoch, steps);
+      stepsPerEpoch = Math.max(stepsPerEpoch, steps(order, options));
     }
-    model
-        .getBlock()
-        .freezeParameters(
-            false,
-            p ->
-                p.getType() != Parameter.Type.RUNNING_MEAN
-                    && p.getType() != Parameter.Type.RUNNING_VAR);
+    Trainable.weightsOf(model.getBlock());
     Loss loss =
         options.symmetricCrossEntropy()
             ? new SymmetricCrossEntropy()
@@ -138,10 +127,7 @@ public final class ClassifierTraining {
       trainer.initialize(new Shape(options.batchSize(), 3, side, side));
       for (int e = 0; e < options.epochs(); e++) {
         List<Example> order = epochs.get(e);
-        int steps =
-            Math.min(
-                (order.size() + options.batchSize() - 1) / options.batchSize(),
-                options.maxStepsPerEpoch() > 0 ? options.maxStepsPerEpoch() : Integer.MAX_VALUE);
+        int steps = steps(order, options);
         double sum = 0;
         for (int s = 0; s < steps; s++) {
           List<Example> batch =
@@ -180,6 +166,12 @@ public final class ClassifierTraining {
     }
     model.getBlock().freezeParameters(true);
     return history;
+  }
+
+  /** Batches of an epoch: every example once, at most {@code maxStepsPerEpoch} when set. */
+  private static int steps(List<Example> order, Options options) {
+    int steps = (order.size() + options.batchSize() - 1) / options.batchSize();
+    return options.maxStepsPerEpoch() > 0 ? Math.min(steps, options.maxStepsPerEpoch()) : steps;
   }
 
   /** The epoch's training order: DERS-balanced (Jiang) or the split itself, shuffled. */

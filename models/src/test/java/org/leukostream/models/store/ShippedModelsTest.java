@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.djl.Device;
-import ai.djl.modality.cv.ImageFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.leukostream.models.data.DetectionData;
-import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.eval.DetectionMetrics;
@@ -37,21 +34,11 @@ class ShippedModelsTest {
   void theDefaultDetectorFindsTheWhiteCellsOfBccdTest() throws Exception {
     assumeThat(Files.isDirectory(BCCD)).as("shared BCCD present").isTrue();
     List<DetectionData.Field> test = DetectionData.pascalVoc(BCCD, "test", Set.of("WBC"));
-    List<List<CellDetection>> detected = new java.util.ArrayList<>();
-    List<List<CellDetection>> truths = new java.util.ArrayList<>();
+    DetectionMetrics.Result result;
     try (StoredModel model = ModelStore.load(DETECTOR, Device.cpu());
         WbcDetector detector = new WbcDetector(model, new DetectorSettings(0.05, 0.5, 300, 4))) {
-      for (DetectionData.Field field : test) {
-        detected.add(
-            detector.detect(
-                ImageFactory.getInstance().fromImage(ImageIO.read(field.image().toFile()))));
-        truths.add(
-            field.boxes().stream()
-                .map(b -> new CellDetection(b.x(), b.y(), b.width(), b.height(), 1, "wbc"))
-                .toList());
-      }
+      result = DetectionMetrics.evaluate(detector, test, 0.5);
     }
-    DetectionMetrics.Result result = DetectionMetrics.evaluate(detected, truths, 0.5);
     assertThat(result.truths()).isEqualTo(71);
     assertThat(result.averagePrecision()).isGreaterThanOrEqualTo(0.95);
     assertThat(result.recall()).isGreaterThanOrEqualTo(0.95);

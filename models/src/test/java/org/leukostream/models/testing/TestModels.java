@@ -2,8 +2,6 @@ package org.leukostream.models.testing;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,26 +85,12 @@ public final class TestModels {
   public static List<Float> trainDetector(
       Path dir, int steps, Consumer<DetectorTraining.Step> progress) {
     ModelManifest manifest =
-        new ModelManifest(
-            "wbc-detector",
-            SMALL_DETECTOR.name(),
-            SMALL_DETECTOR.preset(),
-            "synthetic-" + steps,
-            SMALL_DETECTOR.inputSize(),
-            ModelManifest.IMAGENET_MEAN,
-            ModelManifest.IMAGENET_STD,
-            WBC,
-            null,
-            null);
+        ModelManifest.of("wbc-detector", SMALL_DETECTOR, "synthetic-" + steps, WBC);
     List<DetectorTraining.Sample> training =
         fields(1, 16).stream().map(TestModels::sample).toList();
     // Seeded initial weights: the run is the same every time on a machine.
     Engine.getEngine("PyTorch").setRandomSeed(11);
-    try (Model model = Model.newInstance(manifest.name())) {
-      var block = SMALL_DETECTOR.build(WBC.size());
-      int side = SMALL_DETECTOR.inputSize();
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
-      model.setBlock(block);
+    try (Model model = SMALL_DETECTOR.newModel(manifest.name(), WBC.size())) {
       List<Float> losses =
           DetectorTraining.train(
               model,

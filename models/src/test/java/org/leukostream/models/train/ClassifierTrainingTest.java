@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -59,26 +57,9 @@ class ClassifierTrainingTest {
 
   List<ClassifierTraining.Epoch> train(ClassifierTraining.Options options, Path out) {
     Architecture arch = Architecture.find("resnet50", "small").orElseThrow();
-    ModelManifest manifest =
-        new ModelManifest(
-            "blast-test",
-            arch.name(),
-            arch.preset(),
-            "test",
-            arch.inputSize(),
-            ModelManifest.IMAGENET_MEAN,
-            ModelManifest.IMAGENET_STD,
-            CLASSES,
-            null,
-            null);
+    ModelManifest manifest = ModelManifest.of("blast-test", arch, "test", CLASSES);
     Engine.getEngine("PyTorch").setRandomSeed(5);
-    try (Model model = Model.newInstance(manifest.name())) {
-      var block = arch.build(CLASSES.size());
-      block.initialize(
-          model.getNDManager(),
-          DataType.FLOAT32,
-          new Shape(1, 3, arch.inputSize(), arch.inputSize()));
-      model.setBlock(block);
+    try (Model model = arch.newModel(manifest.name(), CLASSES.size())) {
       return ClassifierTraining.train(
           model,
           manifest,

@@ -1,11 +1,13 @@
 package org.leukostream.schemas.deadletter;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.schemas.Topics;
@@ -28,6 +30,30 @@ public final class DeadLetters {
                         .computeIfAbsent(topic, name -> t.recordSerializer(serdeConfig))
                         .serialize(topic, value))
             .orElse(null);
+  }
+
+  /**
+   * The envelope of {@code record} (string key) that {@code service} gave up on: where it was read,
+   * its key, {@code value} (its bytes as read, or re-encoded when it was read but failed later),
+   * and why.
+   */
+  public static DeadLetter of(
+      String service,
+      ConsumerRecord<String, ?> record,
+      byte[] value,
+      String caseId,
+      Exception error,
+      Instant at) {
+    return of(
+        service,
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+        value,
+        caseId,
+        error,
+        at);
   }
 
   /**

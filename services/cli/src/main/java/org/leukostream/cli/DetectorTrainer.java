@@ -2,9 +2,6 @@ package org.leukostream.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.modality.cv.ImageFactory;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.leukostream.models.arch.Architecture;
 import org.leukostream.models.data.DetectionData;
-import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.DetectorTraining;
 import org.leukostream.models.detect.WbcDetector;
@@ -57,17 +53,7 @@ final class DetectorTrainer {
     List<DetectionData.Field> validation = fields(data, "val");
     List<ModelClass> classes = List.of(new ModelClass("wbc", ClassRole.COUNTED));
     ModelManifest manifest =
-        new ModelManifest(
-            name == null ? "wbc-detector" : name,
-            architecture.name(),
-            architecture.preset(),
-            version,
-            architecture.inputSize(),
-            ModelManifest.IMAGENET_MEAN,
-            ModelManifest.IMAGENET_STD,
-            classes,
-            null,
-            null);
+        ModelManifest.of(name == null ? "wbc-detector" : name, architecture, version, classes);
     List<DetectorTraining.Sample> samples = new ArrayList<>();
     for (DetectionData.Field field : training) {
       List<DetectorTraining.Box> boxes = new ArrayList<>();
@@ -83,11 +69,7 @@ final class DetectorTrainer {
         training.size(), validation.size(), data, steps, batch);
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
     List<Float> losses;
-    try (Model model = Model.newInstance(manifest.name())) {
-      var block = architecture.build(classes.size());
-      int side = architecture.inputSize();
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
-      model.setBlock(block);
+    try (Model model = architecture.newModel(manifest.name(), classes.size())) {
       losses =
           DetectorTraining.train(
               model,
@@ -154,23 +136,12 @@ final class DetectorTrainer {
   /** AP@0.5 over every box scoring at least 0.05 on fields never trained on. */
   static DetectionMetrics.Result validate(Path model, List<DetectionData.Field> fields)
       throws IOException {
-    List<List<CellDetection>> detected = new ArrayList<>();
-    List<List<CellDetection>> truths = new ArrayList<>();
     try (StoredModel stored = ModelStore.load(model);
         WbcDetector detector = new WbcDetector(stored, new DetectorSettings(0.05, 0.5, 300, 4))) {
-      for (DetectionData.Field field : fields) {
-        detected.add(
-            detector.detect(
-                ImageFactory.getInstance().fromImage(ImageIO.read(field.image().toFile()))));
-        truths.add(
-            field.boxes().stream()
-                .map(b -> new CellDetection(b.x(), b.y(), b.width(), b.height(), 1, "wbc"))
-                .toList());
-      }
+      return DetectionMetrics.evaluate(detector, fields, 0.5);
     } catch (ai.djl.translate.TranslateException e) {
       throw new IOException("Detector failed on a validation field: " + e.getMessage(), e);
     }
-    return DetectionMetrics.evaluate(detected, truths, 0.5);
   }
 
   /** VOC when the root has {@code Annotations/}, YOLO when it has {@code labels/}. */

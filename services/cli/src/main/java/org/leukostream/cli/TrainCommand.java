@@ -2,8 +2,6 @@ package org.leukostream.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -155,24 +153,10 @@ final class TrainCommand implements Callable<Integer> {
         task, classes.size(), classNames, training.size(), validation.size(), split, protocol, e);
 
     ModelManifest manifest =
-        new ModelManifest(
-            name == null ? task + "-" + arch : name,
-            architecture.name(),
-            architecture.preset(),
-            version,
-            architecture.inputSize(),
-            ModelManifest.IMAGENET_MEAN,
-            ModelManifest.IMAGENET_STD,
-            classes,
-            null,
-            null);
+        ModelManifest.of(name == null ? task + "-" + arch : name, architecture, version, classes);
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
     List<ClassifierTraining.Epoch> history;
-    try (Model model = Model.newInstance(manifest.name())) {
-      var block = architecture.build(classes.size());
-      int side = architecture.inputSize();
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, side, side));
-      model.setBlock(block);
+    try (Model model = architecture.newModel(manifest.name(), classes.size())) {
       history =
           ClassifierTraining.train(
               model,

@@ -12,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -199,16 +198,7 @@ public class CropConsumer {
         reason);
     deadLettered.increment();
     DeadLetter letter =
-        DeadLetters.of(
-            SERVICE,
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-            record.value(),
-            caseId,
-            error,
-            Instant.now());
+        DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now());
     return deadLetters.sendMessage(keyed(record.key(), letter));
   }
 

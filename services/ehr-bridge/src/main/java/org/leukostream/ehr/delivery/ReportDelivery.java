@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -132,10 +131,7 @@ public class ReportDelivery {
     DeadLetter letter =
         DeadLetters.of(
             ReportTopology.SERVICE,
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+            record,
             value,
             record.key(),
             new UndeliverableReportException(reason),
