@@ -78,6 +78,40 @@ public final class ClassFolders {
     return out;
   }
 
+  /**
+   * The labelled images of several class-folder data sets together (e.g. PBC and Matek for the
+   * unified white-cell taxonomy), in the order of {@code roots}.
+   */
+  public static List<LabelledImage> read(List<Path> roots, Map<String, String> aliases) {
+    List<LabelledImage> out = new ArrayList<>();
+    for (Path root : roots) {
+      out.addAll(read(root, aliases));
+    }
+    return out;
+  }
+
+  /**
+   * The deepest folder holding every one of {@code roots}: split files name images relative to it,
+   * so one split can cover several data sets.
+   */
+  public static Path commonRoot(List<Path> roots) {
+    Path common = null;
+    for (Path root : roots) {
+      Path absolute = root.toAbsolutePath().normalize();
+      if (common == null) {
+        common = absolute;
+      } else {
+        while (!absolute.startsWith(common)) {
+          common = common.getParent();
+        }
+      }
+    }
+    if (common == null) {
+      throw new IllegalArgumentException("No data root given");
+    }
+    return common;
+  }
+
   /** The subject of a C-NMC file name, or the file itself. */
   static String group(Path file) {
     Matcher m = SUBJECT.matcher(file.getFileName().toString());

@@ -21,8 +21,21 @@ public final class DetectionMetrics {
    * @param recall true boxes found by any detection
    * @param truths true boxes
    * @param detections detections scored
+   * @param threshold the operating score threshold (the detector service's default, 0.5)
+   * @param recallAtThreshold true boxes found by detections scoring at least {@code threshold}
+   * @param precisionAtThreshold share of the detections at or above {@code threshold} that are true
    */
-  public record Result(double averagePrecision, double recall, int truths, int detections) {}
+  public record Result(
+      double averagePrecision,
+      double recall,
+      int truths,
+      int detections,
+      double threshold,
+      double recallAtThreshold,
+      double precisionAtThreshold) {}
+
+  /** The detector service's default score threshold. */
+  public static final double OPERATING_THRESHOLD = 0.5;
 
   private DetectionMetrics() {}
 
@@ -78,8 +91,14 @@ public final class DetectionMetrics {
     double[] precision = new double[n];
     double[] recall = new double[n];
     int tp = 0;
+    int kept = 0;
+    int keptTrue = 0;
     for (int i = 0; i < n; i++) {
       tp += (int) scored.get(i)[1];
+      if (scored.get(i)[0] >= OPERATING_THRESHOLD) {
+        kept++;
+        keptTrue += (int) scored.get(i)[1];
+      }
       precision[i] = tp / (double) (i + 1);
       recall[i] = truth == 0 ? 0 : tp / (double) truth;
     }
@@ -95,6 +114,13 @@ public final class DetectionMetrics {
       ap += (recall[i] - previousRecall) * best[i];
       previousRecall = recall[i];
     }
-    return new Result(ap, truth == 0 ? 0 : tp / (double) truth, truth, n);
+    return new Result(
+        ap,
+        truth == 0 ? 0 : tp / (double) truth,
+        truth,
+        n,
+        OPERATING_THRESHOLD,
+        truth == 0 ? 0 : keptTrue / (double) truth,
+        kept == 0 ? 0 : keptTrue / (double) kept);
   }
 }

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -17,12 +19,17 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -87,13 +94,39 @@ public final class ClassifierTraining {
   public record Epoch(
       int epoch, float meanLoss, double validationAccuracy, boolean best, double seconds) {}
 
+  /**
+   * Where a run starts. From scratch; from another model's weights (transfer learning: every
+   * parameter whose name and shape match is copied, e.g. the backbone of a model with other
+   * classes, and all but the output layer frozen for the first {@code freezeEpochs} epochs); or
+   * resuming an interrupted run after the epochs in {@code done}, from the checkpoint of the last
+   * one. A resumed run sees the same data order and learning-rate schedule as an uninterrupted one;
+   * the optimiser's moment estimates start anew.
+   *
+   * @param weights a block to copy matching parameters from, or null
+   * @param freezeEpochs epochs during which the copied parameters are not trained
+   * @param done the epochs already finished (resume), else empty
+   */
+  public record Start(Block weights, int freezeEpochs, List<Epoch> done) {
+    public static final Start SCRATCH = new Start(null, 0, List.of());
+
+    public Start {
+      done = List.copyOf(done);
+      if (freezeEpochs > 0 && weights == null) {
+        throw new IllegalArgumentException("Freezing needs initial weights to freeze");
+      }
+    }
+  }
+
+  /** Sub-folder of a model directory holding the last finished epoch of a run, for resuming. */
+  public static final String CHECKPOINT = "checkpoint";
+
+  private static final String HISTORY = "history.tsv";
+
   private ClassifierTraining() {}
 
   /**
-   * Trains {@code model} (its block initialised, possibly from other weights) and saves the best
-   * epoch into {@code dir}.
-   *
-   * @return every epoch's mean loss and validation accuracy
+   * Trains from scratch; see {@link #train(Model, ModelManifest, List, List, Options, Start, Path,
+   * Consumer, Consumer)}.
    */
   public static List<Epoch> train(
       Model model,
@@ -101,6 +134,106 @@ public final class ClassifierTraining {
       List<Example> training,
       List<Example> validation,
       Options options,
+      Path dir,
+      Consumer<Step> stepProgress,
+      Consumer<Epoch> epochProgress) {
+    return train(
+        model,
+        manifest,
+        training,
+        validation,
+        options,
+        Start.SCRATCH,
+        dir,
+        stepProgress,
+        epochProgress);
+  }
+
+  /**
+   * Copies every parameter of {@code from} whose name and shape match one of {@code to} (both
+   * initialised) and returns the names copied.
+   */
+  public static List<String> copyMatching(Block from, Block to) {
+    Map<String, Parameter> source = new LinkedHashMap<>();
+    from.getParameters().forEach(p -> source.put(p.getKey(), p.getValue()));
+    List<String> copied = new ArrayList<>();
+    for (Pair<String, Parameter> target : to.getParameters()) {
+      Parameter other = source.get(target.getKey());
+      if (other != null
+          && other.isInitialized()
+          && target.getValue().isInitialized()
+          && other.getArray().getShape().equals(target.getValue().getArray().getShape())) {
+        other.getArray().copyTo(target.getValue().getArray());
+        copied.add(target.getKey());
+      }
+    }
+    return copied;
+  }
+
+  /** The finished epochs of the checkpoint in {@code dir}, or empty when there is none. */
+  public static List<Epoch> checkpointHistory(Path dir) {
+    Path file = dir.resolve(CHECKPOINT).resolve(HISTORY);
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try {
+      List<Epoch> out = new ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] c = line.split("\t");
+        out.add(
+            new Epoch(
+                Integer.parseInt(c[0]),
+                Float.parseFloat(c[1]),
+                Double.parseDouble(c[2]),
+                Boolean.parseBoolean(c[3]),
+                Double.parseDouble(c[4])));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
+  private static void checkpoint(Path dir, ModelManifest manifest, Model model, List<Epoch> done) {
+    Path folder = dir.resolve(CHECKPOINT);
+    ModelStore.save(folder, manifest, model);
+    StringBuilder text =
+        new StringBuilder("# epoch\tmean loss\tvalidation accuracy\tbest\tseconds\n");
+    for (Epoch e : done) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "%d\t%s\t%s\t%b\t%s%n",
+              e.epoch(),
+              e.meanLoss(),
+              e.validationAccuracy(),
+              e.best(),
+              e.seconds()));
+    }
+    try {
+      Files.writeString(folder.resolve(HISTORY), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the checkpoint in " + folder, e);
+    }
+  }
+
+  /**
+   * Trains {@code model} from {@code start} and saves the best epoch into {@code dir}, and every
+   * finished epoch into {@code dir/checkpoint} (for resuming).
+   *
+   * @return every epoch's mean loss and validation accuracy, those of a resumed run's earlier
+   *     epochs included
+   */
+  public static List<Epoch> train(
+      Model model,
+      ModelManifest manifest,
+      List<Example> training,
+      List<Example> validation,
+      Options options,
+      Start start,
       Path dir,
       Consumer<Step> stepProgress,
       Consumer<Epoch> epochProgress) {
@@ -118,14 +251,41 @@ public final class ClassifierTraining {
             ? new SymmetricCrossEntropy()
             : Loss.softmaxCrossEntropyLoss();
     DefaultTrainingConfig config =
-        new DefaultTrainingConfig(loss).optOptimizer(optimiser(options, stepsPerEpoch));
+        new DefaultTrainingConfig(loss)
+            .optOptimizer(optimiser(options, stepsPerEpoch, start.done().size() * stepsPerEpoch));
     int side = manifest.inputSize();
-    List<Epoch> history = new ArrayList<>();
-    double best = -1;
-    long begin = System.nanoTime();
+    List<Epoch> history = new ArrayList<>(start.done());
+    double best = history.stream().mapToDouble(Epoch::validationAccuracy).max().orElse(-1);
+    double earlier = history.isEmpty() ? 0 : history.get(history.size() - 1).seconds();
+    long begin = System.nanoTime() - (long) (earlier * 1e9);
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(new Shape(options.batchSize(), 3, side, side));
-      for (int e = 0; e < options.epochs(); e++) {
+      List<Parameter> frozen = new ArrayList<>();
+      if (start.weights() != null) {
+        List<String> copied = copyMatching(start.weights(), model.getBlock());
+        if (copied.isEmpty()) {
+          throw new IllegalArgumentException(
+              "The initial weights share no parameter (name and shape) with " + manifest.name());
+        }
+        if (start.freezeEpochs() > start.done().size()) {
+          List<Pair<String, Parameter>> all = model.getBlock().getParameters().stream().toList();
+          int head = all.size() - 1; // the output layer: its last weight and what follows
+          while (head > 0 && all.get(head).getValue().getType() != Parameter.Type.WEIGHT) {
+            head--;
+          }
+          for (Pair<String, Parameter> p : all.subList(0, head)) {
+            if (copied.contains(p.getKey()) && p.getValue().requiresGradient()) {
+              p.getValue().freeze(true);
+              frozen.add(p.getValue());
+            }
+          }
+        }
+      }
+      for (int e = start.done().size(); e < options.epochs(); e++) {
+        if (e == start.freezeEpochs() && !frozen.isEmpty()) {
+          frozen.forEach(p -> p.freeze(false));
+          frozen.clear();
+        }
         List<Example> order = epochs.get(e);
         int steps = steps(order, options);
         double sum = 0;
@@ -161,6 +321,7 @@ public final class ClassifierTraining {
         }
         Epoch epoch = new Epoch(e + 1, (float) (sum / steps), accuracy, improved, seconds(begin));
         history.add(epoch);
+        checkpoint(dir, manifest, model, history);
         epochProgress.accept(epoch);
       }
     }
@@ -193,17 +354,63 @@ public final class ClassifierTraining {
     return order;
   }
 
-  private static Optimizer optimiser(Options options, int stepsPerEpoch) {
-    if (options.optimiser() == Optimiser.RADAM) {
-      return RAdam.builder().optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+  /**
+   * RAdam or Adam, with a fixed learning rate or, when {@code cosineEpochs > 0}, annealed to 0 over
+   * that many epochs (Zhou's schedule; optional for RAdam).
+   */
+  private static Optimizer optimiser(Options options, int stepsPerEpoch, int stepsDone) {
+    Tracker cosine =
+        options.cosineEpochs() > 0
+            ? CosineTracker.builder()
+                .setBaseValue(options.learningRate())
+                .optFinalValue(0)
+                .setMaxUpdates(Math.max(1, options.cosineEpochs() * stepsPerEpoch))
+                .build()
+            : Tracker.fixed(options.learningRate());
+    Tracker rate = update -> cosine.getNewValue(update + stepsDone);
+    return options.optimiser() == Optimiser.RADAM
+        ? RAdam.builder().optLearningRateTracker(rate).build()
+        : Adam.builder().optLearningRateTracker(rate).build();
+  }
+
+  /**
+   * Every example decoded once and resized to {@code side} x {@code side} exactly as {@link
+   * #tensor} resizes (bilinear), kept in memory: epochs then read no files. DERS's flips and
+   * quarter turns commute with resizing a square, so balancing the small images trains the same.
+   *
+   * @param progress called with the number of images done so far, every 500 and at the end
+   */
+  public static List<Example> preload(
+      List<Example> examples, int side, java.util.function.IntConsumer progress) {
+    List<Example> out = new ArrayList<>(examples.size());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (Example example : examples) {
+        try (NDManager scope = manager.newSubManager()) {
+          NDArray pixels =
+              ImageFactory.getInstance()
+                  .fromImage(example.image().get())
+                  .toNDArray(scope, Image.Flag.COLOR);
+          byte[] rgb =
+              NDImageUtils.resize(pixels, side, side, Image.Interpolation.BILINEAR)
+                  .round()
+                  .clip(0, 255)
+                  .toType(ai.djl.ndarray.types.DataType.UINT8, false)
+                  .toByteArray(); // height x width x RGB
+          BufferedImage small = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+          for (int y = 0, i = 0; y < side; y++) {
+            for (int x = 0; x < side; x++, i += 3) {
+              small.setRGB(
+                  x, y, (rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff));
+            }
+          }
+          out.add(new Example(() -> small, example.label()));
+        }
+        if (out.size() % 500 == 0 || out.size() == examples.size()) {
+          progress.accept(out.size());
+        }
+      }
     }
-    CosineTracker cosine =
-        CosineTracker.builder()
-            .setBaseValue(options.learningRate())
-            .optFinalValue(0)
-            .setMaxUpdates(Math.max(1, options.cosineEpochs() * stepsPerEpoch))
-            .build();
-    return Adam.builder().optLearningRateTracker(cosine).build();
+    return out;
   }
 
   /** Resized to the manifest's input, scaled to 0..1, normalised; stacked. */

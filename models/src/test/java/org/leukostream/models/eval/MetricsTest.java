@@ -68,11 +68,14 @@ class MetricsTest {
             new org.leukostream.models.detect.CellDetection(
                 51, 51, 10, 10, 0.7, "wbc"), // TP (IoU 0.68)
             new org.leukostream.models.detect.CellDetection(
-                1, 1, 10, 10, 0.6, "wbc")); // FP (matched)
+                1, 1, 10, 10, 0.4, "wbc")); // FP (matched), below the operating threshold
     // Ranked: TP (P 1, R .5), FP (.5, .5), TP (2/3, 1), FP (.5, 1): AP = .5 x 1 + .5 x 2/3.
     DetectionMetrics.Result r = DetectionMetrics.evaluate(List.of(found), List.of(truth), 0.5);
     assertThat(r.averagePrecision()).isCloseTo(5.0 / 6, within(1e-12));
     assertThat(r.recall()).isEqualTo(1.0);
     assertThat(r.truths()).isEqualTo(2);
+    // At the 0.5 operating threshold the first three are kept: 2 of 3 true, both cells found.
+    assertThat(r.recallAtThreshold()).isEqualTo(1.0);
+    assertThat(r.precisionAtThreshold()).isCloseTo(2.0 / 3, within(1e-12));
   }
 }

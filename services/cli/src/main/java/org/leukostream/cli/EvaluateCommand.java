@@ -7,13 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.leukostream.models.data.ClassFolders;
+import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
-import org.leukostream.models.data.Tasks;
 import org.leukostream.models.eval.ClassifierEvaluation;
+import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.inference.Ensemble;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,11 +33,13 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--task", required = true, description = "countable, wbc or blast.")
+  @Option(
+      names = "--task",
+      required = true,
+      description = "countable, wbc, blast, or detect (Pascal VOC / YOLO data).")
   String task;
 
-  @Option(names = "--data", required = true, description = "Data root: one folder per class.")
-  Path data;
+  @Mixin DataOptions data;
 
   @Option(
       names = "--model",
@@ -66,9 +69,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    List<LabelledImage> images = Tasks.select(task, ClassFolders.read(data, Map.of()));
+    if (task.equals("detect")) {
+      return detect(err);
+    }
+    DataOptions.Selection selection = data.select(task, err);
+    List<LabelledImage> images = selection.images();
     if (splitFile != null) {
-      Split split = Split.load(splitFile, data, images);
+      Split split = Split.load(splitFile, selection.root(), images);
       images = split.part(images, part);
     }
     Map<String, Double> members = new LinkedHashMap<>();
@@ -78,43 +85,120 @@ final class EvaluateCommand implements Callable<Integer> {
           eq < 0 ? model : model.substring(0, eq),
           eq < 0 ? 1.0 / models.size() : Double.parseDouble(model.substring(eq + 1)));
     }
-    int total = images.size();
-    ClassifierEvaluation.Result result;
-    try (Ensemble ensemble = Ensemble.load(task, members, Device.cpu(), batch)) {
-      result =
-          ClassifierEvaluation.evaluate(
-              ensemble,
-              images,
-              batch,
-              done -> {
-                err.printf("\revaluated %d/%d", done, total);
-                err.flush();
-              });
+    // Every data set on its own too, when there are several (real and synthetic apart).
+    Map<String, List<LabelledImage>> groups = new LinkedHashMap<>();
+    groups.put("all", images);
+    if (selection.sources().size() > 1) {
+      for (Map.Entry<String, Path> source : selection.sources().entrySet()) {
+        List<LabelledImage> own =
+            images.stream().filter(i -> i.file().startsWith(source.getValue())).toList();
+        if (!own.isEmpty()) {
+          groups.put(source.getKey(), own);
+        }
+      }
     }
-    err.println();
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("task", task);
-    context.put("data", data.toString());
+    context.put("data", data.describe());
     context.put("split", splitFile == null ? "all images" : splitFile + " part " + part);
     context.put("models", members);
+    Map<String, Object> summary = new LinkedHashMap<>(context);
+    Map<String, Object> bySource = new LinkedHashMap<>();
+    try (Ensemble ensemble = Ensemble.load(task, members, Device.cpu(), batch)) {
+      for (Map.Entry<String, List<LabelledImage>> group : groups.entrySet()) {
+        int total = group.getValue().size();
+        ClassifierEvaluation.Result result =
+            ClassifierEvaluation.evaluate(
+                ensemble,
+                group.getValue(),
+                batch,
+                done -> {
+                  err.printf("\r%s: evaluated %d/%d", group.getKey(), done, total);
+                  err.flush();
+                });
+        err.println();
+        boolean all = group.getKey().equals("all");
+        if (out != null) {
+          Path dir = all ? out : out.resolve(group.getKey().replaceAll("[^A-Za-z0-9._-]+", "_"));
+          Map<String, Object> scope = new LinkedHashMap<>(context);
+          scope.put("images", all ? "every data set" : group.getKey());
+          ClassifierEvaluation.write(result, task + " on " + group.getKey(), scope, dir);
+        }
+        if (all) {
+          summary.putAll(ClassifierEvaluation.summary(result));
+        } else {
+          bySource.put(group.getKey(), ClassifierEvaluation.summary(result));
+        }
+        if (!json) {
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  "%s (%s): %d images, accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n",
+                  task,
+                  group.getKey(),
+                  result.metrics().total(),
+                  result.metrics().accuracy(),
+                  result.metrics().macroF1(),
+                  result.metrics().weightedF1());
+        }
+      }
+    }
+    if (!bySource.isEmpty()) {
+      summary.put("bySource", bySource);
+    }
     if (out != null) {
-      ClassifierEvaluation.write(result, task + " on " + data.getFileName(), context, out);
       err.printf("report written to %s%n", out);
     }
-    Map<String, Object> summary = new LinkedHashMap<>(context);
-    summary.putAll(ClassifierEvaluation.summary(result));
     if (json) {
       JsonLines.write(spec.commandLine().getOut(), summary);
-    } else {
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "%s: %d images, accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n",
-              task,
-              result.metrics().total(),
-              result.metrics().accuracy(),
-              result.metrics().macroF1(),
-              result.metrics().weightedF1());
+    }
+    return 0;
+  }
+
+  /**
+   * AP@0.5 (all-point) and recall / precision at the operating threshold of one detector model
+   * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
+   */
+  private int detect(PrintWriter err) throws Exception {
+    if (models.size() != 1) {
+      throw new IllegalArgumentException("--task detect evaluates one model directory");
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("task", "detect");
+    summary.put("model", models.get(0));
+    summary.put("part", part);
+    Map<String, Object> bySource = new LinkedHashMap<>();
+    for (Path root : data.roots) {
+      List<DetectionData.Field> fields = DetectorTrainer.fields(root, part);
+      err.printf("%s: %d fields of part %s%n", root, fields.size(), part);
+      DetectionMetrics.Result result = DetectorTrainer.validate(Path.of(models.get(0)), fields);
+      bySource.put(root.toString(), result);
+      if (!json) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "detect (%s, %s): %d fields, %d white cells, AP@0.5 %.4f, recall %.4f;"
+                    + " at score >= %.2f recall %.4f, precision %.4f%n",
+                root,
+                part,
+                fields.size(),
+                result.truths(),
+                result.averagePrecision(),
+                result.recall(),
+                result.threshold(),
+                result.recallAtThreshold(),
+                result.precisionAtThreshold());
+      }
+    }
+    summary.put("bySource", bySource);
+    if (out != null) {
+      java.nio.file.Files.createDirectories(out);
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(out.resolve("report.json").toFile(), summary);
+    }
+    if (json) {
+      JsonLines.write(spec.commandLine().getOut(), summary);
     }
     return 0;
   }

@@ -13,16 +13,17 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.leukostream.models.arch.Architecture;
-import org.leukostream.models.data.ClassFolders;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
-import org.leukostream.models.data.Tasks;
 import org.leukostream.models.eval.Plots;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.train.ClassifierTraining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,8 +47,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--task", required = true, description = "countable, wbc, blast or detect.")
   String task;
 
-  @Option(names = "--data", required = true, description = "Data root: one folder per class.")
-  Path data;
+  @Mixin DataOptions data;
 
   @Option(names = "--out", required = true, description = "Model directory to write.")
   Path out;
@@ -84,6 +84,32 @@ final class TrainCommand implements Callable<Integer> {
       description = "Split file (TSV); created when absent (default OUT/split.tsv).")
   Path splitFile;
 
+  @Option(
+      names = "--cosine",
+      description =
+          "Anneal the learning rate to 0 over the epochs (Zhou's schedule; default for zhou).")
+  boolean cosine;
+
+  @Option(
+      names = "--init",
+      description =
+          "Start from this model directory's weights (transfer learning): every parameter whose"
+              + " name and shape match is copied, e.g. the backbone of a model with other classes.")
+  Path init;
+
+  @Option(
+      names = "--freeze-epochs",
+      defaultValue = "0",
+      description = "With --init: keep the copied weights frozen for this many first epochs.")
+  int freezeEpochs;
+
+  @Option(
+      names = "--resume",
+      description =
+          "Continue an interrupted run from OUT/checkpoint (its last finished epoch), with the"
+              + " same options; the epochs already done are not trained again.")
+  boolean resume;
+
   @Option(names = "--seed", defaultValue = "7", description = "Seed of split, order and weights.")
   long seed;
 
@@ -98,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (task.equals("detect")) {
       return DetectorTrainer.train(
-          data,
+          data.roots.get(0),
           out,
           preset,
           epochs == null ? 20 : epochs,
@@ -131,23 +157,34 @@ final class TrainCommand implements Callable<Integer> {
             batch == null ? defaults.batchSize() : batch,
             learningRate == null ? defaults.learningRate() : learningRate,
             defaults.optimiser(),
-            jiang ? 0 : e,
+            jiang && !cosine ? 0 : e,
             defaults.symmetricCrossEntropy(),
             defaults.ders(),
             seed,
             maxSteps);
 
-    List<LabelledImage> images = Tasks.select(task, ClassFolders.read(data, Map.of()));
+    DataOptions.Selection selection = data.select(task, err);
+    List<LabelledImage> images = selection.images();
     Path split = splitFile == null ? out.resolve("split.tsv") : splitFile;
-    Split parts = Split.loadOrCreate(split, data, images, jiang ? Split.JIANG : Split.ZHOU, seed);
+    Split parts =
+        Split.loadOrCreate(split, selection.root(), images, jiang ? Split.JIANG : Split.ZHOU, seed);
     List<String> classNames =
         new ArrayList<>(new TreeSet<>(images.stream().map(LabelledImage::label).toList()));
     List<ModelClass> classes =
         classNames.stream().map(c -> new ModelClass(c, role(task, c))).toList();
+    int side = architecture.inputSize();
     List<ClassifierTraining.Example> training =
-        examples(parts.part(images, Split.TRAIN), classNames);
+        ClassifierTraining.preload(
+            examples(parts.part(images, Split.TRAIN), classNames),
+            side,
+            n -> err.printf("\rdecoded %d training images at %d px   ", n, side).flush());
+    err.println();
     List<ClassifierTraining.Example> validation =
-        examples(parts.part(images, Split.VAL), classNames);
+        ClassifierTraining.preload(
+            examples(parts.part(images, Split.VAL), classNames),
+            side,
+            n -> err.printf("\rdecoded %d validation images   ", n).flush());
+    err.println();
     err.printf(
         "train %s: %d classes %s, %d training / %d validation images (split %s), %s, %d epochs%n",
         task, classes.size(), classNames, training.size(), validation.size(), split, protocol, e);
@@ -155,8 +192,28 @@ final class TrainCommand implements Callable<Integer> {
     ModelManifest manifest =
         ModelManifest.of(name == null ? task + "-" + arch : name, architecture, version, classes);
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+    if (freezeEpochs > 0 && init == null) {
+      throw new ParameterException(spec.commandLine(), "--freeze-epochs needs --init");
+    }
+    List<ClassifierTraining.Epoch> finished = List.of();
+    Path from = init;
+    if (resume) {
+      finished = ClassifierTraining.checkpointHistory(out);
+      if (finished.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(), "--resume: no checkpoint in " + out.resolve("checkpoint"));
+      }
+      from = out.resolve(ClassifierTraining.CHECKPOINT);
+      err.printf("resuming after epoch %d of %d from %s%n", finished.size(), e, from);
+    }
     List<ClassifierTraining.Epoch> history;
-    try (Model model = architecture.newModel(manifest.name(), classes.size())) {
+    try (Model model = architecture.newModel(manifest.name(), classes.size());
+        StoredModel weights = from == null ? null : ModelStore.load(from)) {
+      if (init != null && !resume) {
+        err.printf(
+            "starting from the weights of %s (%s), %d epochs frozen%n",
+            init, weights.manifest().name(), freezeEpochs);
+      }
       history =
           ClassifierTraining.train(
               model,
@@ -164,6 +221,10 @@ final class TrainCommand implements Callable<Integer> {
               training,
               validation,
               options,
+              weights == null
+                  ? ClassifierTraining.Start.SCRATCH
+                  : new ClassifierTraining.Start(
+                      weights.model().getBlock(), resume ? 0 : freezeEpochs, finished),
               out,
               step -> {
                 if (step.step() % 10 == 0 || step.step() == step.steps()) {
@@ -192,10 +253,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("task", task);
-    report.put("data", data.toString());
+    report.put("data", data.describe());
     report.put("split", split.toString());
     report.put("protocol", protocol);
     report.put("options", options.toString());
+    report.put("init", init == null ? null : init + ", frozen for " + freezeEpochs + " epochs");
+    report.put("resumedAfterEpoch", finished.size());
     report.put("epochs", history);
     new com.fasterxml.jackson.databind.ObjectMapper()
         .writerWithDefaultPrettyPrinter()

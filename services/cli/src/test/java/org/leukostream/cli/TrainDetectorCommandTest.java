@@ -99,5 +99,31 @@ class TrainDetectorCommandTest {
       last += losses.get(losses.size() - 1 - i).asDouble();
     }
     assertThat(last).as("mean loss of the last 4 steps below the first 4").isLessThan(first);
+
+    // evaluate --task detect scores the same model on the same fields the same way.
+    StringWriter out = new StringWriter();
+    var evaluate = Main.commandLine();
+    evaluate.setOut(new PrintWriter(out, true));
+    evaluate.setErr(new PrintWriter(new StringWriter(), true));
+    exit =
+        evaluate.execute(
+            "evaluate",
+            "--task",
+            "detect",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--part",
+            "val",
+            "--json");
+    assertThat(exit).isZero();
+    JsonNode scored =
+        new ObjectMapper().readTree(out.toString()).path("bySource").path(data.toString());
+    assertThat(scored.path("truths").asInt()).isEqualTo(10);
+    assertThat(scored.path("averagePrecision").asDouble()).isEqualTo(ap);
+    assertThat(scored.path("threshold").asDouble()).isEqualTo(0.5);
+    assertThat(scored.path("recallAtThreshold").asDouble())
+        .isBetween(0.0, scored.path("recall").asDouble());
   }
 }

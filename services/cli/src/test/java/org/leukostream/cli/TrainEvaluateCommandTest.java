@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -25,16 +27,21 @@ class TrainEvaluateCommandTest {
   @TempDir Path dir;
 
   Path dataSet() throws Exception {
+    return dataSet("data", "BLA", "LYT", "EOS");
+  }
+
+  /** 20 images per folder; folders named like a blast (BLA, blast, all) hold the large nuclei. */
+  Path dataSet(String name, String... folders) throws Exception {
     Random random = new Random(3);
-    Path root = dir.resolve("data");
-    for (String folder : new String[] {"BLA", "LYT", "EOS"}) {
+    Path root = dir.resolve(name);
+    for (String folder : folders) {
       Files.createDirectories(root.resolve(folder));
       for (int i = 0; i < 20; i++) {
         BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(230, 205, 215));
         g.fillRect(0, 0, 40, 40);
-        boolean blast = folder.equals("BLA");
+        boolean blast = folder.equals("BLA") || folder.equals("blast") || folder.equals("all");
         g.setColor(blast ? new Color(80, 30, 120) : new Color(120, 140, 220));
         int r = blast ? 14 + random.nextInt(3) : 7 + random.nextInt(3);
         g.fillOval(20 - r, 20 - r, 2 * r, 2 * r);
@@ -124,5 +131,147 @@ class TrainEvaluateCommandTest {
                 "--split",
                 dir.resolve("none.tsv").toString()))
         .isNotZero();
+  }
+
+  int run(StringWriter out, StringWriter err, String... args) {
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void trainsOnSeveralSetsWithSyntheticCellsResumesTransfersAndEvaluatesEachSet() throws Exception {
+    Path matek = dataSet("matek", "BLA", "LYT");
+    Path cnmc = dataSet("cnmc", "all", "hem");
+    Path model = dir.resolve("model");
+    String[] common = {
+      "--task",
+      "blast",
+      "--data",
+      matek.toString(),
+      "--data",
+      cnmc.toString(),
+      "--synthetic",
+      "10",
+      "--synthetic-dir",
+      dir.resolve("synthetic").toString(),
+      "--batch",
+      "8"
+    };
+    String[] training = {"--lr", "1e-3", "--max-steps-per-epoch", "2", "--cosine"};
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(common, "train", training, "--out", model.toString(), "--epochs", "1"));
+    assertThat(exit).as(err.toString()).isZero();
+    // 2 x 40 real + 20 synthetic (blast, lymphocyte) images, 80% for training
+    assertThat(err.toString()).contains("2 classes [blast, normal], 80 training / 10 validation");
+    assertThat(dir.resolve("synthetic/blast")).isDirectory();
+
+    // Interrupted after one epoch of two: --resume trains the second only.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(
+                common, "train", training, "--out", model.toString(), "--epochs", "2", "--resume"));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("resuming after epoch 1 of 2").doesNotContain("epoch 1/2");
+    JsonNode history = new ObjectMapper().readTree(model.resolve("training.json").toFile());
+    assertThat(history.path("epochs").size()).isEqualTo(2);
+    assertThat(history.path("resumedAfterEpoch").asInt()).isEqualTo(1);
+
+    // Transfer: the backbone of this model, frozen for one epoch, into a fresh one.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(
+                common,
+                "train",
+                training,
+                "--out",
+                dir.resolve("transferred").toString(),
+                "--epochs",
+                "1",
+                "--init",
+                model.toString(),
+                "--freeze-epochs",
+                "1"));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("starting from the weights of", "1 epochs frozen");
+
+    StringWriter out = new StringWriter();
+    exit =
+        run(
+            out,
+            new StringWriter(),
+            concat(
+                common,
+                "evaluate",
+                new String[0],
+                "--model",
+                model.toString(),
+                "--split",
+                model.resolve("split.tsv").toString(),
+                "--out",
+                dir.resolve("report").toString(),
+                "--json"));
+    assertThat(exit).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode bySource = json.path("bySource");
+    int parts = 0;
+    for (String source : new String[] {matek.toString(), cnmc.toString(), "synthetic"}) {
+      parts += bySource.path(source).path("images").asInt();
+    }
+    assertThat(parts).isEqualTo(json.path("images").asInt()).isEqualTo(10);
+    assertThat(bySource.size()).as("sets with test images").isGreaterThan(1);
+    bySource
+        .fieldNames()
+        .forEachRemaining(
+            source ->
+                assertThat(
+                        dir.resolve("report")
+                            .resolve(source.replaceAll("[^A-Za-z0-9._-]+", "_"))
+                            .resolve("report.md"))
+                    .exists());
+  }
+
+  @Test
+  void syntheticCellsForSomeClassesOnlyAreRefused() throws Exception {
+    Path data = dataSet("pbc-like", "lymphocyte", "promyelocyte");
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "wbc",
+            "--data",
+            data.toString(),
+            "--synthetic",
+            "2",
+            "--synthetic-dir",
+            dir.resolve("synthetic").toString(),
+            "--out",
+            dir.resolve("model").toString());
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).contains("Synthetic cells cover", "[promyelocyte]");
+    assertThat(dir.resolve("model/manifest.json")).doesNotExist();
+  }
+
+  static String[] concat(String[] common, String command, String[] options, String... more) {
+    List<String> all = new ArrayList<>();
+    all.add(command);
+    all.addAll(List.of(common));
+    all.addAll(List.of(options));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 }

@@ -15,7 +15,15 @@ public enum CellType {
   BASOPHIL(1.2, 1.45, true),
   ERYTHROBLAST(1.0, 1.25, true),
   /** A crushed or smudged cell: detected, but left out of the count by the stage-1 filter. */
-  SMUDGE(1.5, 2.3, false);
+  SMUDGE(1.5, 2.3, false),
+  /**
+   * A promyelocyte / myelocyte (PBC's {@code ig}): never placed by {@link
+   * SmearGenerator#caseCells}, drawn for training crops so synthetic data covers every class of the
+   * white-cell taxonomy.
+   */
+  IMMATURE_GRANULOCYTE(1.5, 1.9, true),
+  /** A platelet clump: not nucleated, for training crops only (like the class above). */
+  PLATELET(0.55, 0.9, true);
 
   private final double minDiameter;
   private final double maxDiameter;

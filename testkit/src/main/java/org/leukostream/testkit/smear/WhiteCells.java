@@ -94,6 +94,27 @@ final class WhiteCells {
         }
         speckle(g, r, s.tint(new Color(112, 74, 150, 160)), x, y, d * 0.7, 25, d * 0.05);
       }
+      case IMMATURE_GRANULOCYTE -> {
+        // Large; an eccentric round-to-oval nucleus with a paler hof, blue-grey cytoplasm
+        // strewn with purple-red primary granules.
+        disc(g, s.tint(new Color(176, 168, 212)), x, y, d);
+        speckle(g, r, s.tint(new Color(160, 86, 150)), x, y, d * 0.9, 70, d * 0.035);
+        double nx = x + (r.nextDouble() - 0.5) * d * 0.24;
+        double ny = y + (r.nextDouble() - 0.5) * d * 0.24;
+        blob(g, r, s.tint(new Color(112, 76, 150)), nx, ny, d * 0.56, 0.12);
+        speckle(g, r, s.tint(new Color(96, 62, 134)), nx, ny, d * 0.5, 20, d * 0.05);
+      }
+      case PLATELET -> {
+        // A clump of three to seven small purple granular fragments, no nucleus.
+        int pieces = 3 + r.nextInt(5);
+        for (int i = 0; i < pieces; i++) {
+          double[] p = inside(r, x, y, d * 0.3);
+          double w = d * (0.22 + r.nextDouble() * 0.18);
+          g.setColor(s.tint(new Color(186, 150, 206)));
+          g.fill(new Ellipse2D.Double(p[0] - w / 2, p[1] - w * 0.4, w, w * 0.8));
+          speckle(g, r, s.tint(new Color(120, 70, 150)), p[0], p[1], w * 0.8, 5, d * 0.05);
+        }
+      }
       default -> throw new IllegalArgumentException("No drawing for " + type);
     }
   }
