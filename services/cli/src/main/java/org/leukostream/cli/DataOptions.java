@@ -63,7 +63,7 @@ final class DataOptions {
     Map<String, Path> sources = new LinkedHashMap<>();
     for (Path root : roots) {
       all.add(root.toAbsolutePath().normalize());
-      sources.put(root.toString(), root.toAbsolutePath().normalize());
+      sources.put(sourceName(root), root.toAbsolutePath().normalize());
     }
     Path synthetic = null;
     if (this.synthetic > 0) {
@@ -103,6 +103,13 @@ final class DataOptions {
       }
     }
     return new Selection(ClassFolders.commonRoot(all), images, sources);
+  }
+
+  /** A data set's name in reports: its folder's last two names, e.g. {@code matek-bm-train}. */
+  static String sourceName(Path root) {
+    Path path = root.toAbsolutePath().normalize();
+    int n = path.getNameCount();
+    return n >= 2 ? path.getName(n - 2) + "-" + path.getName(n - 1) : path.toString();
   }
 
   /** The roots as given, for reports. */

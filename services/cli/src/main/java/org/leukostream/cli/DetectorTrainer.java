@@ -2,6 +2,7 @@ package org.leukostream.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.leukostream.models.arch.Architecture;
 import org.leukostream.models.data.DetectionData;
+import org.leukostream.models.data.NearDuplicates;
 import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.DetectorTraining;
 import org.leukostream.models.detect.WbcDetector;
@@ -24,18 +26,21 @@ import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
+import org.leukostream.testkit.smear.SmearField;
 
 /**
- * {@code train --task detect}: the WBC detector on a Pascal VOC (BCCD) or YOLO (TXL-PBC) data set:
- * focal loss, Adam, random flips, on the {@code train} set; AP@0.5 and recall on the {@code val}
- * set (and a VOC {@code test} set) it never trained on, written beside the model with the loss
- * curve.
+ * {@code train --task detect}: the WBC detector on Pascal VOC (BCCD) and YOLO (TXL-PBC) data sets
+ * together, optionally with synthetic fields: focal loss, Adam, random flips, on every set's {@code
+ * train} part; AP@0.5 and recall on each set's {@code val} part (and a VOC {@code test} part) it
+ * never trained on, written beside the model with the loss curve. A training field that is the same
+ * field as any held-out one (TXL-PBC re-annotates BCCD's fields) is left out, so no test field was
+ * seen in training under another name.
  */
 final class DetectorTrainer {
   private DetectorTrainer() {}
 
   static int train(
-      Path data,
+      DataOptions data,
       Path out,
       String preset,
       int epochs,
@@ -49,24 +54,72 @@ final class DetectorTrainer {
     Architecture architecture =
         Architecture.find("retinanet_resnet50_fpn", preset)
             .orElseThrow(() -> new IllegalArgumentException("No detector preset " + preset));
-    List<DetectionData.Field> training = fields(data, "train");
-    List<DetectionData.Field> validation = fields(data, "val");
+    // Held out: every set's val (and a VOC test) part, plus synthetic fields of another seed.
+    Map<String, List<DetectionData.Field>> validation = new LinkedHashMap<>();
+    Map<String, List<DetectionData.Field>> test = new LinkedHashMap<>();
+    for (Path root : data.roots) {
+      validation.put(DataOptions.sourceName(root), fields(root, "val"));
+      if (Files.exists(root.resolve("ImageSets").resolve("Main").resolve("test.txt"))) {
+        test.put(DataOptions.sourceName(root), fields(root, "test"));
+      }
+    }
+    List<Long> heldOut = new ArrayList<>();
+    for (List<DetectionData.Field> part :
+        List.of(validation, test).stream().flatMap(m -> m.values().stream()).toList()) {
+      for (DetectionData.Field field : part) {
+        heldOut.add(NearDuplicates.fingerprint(ImageIO.read(field.image().toFile())));
+      }
+    }
+    List<DetectorTraining.Sample> samples = new ArrayList<>();
+    for (Path root : data.roots) {
+      int dropped = 0;
+      List<DetectionData.Field> training = fields(root, "train");
+      for (DetectionData.Field field : training) {
+        BufferedImage image = ImageIO.read(field.image().toFile());
+        if (NearDuplicates.matchesAny(NearDuplicates.fingerprint(image), heldOut)) {
+          dropped++; // the same field as a held-out one of this or another set
+          continue;
+        }
+        List<DetectorTraining.Box> boxes = new ArrayList<>();
+        field
+            .boxes()
+            .forEach(
+                b -> boxes.add(new DetectorTraining.Box(b.x(), b.y(), b.width(), b.height(), 0)));
+        samples.add(new DetectorTraining.Sample(image, boxes));
+      }
+      err.printf(
+          "%s: %d training fields, %d left out as the same field as a held-out one%n",
+          root, training.size() - dropped, dropped);
+    }
+    if (data.synthetic > 0) {
+      List<SmearField> synthetic = SyntheticCells.fields(data.synthetic, data.syntheticSeed);
+      for (SmearField field : synthetic) {
+        List<DetectorTraining.Box> boxes = new ArrayList<>();
+        field
+            .cells()
+            .forEach(
+                c ->
+                    boxes.add(
+                        new DetectorTraining.Box(
+                            c.box().x, c.box().y, c.box().width, c.box().height, 0)));
+        samples.add(new DetectorTraining.Sample(field.image(), boxes));
+      }
+      Path held = out.resolveSibling(out.getFileName() + "-synthetic-val");
+      validation.put(
+          "synthetic",
+          SyntheticCells.writeVoc(
+              held,
+              SyntheticCells.fields(Math.max(10, data.synthetic / 10), data.syntheticSeed + 1)));
+      err.printf(
+          "synthetic: %d training fields, validation fields in %s%n", synthetic.size(), held);
+    }
     List<ModelClass> classes = List.of(new ModelClass("wbc", ClassRole.COUNTED));
     ModelManifest manifest =
         ModelManifest.of(name == null ? "wbc-detector" : name, architecture, version, classes);
-    List<DetectorTraining.Sample> samples = new ArrayList<>();
-    for (DetectionData.Field field : training) {
-      List<DetectorTraining.Box> boxes = new ArrayList<>();
-      field
-          .boxes()
-          .forEach(
-              b -> boxes.add(new DetectorTraining.Box(b.x(), b.y(), b.width(), b.height(), 0)));
-      samples.add(new DetectorTraining.Sample(ImageIO.read(field.image().toFile()), boxes));
-    }
     int steps = Math.max(1, epochs * ((samples.size() + batch - 1) / batch));
     err.printf(
-        "train detect: %d training / %d validation fields from %s, %d steps of %d fields%n",
-        training.size(), validation.size(), data, steps, batch);
+        "train detect: %d training fields from %s, %d steps of %d fields%n",
+        samples.size(), data.describe(), steps, batch);
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
     List<Float> losses;
     try (Model model = architecture.newModel(manifest.name(), classes.size())) {
@@ -93,26 +146,35 @@ final class DetectorTrainer {
       ModelStore.save(out, manifest, model);
     }
     err.println();
-    DetectionMetrics.Result result = validate(out, validation);
-    err.printf(
-        "validation (%d fields): AP@0.5 %.4f, recall %.4f of %d white cells%n",
-        validation.size(), result.averagePrecision(), result.recall(), result.truths());
-    DetectionMetrics.Result test = null;
-    if (Files.exists(data.resolve("ImageSets").resolve("Main").resolve("test.txt"))) {
-      List<DetectionData.Field> held = fields(data, "test");
-      test = validate(out, held);
-      err.printf(
-          "test (%d fields): AP@0.5 %.4f, recall %.4f of %d white cells%n",
-          held.size(), test.averagePrecision(), test.recall(), test.truths());
+    Map<String, DetectionMetrics.Result> validated = new LinkedHashMap<>();
+    Map<String, DetectionMetrics.Result> tested = new LinkedHashMap<>();
+    for (var part : List.of(Map.entry("validation", validation), Map.entry("test", test))) {
+      for (var set : part.getValue().entrySet()) {
+        DetectionMetrics.Result result = validate(out, set.getValue());
+        (part.getKey().equals("test") ? tested : validated).put(set.getKey(), result);
+        err.printf(
+            "%s %s (%d fields): AP@0.5 %.4f, recall %.4f of %d white cells;"
+                + " at score >= %.2f recall %.4f, precision %.4f%n",
+            part.getKey(),
+            set.getKey(),
+            set.getValue().size(),
+            result.averagePrecision(),
+            result.recall(),
+            result.truths(),
+            result.threshold(),
+            result.recallAtThreshold(),
+            result.precisionAtThreshold());
+      }
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("task", "detect");
-    report.put("data", data.toString());
+    report.put("data", data.describe());
+    report.put("trainingFields", samples.size());
     report.put("steps", steps);
     report.put("batch", batch);
     report.put("learningRate", learningRate);
-    report.put("validation", result);
-    report.put("test", test);
+    report.put("validation", validated);
+    report.put("test", tested);
     report.put("losses", losses);
     new com.fasterxml.jackson.databind.ObjectMapper()
         .writerWithDefaultPrettyPrinter()

@@ -119,7 +119,7 @@ final class EvaluateCommand implements Callable<Integer> {
         err.println();
         boolean all = group.getKey().equals("all");
         if (out != null) {
-          Path dir = all ? out : out.resolve(group.getKey().replaceAll("[^A-Za-z0-9._-]+", "_"));
+          Path dir = all ? out : out.resolve(group.getKey());
           Map<String, Object> scope = new LinkedHashMap<>(context);
           scope.put("images", all ? "every data set" : group.getKey());
           ClassifierEvaluation.write(result, task + " on " + group.getKey(), scope, dir);
@@ -172,7 +172,7 @@ final class EvaluateCommand implements Callable<Integer> {
       List<DetectionData.Field> fields = DetectorTrainer.fields(root, part);
       err.printf("%s: %d fields of part %s%n", root, fields.size(), part);
       DetectionMetrics.Result result = DetectorTrainer.validate(Path.of(models.get(0)), fields);
-      bySource.put(root.toString(), result);
+      bySource.put(DataOptions.sourceName(root), result);
       if (!json) {
         spec.commandLine()
             .getOut()

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
 import org.leukostream.testkit.smear.CellType;
@@ -84,5 +85,44 @@ final class SyntheticCells {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write synthetic cells to " + dir, e);
     }
+  }
+
+  /**
+   * {@code count} synthetic smear fields for the detector: 2 to 8 white cells each (smudged ones
+   * included: the detector finds them, stage 1 drops them), lymphoblast share 0 to 60%. Seeded.
+   */
+  static List<SmearField> fields(int count, long seed) {
+    SmearGenerator generator = new SmearGenerator(seed);
+    java.util.Random random = new java.util.Random(seed);
+    List<SmearField> out = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      List<CellType> cells =
+          generator.caseCells(1, 2 + random.nextInt(7), random.nextDouble() * 0.6).get(0);
+      out.add(generator.field(cells, SmearGenerator.Options.DEFAULT));
+    }
+    return out;
+  }
+
+  /** Writes {@code fields} as PNG files under {@code dir} and returns them as annotated fields. */
+  static List<DetectionData.Field> writeVoc(Path dir, List<SmearField> fields) throws IOException {
+    Files.createDirectories(dir);
+    List<DetectionData.Field> out = new java.util.ArrayList<>(fields.size());
+    for (int i = 0; i < fields.size(); i++) {
+      SmearField field = fields.get(i);
+      Path file = dir.resolve(String.format(Locale.ROOT, "field-%04d.png", i));
+      ImageIO.write(field.image(), "png", file.toFile());
+      out.add(
+          new DetectionData.Field(
+              file,
+              field.image().getWidth(),
+              field.image().getHeight(),
+              field.cells().stream()
+                  .map(
+                      c ->
+                          new DetectionData.Box(
+                              c.box().x, c.box().y, c.box().width, c.box().height))
+                  .toList()));
+    }
+    return out;
   }
 }

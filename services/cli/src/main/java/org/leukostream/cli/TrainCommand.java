@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (task.equals("detect")) {
       return DetectorTrainer.train(
-          data.roots.get(0),
+          data,
           out,
           preset,
           epochs == null ? 20 : epochs,

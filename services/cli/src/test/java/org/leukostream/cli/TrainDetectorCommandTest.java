@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.testkit.smear.CellType;
@@ -82,13 +84,17 @@ class TrainDetectorCommandTest {
             "--batch",
             "2");
     assertThat(exit).as(err.toString()).isZero();
+    String set = DataOptions.sourceName(data);
     assertThat(err.toString())
-        .contains("4 training / 2 validation fields", "validation (2 fields): AP@0.5");
+        .contains(
+            "4 training fields, 0 left out",
+            "4 training fields from",
+            "validation " + set + " (2 fields): AP@0.5");
     assertThat(model.resolve("manifest.json")).exists();
     assertThat(model.resolve("training.png")).exists();
     JsonNode report = new ObjectMapper().readTree(model.resolve("training.json").toFile());
-    assertThat(report.path("validation").path("truths").asInt()).isEqualTo(10);
-    double ap = report.path("validation").path("averagePrecision").asDouble();
+    assertThat(report.path("validation").path(set).path("truths").asInt()).isEqualTo(10);
+    double ap = report.path("validation").path(set).path("averagePrecision").asDouble();
     assertThat(ap).isBetween(0.0, 1.0);
     JsonNode losses = report.path("losses");
     assertThat(losses.size()).isEqualTo(16);
@@ -119,11 +125,91 @@ class TrainDetectorCommandTest {
             "--json");
     assertThat(exit).isZero();
     JsonNode scored =
-        new ObjectMapper().readTree(out.toString()).path("bySource").path(data.toString());
+        new ObjectMapper()
+            .readTree(out.toString())
+            .path("bySource")
+            .path(DataOptions.sourceName(data));
     assertThat(scored.path("truths").asInt()).isEqualTo(10);
     assertThat(scored.path("averagePrecision").asDouble()).isEqualTo(ap);
     assertThat(scored.path("threshold").asDouble()).isEqualTo(0.5);
     assertThat(scored.path("recallAtThreshold").asDouble())
         .isBetween(0.0, scored.path("recall").asDouble());
+  }
+
+  /** A YOLO set (TXL-PBC's layout) whose first training field is val field 0 of the VOC set. */
+  Path yoloSet(Path voc) throws Exception {
+    Path root = dir.resolve("yolo");
+    SmearGenerator generator = new SmearGenerator(33);
+    for (String split : new String[] {"train", "val"}) {
+      Files.createDirectories(root.resolve("images").resolve(split));
+      Files.createDirectories(root.resolve("labels").resolve(split));
+      for (int i = 0; i < 2; i++) {
+        SmearField field =
+            generator.field(generator.caseCells(1, 4, 0.2).get(0), SmearGenerator.Options.DEFAULT);
+        BufferedImage image = field.image();
+        if (split.equals("train") && i == 0) {
+          // The VOC set's first val field, stretched to 416 x 416 like TXL-PBC's copies of BCCD.
+          BufferedImage original = ImageIO.read(voc.resolve("JPEGImages/field_4.jpg").toFile());
+          image = new BufferedImage(416, 416, BufferedImage.TYPE_INT_RGB);
+          image.createGraphics().drawImage(original, 0, 0, 416, 416, null);
+        }
+        StringBuilder labels = new StringBuilder();
+        for (SmearCell cell : field.cells()) {
+          var b = cell.box();
+          double w = field.image().getWidth();
+          double h = field.image().getHeight();
+          labels.append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "0 %.5f %.5f %.5f %.5f%n",
+                  b.getCenterX() / w,
+                  b.getCenterY() / h,
+                  b.width / w,
+                  b.height / h));
+        }
+        ImageIO.write(image, "jpg", root.resolve("images/" + split + "/f" + i + ".jpg").toFile());
+        Files.writeString(root.resolve("labels/" + split + "/f" + i + ".txt"), labels);
+      }
+    }
+    return root;
+  }
+
+  @Test
+  void trainsOnSeveralSetsAndSyntheticFieldsLeavingOutCopiesOfHeldOutFields() throws Exception {
+    Path voc = vocSet();
+    Path yolo = yoloSet(voc);
+    Path model = dir.resolve("detector-mixed");
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute(
+            "train",
+            "--task",
+            "detect",
+            "--data",
+            voc.toString(),
+            "--data",
+            yolo.toString(),
+            "--synthetic",
+            "3",
+            "--out",
+            model.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "2");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .contains(
+            "4 training fields, 0 left out",
+            "1 training fields, 1 left out as the same field as a held-out one",
+            "synthetic: 3 training fields",
+            "train detect: 8 training fields");
+    JsonNode validation =
+        new ObjectMapper().readTree(model.resolve("training.json").toFile()).path("validation");
+    assertThat(validation.path(DataOptions.sourceName(voc)).path("truths").asInt()).isEqualTo(10);
+    assertThat(validation.path(DataOptions.sourceName(yolo)).path("truths").asInt()).isEqualTo(8);
+    assertThat(validation.path("synthetic").path("truths").asInt()).isPositive();
   }
 }

@@ -226,7 +226,8 @@ class TrainEvaluateCommandTest {
     JsonNode json = new ObjectMapper().readTree(out.toString());
     JsonNode bySource = json.path("bySource");
     int parts = 0;
-    for (String source : new String[] {matek.toString(), cnmc.toString(), "synthetic"}) {
+    for (String source :
+        new String[] {DataOptions.sourceName(matek), DataOptions.sourceName(cnmc), "synthetic"}) {
       parts += bySource.path(source).path("images").asInt();
     }
     assertThat(parts).isEqualTo(json.path("images").asInt()).isEqualTo(10);
@@ -235,11 +236,7 @@ class TrainEvaluateCommandTest {
         .fieldNames()
         .forEachRemaining(
             source ->
-                assertThat(
-                        dir.resolve("report")
-                            .resolve(source.replaceAll("[^A-Za-z0-9._-]+", "_"))
-                            .resolve("report.md"))
-                    .exists());
+                assertThat(dir.resolve("report").resolve(source).resolve("report.md")).exists());
   }
 
   @Test
