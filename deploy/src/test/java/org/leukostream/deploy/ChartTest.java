@@ -1,0 +1,299 @@
+package org.leukostream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Helm chart, linted and rendered by real Helm for the default, CPU and GPU values; the objects
+ * are read back as Kubernetes models and checked for what an SRE relies on.
+ */
+class ChartTest {
+  static final List<String> SERVICES =
+      List.of("detector", "classifier", "aggregator", "ehr-bridge");
+
+  /** Keys whose value must never be written into a manifest. */
+  static final Pattern SECRET_PROPERTY =
+      Pattern.compile(
+          "(?m)^\\s*[\\w.\\-\"]*(password|jaas\\.config|secret-access-key|access-key-id|bearer-token"
+              + "|user\\.info)=(.*)$");
+
+  static Map<String, PodSpec> pods(Rendered rendered) {
+    Map<String, PodSpec> pods = new LinkedHashMap<>();
+    rendered
+        .all(Deployment.class)
+        .forEach(d -> pods.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
+    rendered
+        .all(StatefulSet.class)
+        .forEach(s -> pods.put(s.getMetadata().getName(), s.getSpec().getTemplate().getSpec()));
+    return pods;
+  }
+
+  static Container container(Rendered rendered, String component) {
+    return pods(rendered).get(Rendered.name(component)).getContainers().get(0);
+  }
+
+  @Test
+  void helmLintsTheChartStrictly() {
+    LintResult lint = new Helm(Rendered.CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"values.yaml", "values-cpu.yaml", "values-gpu.yaml"})
+  void everyServiceRunsNonRootWithProbesResourcesADisruptionBudgetAndANetworkPolicy(String values) {
+    Rendered rendered = Rendered.render(values);
+
+    Map<String, PodSpec> pods = pods(rendered);
+    assertThat(pods.keySet())
+        .containsExactlyInAnyOrderElementsOf(SERVICES.stream().map(Rendered::name).toList());
+    assertThat(rendered.named(StatefulSet.class, Rendered.name("aggregator")))
+        .get()
+        .satisfies(
+            s ->
+                assertThat(s.getSpec().getVolumeClaimTemplates())
+                    .singleElement()
+                    .satisfies(
+                        pvc ->
+                            assertThat(pvc.getSpec().getResources().getRequests().get("storage"))
+                                .isEqualTo(new Quantity("10Gi"))));
+    pods.forEach(
+        (name, pod) -> {
+          assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name).isTrue();
+          assertThat(pod.getSecurityContext().getRunAsUser()).as(name).isPositive();
+          Container c = pod.getContainers().get(0);
+          assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(name).isFalse();
+          assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(name).isTrue();
+          assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(name).contains("ALL");
+          assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+          assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+          assertThat(c.getResources().getRequests()).as(name).containsKeys("cpu", "memory");
+          assertThat(c.getResources().getLimits()).as(name).containsKeys("cpu", "memory");
+          assertThat(c.getVolumeMounts())
+              .as(name + " reads its application.properties from the ConfigMap")
+              .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/deployments/config"));
+          int port = c.getPorts().get(0).getContainerPort();
+          assertThat(rendered.named(Service.class, name))
+              .as(name + " service")
+              .get()
+              .satisfies(s -> assertThat(s.getSpec().getPorts().get(0).getPort()).isEqualTo(port));
+          assertThat(rendered.named(PodDisruptionBudget.class, name)).as(name + " PDB").isPresent();
+          assertThat(rendered.named(NetworkPolicy.class, name))
+              .as(name + " network policy")
+              .get()
+              .satisfies(
+                  p -> {
+                    assertThat(p.getSpec().getPolicyTypes()).contains("Ingress", "Egress");
+                    assertThat(
+                            p.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal())
+                        .isEqualTo(port);
+                  });
+        });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"values.yaml", "values-cpu.yaml", "values-gpu.yaml"})
+  void noSecretValueIsInClear(String values) {
+    Rendered rendered = Rendered.render(values);
+
+    assertThat(rendered.all(Secret.class)).as("the chart only references Secrets").isEmpty();
+    for (ConfigMap map : rendered.all(ConfigMap.class)) {
+      String properties = map.getData().get("application.properties");
+      var secret = SECRET_PROPERTY.matcher(properties);
+      int found = 0;
+      while (secret.find()) {
+        found++;
+        assertThat(secret.group(2))
+            .as("%s: %s", map.getMetadata().getName(), secret.group(0).trim())
+            .matches("\\$\\{[A-Z_]+:?}");
+      }
+      assertThat(found)
+          .as("%s has SASL and registry credentials", map.getMetadata().getName())
+          .isGreaterThanOrEqualTo(2);
+    }
+    pods(rendered)
+        .forEach(
+            (name, pod) -> {
+              for (EnvVar env : pod.getContainers().get(0).getEnv()) {
+                if (env.getName()
+                    .matches(".*(PASSWORD|JAAS|TOKEN|SECRET|USER_INFO|ACCESS_KEY).*")) {
+                  assertThat(env.getValue()).as("%s %s", name, env.getName()).isNull();
+                  assertThat(env.getValueFrom().getSecretKeyRef()).as(env.getName()).isNotNull();
+                }
+              }
+            });
+  }
+
+  @Test
+  void theGpuValuesPutTheClassifierOnGpuNodesScaledByKedaOnCropLag() {
+    Rendered rendered = Rendered.render("values-gpu.yaml");
+
+    PodSpec pod = pods(rendered).get(Rendered.name("classifier"));
+    Container classifier = pod.getContainers().get(0);
+    assertThat(classifier.getResources().getLimits().get("nvidia.com/gpu"))
+        .isEqualTo(new Quantity("1"));
+    assertThat(classifier.getImage()).endsWith(":0.1.0-cuda");
+    assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+    assertThat(pod.getTolerations())
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    assertThat(
+            rendered
+                .named(ConfigMap.class, Rendered.name("classifier"))
+                .orElseThrow()
+                .getData()
+                .get("application.properties"))
+        .contains("leukostream.classifier.device=cuda");
+    for (String other : List.of("detector", "aggregator", "ehr-bridge")) {
+      assertThat(container(rendered, other).getResources().getLimits())
+          .doesNotContainKey("nvidia.com/gpu");
+    }
+
+    GenericKubernetesResource scaler = rendered.custom("ScaledObject").get(0);
+    Map<String, Object> spec = scaler.get("spec");
+    assertThat(scaler.<String>get("spec", "scaleTargetRef", "name"))
+        .isEqualTo(Rendered.name("classifier"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> trigger = ((List<Map<String, Object>>) spec.get("triggers")).get(0);
+    assertThat(trigger).containsEntry("type", "kafka");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metadata = (Map<String, Object>) trigger.get("metadata");
+    assertThat(metadata)
+        .containsEntry("topic", "cell.crops.v1")
+        .containsEntry("consumerGroup", "leukostream-classifier")
+        .containsEntry("lagThreshold", "2048")
+        .containsEntry("activationLagThreshold", "64")
+        .containsEntry("excludePersistentLag", "true");
+    int partitions = partitions(rendered, "cell.crops.v1");
+    assertThat(((Number) spec.get("maxReplicaCount")).intValue())
+        .isBetween(((Number) spec.get("minReplicaCount")).intValue(), partitions);
+    assertThat(rendered.all(HorizontalPodAutoscaler.class)).isEmpty();
+    assertThat(rendered.named(Deployment.class, Rendered.name("classifier")))
+        .get()
+        .satisfies(d -> assertThat(d.getSpec().getReplicas()).as("left to KEDA").isNull());
+  }
+
+  @Test
+  void theCpuValuesUseNoGpuAndFallBackToAnHpa() {
+    Rendered rendered = Rendered.render("values-cpu.yaml");
+
+    assertThat(container(rendered, "classifier").getResources().getLimits())
+        .doesNotContainKey("nvidia.com/gpu");
+    assertThat(container(rendered, "classifier").getImage()).endsWith(":0.1.0");
+    assertThat(pods(rendered).get(Rendered.name("classifier")).getNodeSelector()).isNullOrEmpty();
+    assertThat(rendered.custom("ScaledObject")).isEmpty();
+    HorizontalPodAutoscaler hpa = rendered.all(HorizontalPodAutoscaler.class).get(0);
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(Rendered.name("classifier"));
+    assertThat(hpa.getSpec().getMaxReplicas())
+        .isLessThanOrEqualTo(partitions(rendered, "cell.crops.v1"));
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
+  }
+
+  @Test
+  void theDefaultValuesScaleOnLagWithoutGpusAndDefineEveryTopicWithItsDeadLetters() {
+    Rendered rendered = Rendered.render(null);
+
+    assertThat(rendered.custom("ScaledObject")).hasSize(1);
+    assertThat(container(rendered, "classifier").getResources().getLimits())
+        .doesNotContainKey("nvidia.com/gpu");
+    List<GenericKubernetesResource> topics = rendered.custom("KafkaTopic");
+    assertThat(topics)
+        .extracting(t -> t.<String>get("spec", "topicName"))
+        .containsExactlyInAnyOrder(
+            "slide.fields.v1",
+            "case.events.v1",
+            "cell.crops.v1",
+            "field.results.v1",
+            "cell.labels.v1",
+            "diagnoses.v1",
+            "fhir.reports.v1",
+            "slide.fields.dlq",
+            "cell.crops.dlq",
+            "aggregator.dlq",
+            "fhir.reports.dlq");
+    for (GenericKubernetesResource topic : topics) {
+      assertThat(topic.getMetadata().getLabels()).containsKey("strimzi.io/cluster");
+      assertThat(topic.<String>get("spec", "config", "max.message.bytes")).matches("\\d+");
+      assertThat(topic.<String>get("spec", "config", "retention.ms")).matches("\\d+");
+    }
+    // A dead-letter record carries the refused record whole: its topic takes a larger message.
+    assertThat(
+            Long.parseLong(
+                topic(rendered, "slide.fields.dlq").get("spec", "config", "max.message.bytes")))
+        .isGreaterThan(
+            Long.parseLong(
+                topic(rendered, "slide.fields.v1").get("spec", "config", "max.message.bytes")));
+  }
+
+  @Test
+  void valuesOutsideTheSchemaOrMoreReplicasThanPartitionsAreRefused() {
+    assertThatThrownBy(() -> Rendered.render(null, Map.of("classifier.device", "tpu")))
+        .hasMessageContaining("device");
+    assertThatThrownBy(
+            () -> Rendered.render(null, Map.of("kafka.securityProtocol", "SASL_PLAINTEXT")))
+        .hasMessageContaining("securityProtocol");
+    assertThatThrownBy(
+            () -> Rendered.render(null, Map.of("classifier.autoscaling.maxReplicas", "48")))
+        .hasMessageContaining("exceeds the 24 partitions of cell.crops.v1");
+  }
+
+  @Test
+  void mutualTlsMountsTheUserKeystoreAndReadsItsPasswordFromTheSecret() {
+    Rendered rendered =
+        Rendered.render(
+            null,
+            Map.of(
+                "kafka.securityProtocol", "SSL", "kafka.tls.keystoreSecret", "leukostream-user"));
+    Container detector = container(rendered, "detector");
+    assertThat(detector.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/leukostream/kafka-user"));
+    assertThat(detector.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KAFKA_KEYSTORE_PASSWORD");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("leukostream-user");
+            });
+    assertThat(
+            rendered
+                .named(ConfigMap.class, Rendered.name("detector"))
+                .orElseThrow()
+                .getData()
+                .get("application.properties"))
+        .contains(
+            "kafka.security.protocol=SSL", "kafka.ssl.keystore.password=${KAFKA_KEYSTORE_PASSWORD}")
+        .doesNotContain("sasl.jaas.config");
+  }
+
+  static GenericKubernetesResource topic(Rendered rendered, String name) {
+    return rendered.custom("KafkaTopic").stream()
+        .filter(t -> name.equals(t.get("spec", "topicName")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static int partitions(Rendered rendered, String name) {
+    return ((Number) topic(rendered, name).get("spec", "partitions")).intValue();
+  }
+}
