@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,10 +67,10 @@ class TrainDetectorCommandTest {
     Path data = vocSet();
     Path model = dir.resolve("detector");
     StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setErr(new PrintWriter(err, true));
     int exit =
-        cli.execute(
+        Cli.run(
+            new StringWriter(),
+            err,
             "train",
             "--task",
             "detect",
@@ -108,11 +107,10 @@ class TrainDetectorCommandTest {
 
     // evaluate --task detect scores the same model on the same fields the same way.
     StringWriter out = new StringWriter();
-    var evaluate = Main.commandLine();
-    evaluate.setOut(new PrintWriter(out, true));
-    evaluate.setErr(new PrintWriter(new StringWriter(), true));
     exit =
-        evaluate.execute(
+        Cli.run(
+            out,
+            new StringWriter(),
             "evaluate",
             "--task",
             "detect",
@@ -180,10 +178,10 @@ class TrainDetectorCommandTest {
     Path yolo = yoloSet(voc);
     Path model = dir.resolve("detector-mixed");
     StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setErr(new PrintWriter(err, true));
     int exit =
-        cli.execute(
+        Cli.run(
+            new StringWriter(),
+            err,
             "train",
             "--task",
             "detect",

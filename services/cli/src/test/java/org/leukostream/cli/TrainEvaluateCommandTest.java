@@ -134,10 +134,7 @@ class TrainEvaluateCommandTest {
   }
 
   int run(StringWriter out, StringWriter err, String... args) {
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return Cli.run(out, err, args);
   }
 
   @Test
