@@ -90,12 +90,24 @@ public final class ClassificationMetrics {
     return p + r == 0 ? 0 : 2 * p * r / (p + r);
   }
 
+  /**
+   * Mean F1 over the classes that occur among the true or the predicted labels (as scikit-learn
+   * does): a class absent from both, e.g. in one data set of several, does not count as F1 = 0.
+   */
   public double macroF1() {
     double sum = 0;
+    int counted = 0;
     for (int c = 0; c < classes.size(); c++) {
-      sum += f1(c);
+      long predicted = 0;
+      for (long[] row : confusion) {
+        predicted += row[c];
+      }
+      if (support(c) > 0 || predicted > 0) {
+        sum += f1(c);
+        counted++;
+      }
     }
-    return sum / classes.size();
+    return counted == 0 ? 0 : sum / counted;
   }
 
   public double weightedF1() {

@@ -42,6 +42,25 @@ class MetricsTest {
   }
 
   @Test
+  void macroF1LeavesOutAClassNeitherTrueNorPredictedButNotOneOnlyPredicted() {
+    // The three classes above plus d, absent from this data set: the macro mean is the same.
+    var absent =
+        new ClassificationMetrics(
+            List.of("a", "b", "c", "d"),
+            new long[][] {{5, 1, 0, 0}, {2, 3, 1, 0}, {0, 0, 4, 0}, {0, 0, 0, 0}});
+    assertThat(absent.macroF1()).isCloseTo(0.752707, within(1e-6));
+    // d predicted once (for an a) but never true: it counts, with F1 0.
+    var predicted =
+        new ClassificationMetrics(
+            List.of("a", "b", "c", "d"),
+            new long[][] {{4, 1, 0, 1}, {2, 3, 1, 0}, {0, 0, 4, 0}, {0, 0, 0, 0}});
+    double f1a = 2 * (4.0 / 6) * (4.0 / 6) / (4.0 / 6 + 4.0 / 6);
+    double f1b = 2 * (3.0 / 4) * (3.0 / 6) / (3.0 / 4 + 3.0 / 6);
+    double f1c = 2 * (4.0 / 5) * 1.0 / (4.0 / 5 + 1.0);
+    assertThat(predicted.macroF1()).isCloseTo((f1a + f1b + f1c + 0) / 4, within(1e-12));
+  }
+
+  @Test
   void rocAucAndAveragePrecision() {
     double[] scores = {0.1, 0.4, 0.35, 0.8};
     boolean[] positive = {false, false, true, true};
