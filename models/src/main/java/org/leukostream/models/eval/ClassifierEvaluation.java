@@ -49,7 +49,6 @@ public final class ClassifierEvaluation {
     List<String> classes = ensemble.classes();
     int n = images.size();
     int[] truth = new int[n];
-    int[] predicted = new int[n];
     double[][] scores = new double[classes.size()][n];
     for (int from = 0; from < n; from += batch) {
       List<LabelledImage> chunk = images.subList(from, Math.min(n, from + batch));
@@ -75,17 +74,45 @@ public final class ClassifierEvaluation {
                   + classes);
         }
         Classifications c = out.get(i).combined();
-        double best = -1;
         for (int k = 0; k < classes.size(); k++) {
-          double p = c.getProbabilities().get(k);
-          scores[k][index] = p;
-          if (p > best) {
-            best = p;
-            predicted[index] = k;
-          }
+          scores[k][index] = c.getProbabilities().get(k);
         }
       }
       progress.accept(Math.min(n, from + batch));
+    }
+    return of(classes, scores, truth);
+  }
+
+  /**
+   * The metrics of the images {@code keep} selects (by index) from {@code result}, without running
+   * the models again: e.g. one data set of several evaluated together.
+   */
+  public static Result subset(Result result, java.util.function.IntPredicate keep) {
+    int[] indices =
+        java.util.stream.IntStream.range(0, result.truth().length).filter(keep).toArray();
+    double[][] scores = new double[result.scores().length][indices.length];
+    int[] truth = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      truth[i] = result.truth()[indices[i]];
+      for (int k = 0; k < scores.length; k++) {
+        scores[k][i] = result.scores()[k][indices[i]];
+      }
+    }
+    return of(result.metrics().classes(), scores, truth);
+  }
+
+  /** Metrics of class scores ({@code scores[class][image]}) against true class indices. */
+  static Result of(List<String> classes, double[][] scores, int[] truth) {
+    int n = truth.length;
+    int[] predicted = new int[n];
+    for (int i = 0; i < n; i++) {
+      double best = -1;
+      for (int k = 0; k < classes.size(); k++) {
+        if (scores[k][i] > best) {
+          best = scores[k][i];
+          predicted[i] = k;
+        }
+      }
     }
     ClassificationMetrics metrics = ClassificationMetrics.of(classes, truth, predicted);
     Map<String, Double> auc = new LinkedHashMap<>();

@@ -130,19 +130,15 @@ final class DetectorTrainer {
               manifest,
               samples,
               new DetectorTraining.Options(steps, batch, learningRate, seed),
-              step -> {
-                if (step.step() % 10 == 0 || step.step() == step.steps()) {
-                  double done = step.step() / (double) step.steps();
-                  err.printf(
-                      "\rstep %d/%d loss %.4f  %.0f s, about %.0f s left   ",
+              step ->
+                  Progress.step(
+                      err,
                       step.step(),
                       step.steps(),
+                      "step " + step.step() + "/" + step.steps(),
+                      step.step() / (double) step.steps(),
                       step.loss(),
-                      step.seconds(),
-                      step.seconds() / done * (1 - done));
-                  err.flush();
-                }
-              });
+                      step.seconds()));
       ModelStore.save(out, manifest, model);
     }
     err.println();

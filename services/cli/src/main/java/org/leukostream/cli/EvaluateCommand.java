@@ -86,17 +86,12 @@ final class EvaluateCommand implements Callable<Integer> {
           eq < 0 ? 1.0 / models.size() : Double.parseDouble(model.substring(eq + 1)));
     }
     // Every data set on its own too, when there are several (real and synthetic apart).
-    Map<String, List<LabelledImage>> groups = new LinkedHashMap<>();
-    groups.put("all", images);
+    Map<String, Path> groups = new LinkedHashMap<>();
+    groups.put("all", null);
     if (selection.sources().size() > 1) {
-      for (Map.Entry<String, Path> source : selection.sources().entrySet()) {
-        List<LabelledImage> own =
-            images.stream().filter(i -> i.file().startsWith(source.getValue())).toList();
-        if (!own.isEmpty()) {
-          groups.put(source.getKey(), own);
-        }
-      }
+      groups.putAll(selection.sources());
     }
+    List<LabelledImage> evaluated = images; // effectively final, for the per-set selection
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("task", task);
     context.put("data", data.describe());
@@ -104,43 +99,53 @@ final class EvaluateCommand implements Callable<Integer> {
     context.put("models", members);
     Map<String, Object> summary = new LinkedHashMap<>(context);
     Map<String, Object> bySource = new LinkedHashMap<>();
+    int total = images.size();
+    ClassifierEvaluation.Result everything;
     try (Ensemble ensemble = Ensemble.load(task, members, Device.cpu(), batch)) {
-      for (Map.Entry<String, List<LabelledImage>> group : groups.entrySet()) {
-        int total = group.getValue().size();
-        ClassifierEvaluation.Result result =
-            ClassifierEvaluation.evaluate(
-                ensemble,
-                group.getValue(),
-                batch,
-                done -> {
-                  err.printf("\r%s: evaluated %d/%d", group.getKey(), done, total);
-                  err.flush();
-                });
-        err.println();
-        boolean all = group.getKey().equals("all");
-        if (out != null) {
-          Path dir = all ? out : out.resolve(group.getKey());
-          Map<String, Object> scope = new LinkedHashMap<>(context);
-          scope.put("images", all ? "every data set" : group.getKey());
-          ClassifierEvaluation.write(result, task + " on " + group.getKey(), scope, dir);
-        }
-        if (all) {
-          summary.putAll(ClassifierEvaluation.summary(result));
-        } else {
-          bySource.put(group.getKey(), ClassifierEvaluation.summary(result));
-        }
-        if (!json) {
-          spec.commandLine()
-              .getOut()
-              .printf(
-                  "%s (%s): %d images, accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n",
-                  task,
-                  group.getKey(),
-                  result.metrics().total(),
-                  result.metrics().accuracy(),
-                  result.metrics().macroF1(),
-                  result.metrics().weightedF1());
-        }
+      everything =
+          ClassifierEvaluation.evaluate(
+              ensemble,
+              images,
+              batch,
+              done -> {
+                err.printf("\revaluated %d/%d", done, total);
+                err.flush();
+              });
+    }
+    err.println();
+    for (Map.Entry<String, Path> group : groups.entrySet()) {
+      Path root = group.getValue();
+      ClassifierEvaluation.Result result =
+          root == null
+              ? everything
+              : ClassifierEvaluation.subset(
+                  everything, i -> evaluated.get(i).file().startsWith(root));
+      if (root != null && result.metrics().total() == 0) {
+        continue; // no held-out image of this data set
+      }
+      boolean all = group.getKey().equals("all");
+      if (out != null) {
+        Path dir = all ? out : out.resolve(group.getKey());
+        Map<String, Object> scope = new LinkedHashMap<>(context);
+        scope.put("images", all ? "every data set" : group.getKey());
+        ClassifierEvaluation.write(result, task + " on " + group.getKey(), scope, dir);
+      }
+      if (all) {
+        summary.putAll(ClassifierEvaluation.summary(result));
+      } else {
+        bySource.put(group.getKey(), ClassifierEvaluation.summary(result));
+      }
+      if (!json) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "%s (%s): %d images, accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n",
+                task,
+                group.getKey(),
+                result.metrics().total(),
+                result.metrics().accuracy(),
+                result.metrics().macroF1(),
+                result.metrics().weightedF1());
       }
     }
     if (!bySource.isEmpty()) {

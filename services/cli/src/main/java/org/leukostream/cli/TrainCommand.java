@@ -226,23 +226,23 @@ final class TrainCommand implements Callable<Integer> {
                   : new ClassifierTraining.Start(
                       weights.model().getBlock(), resume ? 0 : freezeEpochs, finished),
               out,
-              step -> {
-                if (step.step() % 10 == 0 || step.step() == step.steps()) {
-                  double done =
-                      ((step.epoch() - 1) * (double) step.steps() + step.step())
-                          / (step.epochs() * (double) step.steps());
-                  err.printf(
-                      "\repoch %d/%d step %d/%d loss %.4f  %.0f s, about %.0f s left   ",
-                      step.epoch(),
-                      step.epochs(),
+              step ->
+                  Progress.step(
+                      err,
                       step.step(),
                       step.steps(),
+                      "epoch "
+                          + step.epoch()
+                          + "/"
+                          + step.epochs()
+                          + " step "
+                          + step.step()
+                          + "/"
+                          + step.steps(),
+                      ((step.epoch() - 1) * (double) step.steps() + step.step())
+                          / (step.epochs() * (double) step.steps()),
                       step.loss(),
-                      step.seconds(),
-                      step.seconds() / done * (1 - done));
-                  err.flush();
-                }
-              },
+                      step.seconds()),
               epoch ->
                   err.printf(
                       "%nepoch %d: mean loss %.4f, validation accuracy %.4f%s%n",
