@@ -62,7 +62,7 @@ public final class S3ClaimChecks implements ClaimCheckReader, AutoCloseable {
     if (c == null) {
       synchronized (this) {
         if (client == null) {
-          client = build();
+          client = newClient(settings);
         }
         c = client;
       }
@@ -70,7 +70,8 @@ public final class S3ClaimChecks implements ClaimCheckReader, AutoCloseable {
     return c;
   }
 
-  private S3Client build() {
+  /** A client for {@code settings}' store: endpoint, region, path style, credentials, timeout. */
+  static S3Client newClient(S3Settings settings) {
     S3ClientBuilder builder =
         S3Client.builder()
             .region(Region.of(settings.region()))

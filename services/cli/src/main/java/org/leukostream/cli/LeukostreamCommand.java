@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
       BenchCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      ScanCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {
