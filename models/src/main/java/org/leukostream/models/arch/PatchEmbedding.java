@@ -62,6 +62,10 @@ final class PatchEmbedding extends AbstractBlock implements MacCounted {
     long batch = patches.getShape().get(0);
     NDArray sequence = patches.reshape(batch, dim, -1).transpose(0, 2, 1);
     NDArray cls = store.getValue(classToken, images.getDevice(), training).broadcast(batch, 1, dim);
+    // An operation's result belongs to its first operand's manager: without this the broadcast
+    // token (and everything computed from it, autograd graph included) would stay with the model's
+    // manager for the model's lifetime, a leak of every batch.
+    cls.attach(images.getManager());
     NDArray withClass = cls.concat(sequence, 1);
     return new NDList(withClass.add(store.getValue(positions, images.getDevice(), training)));
   }

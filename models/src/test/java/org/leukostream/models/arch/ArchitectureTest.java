@@ -60,4 +60,33 @@ class ArchitectureTest {
       assertThat(Architecture.trainableParameters(block)).isPositive();
     }
   }
+
+  /**
+   * A batch's arrays belong to the batch's manager, not the model's: after many batches in closed
+   * sub-managers the model's manager holds what it held before (a ViT once leaked its class token
+   * and the autograd graph behind it every batch, until training ran out of memory).
+   */
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("SMALL")
+  void aForwardPassLeavesNothingWithTheModelsManager(Architecture architecture) {
+    try (ai.djl.Model model = architecture.newModel("leak-check", 3)) {
+      NDManager owner = model.getNDManager();
+      Shape input = new Shape(2, 3, architecture.inputSize(), architecture.inputSize());
+      java.util.function.IntSupplier held =
+          () -> ((ai.djl.ndarray.BaseNDManager) owner).getManagedArrays().size();
+      int before = held.getAsInt();
+      for (int i = 0; i < 3; i++) {
+        try (NDManager batch = owner.newSubManager()) {
+          NDArray images = batch.randomUniform(0, 1, input);
+          model
+              .getBlock()
+              .forward(new ParameterStore(batch, false), new NDList(images), true)
+              .singletonOrThrow()
+              .sum()
+              .getFloat();
+        }
+      }
+      assertThat(held.getAsInt()).isEqualTo(before);
+    }
+  }
 }
