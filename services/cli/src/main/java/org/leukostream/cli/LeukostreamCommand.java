@@ -19,6 +19,7 @@ import picocli.CommandLine.IVersionProvider;
       TrainCommand.class,
       EvaluateCommand.class,
       ScanCommand.class,
+      DemoCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {

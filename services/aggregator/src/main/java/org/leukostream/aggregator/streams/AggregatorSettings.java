@@ -1,8 +1,5 @@
 package org.leukostream.aggregator.streams;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
@@ -12,6 +9,7 @@ import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.avro.Comparison;
+import org.leukostream.schemas.ServiceProperties;
 
 /**
  * Everything the topology needs from configuration, as plain values so tests build it without
@@ -40,18 +38,9 @@ public record AggregatorSettings(
    * %test.}) are ignored.
    */
   public static AggregatorSettings fromApplicationProperties() {
-    Properties properties = new Properties();
-    try (InputStream in =
-        AggregatorSettings.class.getClassLoader().getResourceAsStream("application.properties")) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "The aggregator's application.properties is not on the classpath");
-      }
-      properties.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return fromProperties(properties);
+    return fromProperties(
+        ServiceProperties.load(
+            AggregatorSettings.class.getClassLoader(), "leukostream-aggregator"));
   }
 
   /** The settings from {@code leukostream.aggregator.*} keys. */

@@ -1,0 +1,235 @@
+package org.leukostream.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.leukostream.aggregator.streams.AggregatorSettings;
+import org.leukostream.avro.Decision;
+import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.cli.pipeline.Finals;
+import org.leukostream.cli.pipeline.Pipeline;
+import org.leukostream.cli.pipeline.VirtualPatients;
+import org.leukostream.cli.scan.CaseSender;
+import org.leukostream.cli.scan.FieldImage;
+import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.images.ClaimCheckStore;
+import org.leukostream.testkit.EmbeddedStack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leukostream demo}: the whole system in this process - embedded broker and registry,
+ * detector, classifier and aggregator with the shipped default models and the services' own
+ * settings - fed a seeded cohort of virtual patients (and optionally a case of real field images);
+ * prints each FINAL diagnosis next to the cohort's ground truth.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run broker, registry, detector, classifier and aggregator in this process with the shipped "
+          + "default models, send a cohort of virtual patients (half of them over the ALL "
+          + "threshold), print each FINAL diagnosis and a summary against the ground truth.",
+      "Exit code 0 when every virtual patient's decision matches its ground truth, 1 otherwise."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  /** The demo's own pseudonymisation secret: virtual patients only, never a site's secret. */
+  static final String DEMO_SECRET = "leukostream demo secret - virtual patients only";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--cases", defaultValue = "6", description = "Virtual patients (default 6).")
+  int cases;
+
+  @Option(names = "--seed", defaultValue = "2026", description = "Seed of the cohort's images.")
+  long seed;
+
+  @Option(
+      names = "--images",
+      description = "A folder of real field images, sent as one more case (no ground truth).")
+  Path images;
+
+  @Option(
+      names = "--specimen",
+      defaultValue = "bone-marrow",
+      description = "Specimen of the --images case: bone-marrow or peripheral-blood.")
+  String specimen;
+
+  @Option(names = "--detector-model", description = "Detector model directory (default shipped).")
+  String detectorModel;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      description = "Longest wait for the FINALs (ISO-8601, default PT10M).")
+  Duration timeout;
+
+  @Option(names = "--json", description = "One JSON object per FINAL, then a summary.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long begin = System.nanoTime();
+    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
+    PatientKeys keys = new PatientKeys(DEMO_SECRET);
+    List<FieldImage> real =
+        images == null
+            ? List.of()
+            : FieldImage.readAll(FieldImage.expand(List.of(images)), 1L << 27);
+    err.printf("demo: drawing %d virtual patients ...%n", cases);
+    List<VirtualPatients.Patient> cohort = new ArrayList<>();
+    for (VirtualPatients.Spec s : VirtualPatients.cohort("demo", cases)) {
+      cohort.add(VirtualPatients.draw(s, seed + cohort.size(), settings.rule()));
+    }
+    Path claims = Files.createTempDirectory("leukostream-demo-claims-");
+    try (EmbeddedStack stack = EmbeddedStack.start()) {
+      err.printf("demo: broker and registry up in %d ms%n", stack.startupTime().toMillis());
+      err.printf("demo: loading the detector and the classifier's default models ...%n");
+      try (Pipeline pipeline =
+          Pipeline.start(stack.clientConfig(), detectorModel, Optional.of(claims), settings)) {
+        err.printf("demo: models %s%n", String.join(", ", pipeline.models()));
+        Map<String, Decision> expected = new LinkedHashMap<>();
+        Map<String, Long> sentAt = new LinkedHashMap<>();
+        try (CaseSender sender =
+            new CaseSender(
+                stack.clientConfig(),
+                CaseSender.DEFAULT_INLINE_LIMIT,
+                Optional.of(new ClaimCheckStore.Directory(claims)))) {
+          for (VirtualPatients.Patient p : cohort) {
+            sender.send(
+                new CaseSender.Case(
+                    p.caseId(),
+                    keys.of(p.patientId()),
+                    SpecimenType.BONE_MARROW,
+                    "demo",
+                    p.fields()),
+                n -> {});
+            expected.put(p.caseId(), p.expected());
+            sentAt.put(p.caseId(), System.nanoTime());
+            err.printf(
+                "demo: sent %s: %d fields, %d countable cells drawn, %d lymphoblasts (%.0f%%)%n",
+                p.caseId(),
+                p.fields().size(),
+                p.countable(),
+                p.blasts(),
+                100.0 * p.blasts() / Math.max(1, p.countable()));
+          }
+          if (!real.isEmpty()) {
+            SpecimenType type =
+                specimen.toLowerCase(Locale.ROOT).equals("peripheral-blood")
+                    ? SpecimenType.PERIPHERAL_BLOOD
+                    : SpecimenType.BONE_MARROW;
+            sender.send(
+                new CaseSender.Case("demo-images", keys.of("demo-images"), type, "demo", real),
+                n -> {});
+            expected.put("demo-images", null);
+            sentAt.put("demo-images", System.nanoTime());
+            err.printf("demo: sent demo-images: %d fields from %s%n", real.size(), images);
+          }
+        }
+        Set<String> ids = new LinkedHashSet<>(expected.keySet());
+        int[] matching = {0};
+        Map<String, Diagnosis> finals =
+            Finals.await(
+                stack.clientConfig(),
+                ids,
+                timeout,
+                pipeline::checkHealthy,
+                d -> {
+                  Decision want = expected.get(d.getCaseId());
+                  matching[0] += want != null && want == d.getDecision() ? 1 : 0;
+                  print(out, d, want);
+                });
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        Pipeline.StageTimes times = pipeline.times();
+        long withTruth = expected.values().stream().filter(v -> v != null).count();
+        summary(out, finals.size(), withTruth, matching[0], seconds, times);
+        return matching[0] == withTruth ? 0 : 1;
+      }
+    } finally {
+      try (var paths = Files.walk(claims)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private void print(PrintWriter out, Diagnosis d, Decision want) {
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "final");
+      line.put("caseId", d.getCaseId());
+      line.put("status", d.getStatus().toString());
+      line.put("decision", d.getDecision().toString());
+      line.put("expectedDecision", want == null ? null : want.toString());
+      line.put("blastPercent", JsonLines.round(d.getBlastPercent()));
+      line.put("cellsCounted", d.getCellsCounted());
+      line.put("lymphoblasts", d.getLymphoblasts());
+      line.put("borderline", d.getBorderline());
+      line.put("cellsDetected", d.getCellsDetected());
+      line.put("fieldsSeen", d.getFieldsSeen());
+      line.put("fieldsRejected", d.getFieldsRejected());
+      line.put("patientKey", d.getPatientKey());
+      JsonLines.write(out, line);
+    } else {
+      out.printf(
+          "%-12s %-18s blasts %5.1f%% of %3d counted cells%s   expected %-18s %s%n",
+          d.getCaseId(),
+          d.getDecision(),
+          d.getBlastPercent(),
+          d.getCellsCounted(),
+          d.getBorderline() ? " (borderline)" : "",
+          want == null ? "-" : want,
+          want == null ? "" : want == d.getDecision() ? "match" : "MISMATCH");
+      out.flush();
+    }
+  }
+
+  private void summary(
+      PrintWriter out,
+      int finals,
+      long withTruth,
+      int matching,
+      double seconds,
+      Pipeline.StageTimes times) {
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "summary");
+      line.put("finals", finals);
+      line.put("withGroundTruth", withTruth);
+      line.put("matching", matching);
+      line.put("wallSeconds", JsonLines.round(seconds));
+      line.put("fields", times.fields());
+      line.put("cells", times.crops());
+      line.put("detectorSeconds", JsonLines.round(times.detectorSeconds()));
+      line.put("classifierSeconds", JsonLines.round(times.classifierSeconds()));
+      JsonLines.write(out, line);
+    } else {
+      out.printf(
+          "%d FINAL diagnoses, %d of %d virtual patients match their ground truth; %d fields, %d"
+              + " cells, %.1f s in all (detector %.1f s, classifier %.1f s)%n",
+          finals,
+          matching,
+          withTruth,
+          times.fields(),
+          times.crops(),
+          seconds,
+          times.detectorSeconds(),
+          times.classifierSeconds());
+    }
+  }
+}

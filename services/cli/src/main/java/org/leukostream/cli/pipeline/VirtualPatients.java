@@ -1,0 +1,90 @@
+package org.leukostream.cli.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.leukostream.aggregator.decision.RuleOutcome;
+import org.leukostream.aggregator.decision.RuleSettings;
+import org.leukostream.avro.Decision;
+import org.leukostream.cli.scan.FieldImage;
+import org.leukostream.images.ImageRejectedException;
+import org.leukostream.testkit.smear.CellType;
+import org.leukostream.testkit.smear.SmearGenerator;
+
+/**
+ * Seeded virtual patients from the synthetic smear generator: a case of a chosen number of fields,
+ * white cells per field and lymphoblast fraction (about 5% of the cells smudged, so uncountable),
+ * with its ground truth - the decision the rule gives on the cells actually drawn.
+ */
+public final class VirtualPatients {
+  /** Fields of a patient case at the detector's training scale (640 x 480, 2-8 cells each). */
+  public static final int FIELDS = 30;
+
+  public static final int CELLS_PER_FIELD = 8;
+
+  private VirtualPatients() {}
+
+  /**
+   * One virtual patient's case.
+   *
+   * @param countable cells drawn that the rule counts (all but the smudged ones)
+   * @param blasts lymphoblasts among them
+   * @param expected the rule's decision on the drawn cells
+   */
+  public record Patient(
+      String caseId,
+      String patientId,
+      double blastFraction,
+      List<FieldImage> fields,
+      int countable,
+      int blasts,
+      Decision expected) {}
+
+  /** What a patient is made of. */
+  public record Spec(String caseId, int fields, int cellsPerField, double blastFraction) {}
+
+  /**
+   * A cohort of {@code cases}: alternately above the threshold (blast fractions 0.35 to 0.65) and
+   * clearly under it (0 to 0.10), each of {@link #FIELDS} fields of {@link #CELLS_PER_FIELD} cells.
+   */
+  public static List<Spec> cohort(String prefix, int cases) {
+    double[] high = {0.5, 0.35, 0.65};
+    double[] low = {0.05, 0.0, 0.10};
+    List<Spec> out = new ArrayList<>();
+    for (int i = 0; i < cases; i++) {
+      double fraction = i % 2 == 0 ? high[(i / 2) % high.length] : low[(i / 2) % low.length];
+      out.add(new Spec(prefix + "-" + (i + 1), FIELDS, CELLS_PER_FIELD, fraction));
+    }
+    return out;
+  }
+
+  /** Draws {@code spec}'s fields (PNG) with {@code seed}; the rule gives its ground truth. */
+  public static Patient draw(Spec spec, long seed, RuleSettings rule) {
+    SmearGenerator generator = new SmearGenerator(seed);
+    List<List<CellType>> cells =
+        generator.caseCells(spec.fields(), spec.cellsPerField(), spec.blastFraction());
+    List<FieldImage> fields = new ArrayList<>(spec.fields());
+    int countable = 0;
+    int blasts = 0;
+    for (int f = 0; f < cells.size(); f++) {
+      for (CellType type : cells.get(f)) {
+        countable += type.countable() ? 1 : 0;
+        blasts += type == CellType.LYMPHOBLAST ? 1 : 0;
+      }
+      byte[] png = generator.field(cells.get(f), SmearGenerator.Options.DEFAULT).encode("png");
+      try {
+        fields.add(FieldImage.of(spec.caseId() + "-field-" + f + ".png", png, Long.MAX_VALUE));
+      } catch (ImageRejectedException e) {
+        throw new IllegalStateException("The generator drew an unreadable field", e);
+      }
+    }
+    Decision expected = RuleOutcome.apply(rule, blasts, countable).decision();
+    return new Patient(
+        spec.caseId(),
+        "virtual-" + spec.caseId(),
+        spec.blastFraction(),
+        fields,
+        countable,
+        blasts,
+        expected);
+  }
+}
