@@ -2,6 +2,7 @@ package org.leukostream.models.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
@@ -66,27 +67,31 @@ public final class RAdam extends Optimizer {
     int t = updateCount(parameterId);
     float lr = learningRate.getNewValue(parameterId, t);
     Device device = weight.getDevice();
-    NDArray g = grad.mul(rescaleGrad);
-    if (clipGrad > 0) {
-      g = g.clip(-clipGrad, clipGrad);
-    }
-    if (getWeightDecay() != 0) {
-      g = g.add(weight.mul(getWeightDecay()));
-    }
     NDArray m = withDefaultState(means, parameterId, device, k -> weight.zerosLike());
     NDArray v = withDefaultState(variances, parameterId, device, k -> weight.zerosLike());
-    m.muli(beta1).addi(g.mul(1 - beta1));
-    v.muli(beta2).addi(g.square().muli(1 - beta2));
-    NDArray mHat = m.div(1 - Math.pow(beta1, t));
-    double r = rectification(t);
-    NDArray step;
-    if (r > 0) {
-      double scale = r * Math.sqrt(1 - Math.pow(beta2, t));
-      step = mHat.mul(scale).divi(v.sqrt().addi(epsilon));
-    } else {
-      step = mHat;
+    // Every temporary belongs to the weight's (the model's) manager: closed with the scope, or one
+    // step's worth of arrays per parameter would stay for the model's lifetime.
+    try (NDScope scope = new NDScope()) {
+      NDArray g = grad.mul(rescaleGrad);
+      if (clipGrad > 0) {
+        g = g.clip(-clipGrad, clipGrad);
+      }
+      if (getWeightDecay() != 0) {
+        g = g.add(weight.mul(getWeightDecay()));
+      }
+      m.muli(beta1).addi(g.mul(1 - beta1));
+      v.muli(beta2).addi(g.square().muli(1 - beta2));
+      NDArray mHat = m.div(1 - Math.pow(beta1, t));
+      double r = rectification(t);
+      NDArray step;
+      if (r > 0) {
+        double scale = r * Math.sqrt(1 - Math.pow(beta2, t));
+        step = mHat.mul(scale).divi(v.sqrt().addi(epsilon));
+      } else {
+        step = mHat;
+      }
+      weight.subi(step.muli(lr));
     }
-    weight.subi(step.muli(lr));
   }
 
   /** Builds a {@link RAdam}; defaults: lr 1e-4 (Jiang et al.), betas 0.9 / 0.999, eps 1e-8. */

@@ -60,4 +60,29 @@ class LossAndOptimiserTest {
       }
     }
   }
+
+  /** Updates leave no temporaries behind: what the weight's manager holds stops growing. */
+  @Test
+  void radamStepsLeaveNoTemporariesWithTheWeightsManager() {
+    RAdam radam =
+        RAdam.builder()
+            .optLearningRateTracker(Tracker.fixed(0.1f))
+            .setRescaleGrad(1f)
+            .optWeightDecays(0.01f)
+            .optClipGrad(1f)
+            .build();
+    try (NDManager manager = NDManager.newBaseManager();
+        NDManager grads = NDManager.newBaseManager()) {
+      NDArray weight = manager.create(new float[] {1f, 2f});
+      java.util.function.IntSupplier held =
+          () -> ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+      radam.update("w", weight, grads.create(new float[] {0.5f, -0.2f}));
+      int afterOne = held.getAsInt();
+      for (int t = 0; t < 9; t++) {
+        radam.update("w", weight, grads.create(new float[] {0.5f, -0.2f}));
+      }
+      assertThat(afterOne).isLessThanOrEqualTo(3); // the weight and at most its two moments
+      assertThat(held.getAsInt()).isEqualTo(afterOne);
+    }
+  }
 }
