@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency on this machine.",
-    subcommands = {AggregatorBench.class, ClassifierBench.class})
+    subcommands = {AggregatorBench.class, ClassifierBench.class, PipelineBench.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,8 +67,12 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Specimen of the --images case: bone-marrow or peripheral-blood.")
   String specimen;
 
-  @Option(names = "--detector-model", description = "Detector model directory (default shipped).")
-  String detectorModel;
+  @Option(
+      names = "--config",
+      description =
+          "Properties over the detector's and classifier's own (other models: "
+              + "leukostream.detector.model, leukostream.classifier.wbc.members[0].model, ...).")
+  Path config;
 
   @Option(
       names = "--timeout",
@@ -92,16 +95,14 @@ public final class DemoCommand implements Callable<Integer> {
             ? List.of()
             : FieldImage.readAll(FieldImage.expand(List.of(images)), 1L << 27);
     err.printf("demo: drawing %d virtual patients ...%n", cases);
-    List<VirtualPatients.Patient> cohort = new ArrayList<>();
-    for (VirtualPatients.Spec s : VirtualPatients.cohort("demo", cases)) {
-      cohort.add(VirtualPatients.draw(s, seed + cohort.size(), settings.rule()));
-    }
+    List<VirtualPatients.Patient> cohort =
+        VirtualPatients.drawCohort("demo", cases, seed, settings.rule());
     Path claims = Files.createTempDirectory("leukostream-demo-claims-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
       err.printf("demo: broker and registry up in %d ms%n", stack.startupTime().toMillis());
       err.printf("demo: loading the detector and the classifier's default models ...%n");
       try (Pipeline pipeline =
-          Pipeline.start(stack.clientConfig(), detectorModel, Optional.of(claims), settings)) {
+          Pipeline.start(stack.clientConfig(), overrides(), Optional.of(claims), settings)) {
         err.printf("demo: models %s%n", String.join(", ", pipeline.models()));
         Map<String, Decision> expected = new LinkedHashMap<>();
         Map<String, Long> sentAt = new LinkedHashMap<>();
@@ -162,10 +163,18 @@ public final class DemoCommand implements Callable<Integer> {
         return matching[0] == withTruth ? 0 : 1;
       }
     } finally {
-      try (var paths = Files.walk(claims)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      Pipeline.deleteRecursively(claims);
+    }
+  }
+
+  private java.util.Properties overrides() throws java.io.IOException {
+    java.util.Properties p = new java.util.Properties();
+    if (config != null) {
+      try (var in = Files.newInputStream(config)) {
+        p.load(in);
       }
     }
+    return p;
   }
 
   private void print(PrintWriter out, Diagnosis d, Decision want) {

@@ -66,7 +66,8 @@ class PipelineIT {
     PatientKeys keys = new PatientKeys("end-to-end test secret, not a site's");
 
     try (Pipeline pipeline =
-        Pipeline.start(stack.clientConfig(), null, Optional.of(claims), settings)) {
+        Pipeline.start(
+            stack.clientConfig(), new java.util.Properties(), Optional.of(claims), settings)) {
       try (CaseSender sender =
           new CaseSender(
               stack.clientConfig(),

@@ -64,12 +64,13 @@ final class DetectorStage implements StageWorker.Stage, AutoCloseable {
   final AtomicLong fieldsDone = new AtomicLong();
 
   /**
-   * @param modelLocation the detector model, or null for the service's configured default
+   * @param overrides settings over the service's own ({@code leukostream.detector.model}, ...)
    * @param claimRoot the only directory {@code file://} claim checks may point into
    */
-  DetectorStage(Map<String, Object> clientConfig, String modelLocation, Optional<Path> claimRoot) {
+  DetectorStage(Map<String, Object> clientConfig, Properties overrides, Optional<Path> claimRoot) {
     Properties p = ServiceProperties.load(getClass().getClassLoader(), "leukostream-detector");
-    String location = modelLocation != null ? modelLocation : p.getProperty(P + "model");
+    p.putAll(overrides);
+    String location = p.getProperty(P + "model");
     this.model = ModelStore.load(location, ModelStore.device(p.getProperty(P + "device", "cpu")));
     try {
       this.detector =

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,28 +40,29 @@ public final class Pipeline implements AutoCloseable {
   /**
    * Loads the models and starts every stage; returns once the aggregator is RUNNING.
    *
-   * @param detectorModel a detector model location, or null for the service's default
+   * @param overrides {@code leukostream.detector.*} and {@code leukostream.classifier.*} settings
+   *     over the services' own (other models, thresholds); empty for the shipped defaults
    * @param claimRoot where {@code file://} claim checks may point
    * @param aggregatorSettings the rule and timeouts (the service's own, or a test's)
    */
   public static Pipeline start(
       Map<String, Object> clientConfig,
-      String detectorModel,
+      Properties overrides,
       Optional<Path> claimRoot,
       AggregatorSettings aggregatorSettings)
       throws InterruptedException {
-    return new Pipeline(clientConfig, detectorModel, claimRoot, aggregatorSettings);
+    return new Pipeline(clientConfig, overrides, claimRoot, aggregatorSettings);
   }
 
   private Pipeline(
       Map<String, Object> clientConfig,
-      String detectorModel,
+      Properties overrides,
       Optional<Path> claimRoot,
       AggregatorSettings aggregatorSettings)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    this.detector = new DetectorStage(clientConfig, detectorModel, claimRoot);
-    this.classifier = new ClassifierStage(clientConfig);
+    this.detector = new DetectorStage(clientConfig, overrides, claimRoot);
+    this.classifier = new ClassifierStage(clientConfig, overrides);
     Duration sendTimeout = Duration.ofMinutes(2);
     workers.add(
         new StageWorker(
@@ -142,10 +144,15 @@ public final class Pipeline implements AutoCloseable {
     aggregator.close(Duration.ofSeconds(30));
     detector.close();
     classifier.close();
-    try (Stream<Path> paths = Files.walk(stateDir)) {
+    deleteRecursively(stateDir);
+  }
+
+  /** Deletes a temporary directory of the run and what is in it, as far as it can. */
+  public static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
-      // a temporary directory; nothing else to do
+      // a temporary directory: what is left is left to the system's clean-up
     }
   }
 }

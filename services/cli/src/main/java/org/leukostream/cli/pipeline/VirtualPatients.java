@@ -57,6 +57,15 @@ public final class VirtualPatients {
     return out;
   }
 
+  /** {@link #cohort} drawn, patient {@code i} with seed {@code seed + i}. */
+  public static List<Patient> drawCohort(String prefix, int cases, long seed, RuleSettings rule) {
+    List<Patient> out = new ArrayList<>();
+    for (Spec spec : cohort(prefix, cases)) {
+      out.add(draw(spec, seed + out.size(), rule));
+    }
+    return out;
+  }
+
   /** Draws {@code spec}'s fields (PNG) with {@code seed}; the rule gives its ground truth. */
   public static Patient draw(Spec spec, long seed, RuleSettings rule) {
     SmearGenerator generator = new SmearGenerator(seed);
