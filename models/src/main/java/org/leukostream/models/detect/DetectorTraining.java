@@ -105,12 +105,16 @@ public final class DetectorTraining {
             int s = random.nextInt(samples.size());
             boolean flipX = random.nextBoolean();
             boolean flipY = random.nextBoolean();
+            // A flip or stack of a cached field belongs to the cache's manager: each is moved to
+            // the step's, or every step would leak its batch and the autograd graph built on it.
             NDArray x = inputs.get(s);
             if (flipX) {
               x = x.flip(2);
+              x.attach(manager);
             }
             if (flipY) {
               x = x.flip(1);
+              x.attach(manager);
             }
             images.add(x);
             List<float[]> flipped = new ArrayList<>();
@@ -125,7 +129,9 @@ public final class DetectorTraining {
             targets.add(DetectionTargets.assign(anchors, flipped, labels, classes));
           }
           NDList labels = stack(manager, targets, anchors.length / 4, classes);
-          NDList data = new NDList(NDArrays.stack(images));
+          NDArray stacked = NDArrays.stack(images);
+          stacked.attach(manager);
+          NDList data = new NDList(stacked);
           float loss;
           try (GradientCollector collector = trainer.newGradientCollector()) {
             NDList predictions = trainer.forward(data, labels);
