@@ -45,6 +45,13 @@ public final class DetectionMetrics {
    */
   public static Result evaluate(WbcDetector detector, List<DetectionData.Field> fields, double iou)
       throws IOException, TranslateException {
+    return evaluate(detector, fields, iou, OPERATING_THRESHOLD);
+  }
+
+  /** As above, with recall and precision counted at {@code threshold}. */
+  public static Result evaluate(
+      WbcDetector detector, List<DetectionData.Field> fields, double iou, double threshold)
+      throws IOException, TranslateException {
     List<List<CellDetection>> detected = new ArrayList<>(fields.size());
     List<List<CellDetection>> truths = new ArrayList<>(fields.size());
     for (DetectionData.Field field : fields) {
@@ -56,12 +63,21 @@ public final class DetectionMetrics {
               .map(b -> new CellDetection(b.x(), b.y(), b.width(), b.height(), 1, "wbc"))
               .toList());
     }
-    return evaluate(detected, truths, iou);
+    return evaluate(detected, truths, iou, threshold);
   }
 
   /** {@code detections.get(f)} and {@code truths.get(f)} are field f's boxes. */
   public static Result evaluate(
       List<List<CellDetection>> detections, List<List<CellDetection>> truths, double iou) {
+    return evaluate(detections, truths, iou, OPERATING_THRESHOLD);
+  }
+
+  /** As above, with recall and precision counted at {@code threshold}. */
+  public static Result evaluate(
+      List<List<CellDetection>> detections,
+      List<List<CellDetection>> truths,
+      double iou,
+      double threshold) {
     List<double[]> scored = new ArrayList<>(); // (score, 1 if a true positive)
     int truth = 0;
     for (int f = 0; f < truths.size(); f++) {
@@ -95,7 +111,7 @@ public final class DetectionMetrics {
     int keptTrue = 0;
     for (int i = 0; i < n; i++) {
       tp += (int) scored.get(i)[1];
-      if (scored.get(i)[0] >= OPERATING_THRESHOLD) {
+      if (scored.get(i)[0] >= threshold) {
         kept++;
         keptTrue += (int) scored.get(i)[1];
       }
@@ -119,7 +135,7 @@ public final class DetectionMetrics {
         truth == 0 ? 0 : tp / (double) truth,
         truth,
         n,
-        OPERATING_THRESHOLD,
+        threshold,
         truth == 0 ? 0 : keptTrue / (double) truth,
         kept == 0 ? 0 : keptTrue / (double) kept);
   }

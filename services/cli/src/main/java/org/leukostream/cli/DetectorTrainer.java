@@ -194,9 +194,15 @@ final class DetectorTrainer {
   /** AP@0.5 over every box scoring at least 0.05 on fields never trained on. */
   static DetectionMetrics.Result validate(Path model, List<DetectionData.Field> fields)
       throws IOException {
+    return validate(model, fields, DetectionMetrics.OPERATING_THRESHOLD);
+  }
+
+  /** As above, recall and precision counted at {@code threshold}. */
+  static DetectionMetrics.Result validate(
+      Path model, List<DetectionData.Field> fields, double threshold) throws IOException {
     try (StoredModel stored = ModelStore.load(model);
         WbcDetector detector = new WbcDetector(stored, new DetectorSettings(0.05, 0.5, 300, 4))) {
-      return DetectionMetrics.evaluate(detector, fields, 0.5);
+      return DetectionMetrics.evaluate(detector, fields, 0.5, threshold);
     } catch (ai.djl.translate.TranslateException e) {
       throw new IOException("Detector failed on a validation field: " + e.getMessage(), e);
     }

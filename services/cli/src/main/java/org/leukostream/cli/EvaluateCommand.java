@@ -63,6 +63,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "32", description = "Images per forward pass.")
   int batch;
 
+  @Option(
+      names = "--threshold",
+      defaultValue = "0.5",
+      description = "Detector score at which recall and precision are counted (default 0.5).")
+  double threshold;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -176,7 +182,8 @@ final class EvaluateCommand implements Callable<Integer> {
     for (Path root : data.roots) {
       List<DetectionData.Field> fields = DetectorTrainer.fields(root, part);
       err.printf("%s: %d fields of part %s%n", root, fields.size(), part);
-      DetectionMetrics.Result result = DetectorTrainer.validate(Path.of(models.get(0)), fields);
+      DetectionMetrics.Result result =
+          DetectorTrainer.validate(Path.of(models.get(0)), fields, threshold);
       bySource.put(DataOptions.sourceName(root), result);
       if (!json) {
         spec.commandLine()

@@ -16,8 +16,8 @@ import org.leukostream.testkit.smear.SmearGenerator;
  * with its ground truth - the decision the rule gives on the cells actually drawn.
  */
 public final class VirtualPatients {
-  /** Fields of a patient case at the detector's training scale (640 x 480, 2-8 cells each). */
-  public static final int FIELDS = 30;
+  /** Fields of a patient case: 288 cells, so the count stays over the 200-cell minimum if the detector misses some. */
+  public static final int FIELDS = 36;
 
   public static final int CELLS_PER_FIELD = 8;
 
