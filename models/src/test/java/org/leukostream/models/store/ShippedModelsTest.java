@@ -51,9 +51,9 @@ class ShippedModelsTest {
 
   static final Path DATASETS = Path.of("..", "..", "shared", "datasets");
   // Floors a little under the held-out accuracies in the model cards; the service's blast weights.
-  static final double COUNTABLE_FLOOR = 0.0;
-  static final double WBC_FLOOR = 0.0;
-  static final double BLAST_FLOOR = 0.0;
+  static final double COUNTABLE_FLOOR = 0.93; // measured 0.9471 on 1192 images
+  static final double WBC_FLOOR = 0.67; // measured 0.6886 on 578 images
+  static final double BLAST_FLOOR = 0.79; // measured 0.8161 on 87 images
   static final double BLAST_VIT_WEIGHT = 0.3;
   static final String DEFAULTS = "classpath:org/leukostream/models/default/";
 
@@ -68,7 +68,7 @@ class ShippedModelsTest {
           new Stage("countable", Map.of("countable", 1.0), COUNTABLE_FLOOR),
           new Stage(
               "wbc",
-              Map.of("wbc-resnext101", 1.0, "wbc-resnext50", 1.0, "wbc-resnet50", 1.0),
+              Map.of("wbc-resnext101", 1 / 3.0, "wbc-resnext50", 1 / 3.0, "wbc-resnet50", 1 / 3.0),
               WBC_FLOOR),
           new Stage(
               "blast",
@@ -121,6 +121,9 @@ class ShippedModelsTest {
       try (Ensemble ensemble = Ensemble.load(stage.task(), locations, Device.cpu(), 32)) {
         result = ClassifierEvaluation.evaluate(ensemble, images, 32, n -> {});
       }
+      System.out.printf(
+          "%s held-out accuracy %.4f on %d images%n",
+          stage.task(), result.metrics().accuracy(), images.size());
       assertThat(result.metrics().total()).isEqualTo(images.size());
       assertThat(result.metrics().accuracy())
           .as("%s held-out accuracy", stage.task())

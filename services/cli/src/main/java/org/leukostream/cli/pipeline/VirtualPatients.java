@@ -16,7 +16,10 @@ import org.leukostream.testkit.smear.SmearGenerator;
  * with its ground truth - the decision the rule gives on the cells actually drawn.
  */
 public final class VirtualPatients {
-  /** Fields of a patient case: 288 cells, so the count stays over the 200-cell minimum if the detector misses some. */
+  /**
+   * Fields of a patient case: 288 cells, so the count stays over the 200-cell minimum if the
+   * detector misses some.
+   */
   public static final int FIELDS = 36;
 
   public static final int CELLS_PER_FIELD = 8;
