@@ -156,8 +156,9 @@ class DetectorServiceIT {
               .distinct()
               .toList();
       assertThat(ids).containsExactlyInAnyOrderElementsOf(result.getCellIds());
-      // every synthetic field holds six white cells
-      assertThat(ids.size()).isBetween(5, 7);
+      // every synthetic field holds six white cells; the small test detector (150 steps, score
+      // >= 0.3) finds four to six of them, fewer in the JPEG-compressed field
+      assertThat(ids.size()).isBetween(4, 7);
     }
     assertThat(crops).allMatch(c -> c.getCaseId().equals("good"));
 
