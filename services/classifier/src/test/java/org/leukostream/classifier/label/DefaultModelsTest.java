@@ -6,7 +6,6 @@ import ai.djl.Device;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,20 +25,8 @@ import org.leukostream.models.inference.Ensemble;
 class DefaultModelsTest {
   static final String PREFIX = "leukostream.classifier.";
 
-  /** A stage's members as configured: location to weight (unset weights share what is left). */
   static Map<String, Double> members(Properties config, String stage) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (int i = 0; config.containsKey(PREFIX + stage + ".members[" + i + "].model"); i++) {
-      given.put(
-          config.getProperty(PREFIX + stage + ".members[" + i + "].model"),
-          config.getProperty(PREFIX + stage + ".members[" + i + "].weight"));
-    }
-    double sum =
-        given.values().stream().filter(w -> w != null).mapToDouble(Double::parseDouble).sum();
-    long unset = given.values().stream().filter(w -> w == null).count();
-    Map<String, Double> out = new LinkedHashMap<>();
-    given.forEach((m, w) -> out.put(m, w != null ? Double.parseDouble(w) : (1 - sum) / unset));
-    return out;
+    return StageMembers.fromProperties(config, stage);
   }
 
   @Test

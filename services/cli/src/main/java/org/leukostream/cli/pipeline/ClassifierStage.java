@@ -5,7 +5,6 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.classifier.label.StageMembers;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.images.ImageRejectedException;
 import org.leukostream.models.inference.Ensemble;
@@ -90,32 +90,12 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
     this.deadLetters = TopicWriter.producer(clientConfig, Topics.CELL_CROPS_DLQ);
   }
 
-  /** A stage's members as the service reads them: unweighted members share what is left. */
-  static Map<String, Double> members(Properties p, String stage) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (int i = 0; p.containsKey(P + stage + ".members[" + i + "].model"); i++) {
-      given.put(
-          p.getProperty(P + stage + ".members[" + i + "].model"),
-          p.getProperty(P + stage + ".members[" + i + "].weight"));
-    }
-    if (given.isEmpty()) {
-      throw new IllegalArgumentException("Stage " + stage + " has no members configured");
-    }
-    double sum =
-        given.values().stream().filter(w -> w != null).mapToDouble(Double::parseDouble).sum();
-    long unweighted = given.values().stream().filter(w -> w == null).count();
-    Map<String, Double> out = new LinkedHashMap<>();
-    given.forEach(
-        (model, w) -> out.put(model, w != null ? Double.parseDouble(w) : (1 - sum) / unweighted));
-    return out;
-  }
-
   private static Ensemble ensemble(
       Properties p, String stage, ai.djl.Device device, List<Ensemble> loaded) {
     Ensemble e =
         Ensemble.load(
             stage,
-            members(p, stage),
+            StageMembers.fromProperties(p, stage),
             device,
             Integer.parseInt(p.getProperty(P + "batch.max-size")));
     loaded.add(e);
