@@ -1,6 +1,9 @@
 package org.leukostream.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,10 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.Bundle;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.pipeline.Finals;
 import org.leukostream.cli.pipeline.Pipeline;
@@ -22,6 +29,7 @@ import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.testkit.EmbeddedStack;
 import picocli.CommandLine.Command;
@@ -31,18 +39,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code leukostream demo}: the whole system in this process - embedded broker and registry,
- * detector, classifier and aggregator with the shipped default models and the services' own
- * settings - fed a seeded cohort of virtual patients (and optionally a case of real field images);
- * prints each FINAL diagnosis next to the cohort's ground truth.
+ * detector, classifier, aggregator and EHR bridge with the shipped default models and the services'
+ * own settings - fed a seeded cohort of virtual patients (and optionally a case of real field
+ * images); prints each FINAL diagnosis next to the cohort's ground truth, then the FHIR report the
+ * bridge made of it.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run broker, registry, detector, classifier and aggregator in this process with the shipped "
-          + "default models, send a cohort of virtual patients (half of them over the ALL "
-          + "threshold), print each FINAL diagnosis and a summary against the ground truth.",
-      "Exit code 0 when every virtual patient's decision matches its ground truth, 1 otherwise."
+      "Run broker, registry, detector, classifier, aggregator and EHR bridge in this process with "
+          + "the shipped default models, send a cohort of virtual patients (half of them over the "
+          + "ALL threshold), print each FINAL diagnosis, its FHIR report and a summary against the "
+          + "ground truth.",
+      "Exit code 0 when every virtual patient's decision matches its ground truth and every case "
+          + "has a FHIR report of that decision, 1 otherwise."
     })
 public final class DemoCommand implements Callable<Integer> {
   /** The demo's own pseudonymisation secret: virtual patients only, never a site's secret. */
@@ -80,7 +91,14 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Longest wait for the FINALs (ISO-8601, default PT10M).")
   Duration timeout;
 
-  @Option(names = "--json", description = "One JSON object per FINAL, then a summary.")
+  @Option(
+      names = "--reports",
+      description = "A folder to write each case's FHIR report into (<case id>.json, a Bundle).")
+  Path reports;
+
+  @Option(
+      names = "--json",
+      description = "One JSON object per FINAL and per FHIR report, then a summary.")
   boolean json;
 
   @Override
@@ -156,10 +174,27 @@ public final class DemoCommand implements Callable<Integer> {
                   matching[0] += want != null && want == d.getDecision() ? 1 : 0;
                   print(out, d, want);
                 });
+        int[] agreeing = {0};
+        Map<String, FhirReport> fhir =
+            Finals.reports(
+                stack.clientConfig(),
+                ids,
+                timeout,
+                pipeline::checkHealthy,
+                r -> {
+                  agreeing[0] += r.getDecision() == finals.get(r.getCaseId()).getDecision() ? 1 : 0;
+                  report(out, r);
+                });
         double seconds = (System.nanoTime() - begin) / 1e9;
         Pipeline.StageTimes times = pipeline.times();
         long withTruth = expected.values().stream().filter(v -> v != null).count();
-        summary(out, finals.size(), withTruth, matching[0], seconds, times);
+        summary(out, finals.size(), withTruth, matching[0], fhir.size(), seconds, times);
+        if (agreeing[0] != finals.size()) {
+          err.printf(
+              "demo: only %d of %d FHIR reports carry their case's FINAL decision%n",
+              agreeing[0], finals.size());
+          return 1;
+        }
         return matching[0] == withTruth ? 0 : 1;
       }
     } finally {
@@ -208,11 +243,55 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** One line per report (or a JSON object); with {@code --reports} its Bundle into a file. */
+  private void report(PrintWriter out, FhirReport r) {
+    Bundle bundle = ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, r.getBundle());
+    Map<String, Long> resources = new TreeMap<>();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      resources.merge(entry.getResource().fhirType(), 1L, Long::sum);
+    }
+    Path file = null;
+    if (reports != null) {
+      try {
+        Files.createDirectories(reports);
+        file = reports.resolve(r.getCaseId() + ".json");
+        Files.writeString(file, r.getBundle());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the report of " + r.getCaseId(), e);
+      }
+    }
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "report");
+      line.put("caseId", r.getCaseId());
+      line.put("reportStatus", r.getReportStatus().toString());
+      line.put("revision", r.getRevision());
+      line.put("decision", r.getDecision().toString());
+      line.put("resources", resources);
+      line.put("bundleBytes", r.getBundle().getBytes(StandardCharsets.UTF_8).length);
+      line.put("file", file == null ? null : file.toString());
+      JsonLines.write(out, line);
+    } else {
+      out.printf(
+          "%-12s FHIR report rev %d %s: %s, Bundle of %s%s%n",
+          r.getCaseId(),
+          r.getRevision(),
+          r.getReportStatus(),
+          r.getDecision(),
+          resources.entrySet().stream()
+              .map(e -> e.getValue() + " " + e.getKey())
+              .collect(Collectors.joining(", ")),
+          file == null ? "" : " -> " + file);
+      out.flush();
+    }
+  }
+
   private void summary(
       PrintWriter out,
       int finals,
       long withTruth,
       int matching,
+      int fhirReports,
       double seconds,
       Pipeline.StageTimes times) {
     if (json) {
@@ -221,6 +300,7 @@ public final class DemoCommand implements Callable<Integer> {
       line.put("finals", finals);
       line.put("withGroundTruth", withTruth);
       line.put("matching", matching);
+      line.put("fhirReports", fhirReports);
       line.put("wallSeconds", JsonLines.round(seconds));
       line.put("fields", times.fields());
       line.put("cells", times.crops());
@@ -229,11 +309,13 @@ public final class DemoCommand implements Callable<Integer> {
       JsonLines.write(out, line);
     } else {
       out.printf(
-          "%d FINAL diagnoses, %d of %d virtual patients match their ground truth; %d fields, %d"
-              + " cells, %.1f s in all (detector %.1f s, classifier %.1f s)%n",
+          "%d FINAL diagnoses, %d of %d virtual patients match their ground truth, %d FHIR"
+              + " reports; %d fields, %d cells, %.1f s in all (detector %.1f s, classifier %.1f"
+              + " s)%n",
           finals,
           matching,
           withTruth,
+          fhirReports,
           times.fields(),
           times.crops(),
           seconds,

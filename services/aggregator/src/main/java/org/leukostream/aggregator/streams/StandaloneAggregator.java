@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.leukostream.schemas.StreamsProperties;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.deadletter.DeadLetterDeserializationHandler;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /**
@@ -31,17 +31,15 @@ public record StandaloneAggregator(
 
   /** A new, not yet started, Kafka Streams instance running the topology with {@code settings}. */
   public KafkaStreams create(AggregatorSettings settings, AggregatorMetrics metrics) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class.getName());
-    props.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, Topics.AGGREGATOR_DLQ.name());
-    props.put(DeadLetterDeserializationHandler.SERVICE_CONFIG, AggregatorTopology.SERVICE);
-    props.put(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+    Properties props =
+        StreamsProperties.standalone(
+            applicationId,
+            bootstrapServers,
+            registryUrl,
+            stateDir,
+            guarantee,
+            AggregatorTopology.SERVICE,
+            Topics.AGGREGATOR_DLQ);
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }

@@ -18,19 +18,25 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.aggregator.streams.StandaloneAggregator;
+import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.fhir.ReportSettings;
+import org.leukostream.ehr.streams.StandaloneBridge;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /**
- * Detector, classifier and aggregator in this process, each with the service's own configuration
- * and consumer group, on the broker of {@code clientConfig}: what {@code leukostream demo}, the
- * end-to-end test and {@code bench pipeline} run. The classifier loads the shipped default models.
+ * Detector, classifier, aggregator and EHR bridge in this process, each with the service's own
+ * configuration and consumer group, on the broker of {@code clientConfig}: what {@code leukostream
+ * demo}, the end-to-end test and {@code bench pipeline} run. The classifier loads the shipped
+ * default models; the bridge publishes each FINAL diagnosis as a FHIR report on {@code
+ * fhir.reports.v1} (delivery to a FHIR server and sign-off stay with the bridge service).
  */
 public final class Pipeline implements AutoCloseable {
   private final DetectorStage detector;
   private final ClassifierStage classifier;
   private final List<StageWorker> workers = new ArrayList<>();
   private final KafkaStreams aggregator;
+  private final KafkaStreams bridge;
   private final Path stateDir;
 
   /** Time each stage has spent on its records so far. */
@@ -83,27 +89,44 @@ public final class Pipeline implements AutoCloseable {
             classifier,
             sendTimeout));
     try {
-      this.stateDir = Files.createTempDirectory("leukostream-aggregator-" + run + "-");
+      this.stateDir = Files.createTempDirectory("leukostream-pipeline-" + run + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    String bootstrap = String.valueOf(clientConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    String registry = String.valueOf(clientConfig.get(SerdeConfig.SCHEMA_REGISTRY_URL));
     this.aggregator =
         new StandaloneAggregator(
                 "leukostream-aggregator-" + run,
-                String.valueOf(clientConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)),
-                String.valueOf(clientConfig.get(SerdeConfig.SCHEMA_REGISTRY_URL)),
-                stateDir,
+                bootstrap,
+                registry,
+                stateDir.resolve("aggregator"),
                 StreamsConfig.EXACTLY_ONCE_V2,
                 null)
             .create(aggregatorSettings, AggregatorMetrics.NONE);
+    this.bridge =
+        new StandaloneBridge(
+                "leukostream-ehr-bridge-" + run,
+                bootstrap,
+                registry,
+                stateDir.resolve("ehr-bridge"),
+                StreamsConfig.EXACTLY_ONCE_V2)
+            .create(new ReportBuilder(ReportSettings.fromApplicationProperties()));
     workers.forEach(StageWorker::start);
     aggregator.start();
+    bridge.start();
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (aggregator.state() != KafkaStreams.State.RUNNING) {
-      if (aggregator.state().hasCompletedShutdown() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("The aggregator did not start: " + aggregator.state());
+    for (KafkaStreams streams : List.of(aggregator, bridge)) {
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        if (streams.state().hasCompletedShutdown() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "The aggregator and the EHR bridge did not start: "
+                  + aggregator.state()
+                  + ", "
+                  + bridge.state());
+        }
+        Thread.sleep(20);
       }
-      Thread.sleep(20);
     }
   }
 
@@ -122,10 +145,16 @@ public final class Pipeline implements AutoCloseable {
         throw new IllegalStateException(worker + " stage stopped", worker.failure());
       }
     }
-    if (aggregator.state().hasCompletedShutdown()
-        || aggregator.state() == KafkaStreams.State.ERROR) {
+    if (stopped(aggregator)) {
       throw new IllegalStateException("aggregator stopped: " + aggregator.state());
     }
+    if (stopped(bridge)) {
+      throw new IllegalStateException("EHR bridge stopped: " + bridge.state());
+    }
+  }
+
+  private static boolean stopped(KafkaStreams streams) {
+    return streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR;
   }
 
   public StageTimes times() {
@@ -142,6 +171,7 @@ public final class Pipeline implements AutoCloseable {
       worker.close();
     }
     aggregator.close(Duration.ofSeconds(30));
+    bridge.close(Duration.ofSeconds(30));
     detector.close();
     classifier.close();
     deleteRecursively(stateDir);

@@ -1,7 +1,10 @@
 package org.leukostream.ehr.fhir;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import org.leukostream.schemas.ServiceProperties;
 
 /**
  * What the report builder needs from configuration: the identifier systems that key every resource,
@@ -38,6 +41,51 @@ public record ReportSettings(
                 "Code mapping " + key + " must read system|code|display, not " + entry);
           }
         });
+  }
+
+  /** The configuration prefix, shared with {@code BridgeConfig}. */
+  public static final String PREFIX = "leukostream.ehr.";
+
+  /**
+   * The settings from the bridge's {@code application.properties} (this module's resource), for
+   * running its topology outside Quarkus (the embedded demo). Profile lines are ignored.
+   */
+  public static ReportSettings fromApplicationProperties() {
+    return fromProperties(
+        ServiceProperties.load(ReportSettings.class.getClassLoader(), "leukostream-ehr-bridge"));
+  }
+
+  /**
+   * The settings from {@code leukostream.ehr.identifiers.*} and {@code leukostream.ehr.codes.*}
+   * keys; a code key may be quoted as in {@code application.properties} ({@code
+   * codes."report.BONE_MARROW"}).
+   */
+  public static ReportSettings fromProperties(Properties p) {
+    String codesPrefix = PREFIX + "codes.";
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (String key : p.stringPropertyNames()) {
+      if (key.startsWith(codesPrefix)) {
+        String name = key.substring(codesPrefix.length());
+        if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
+          name = name.substring(1, name.length() - 1);
+        }
+        codes.put(name, p.getProperty(key).trim());
+      }
+    }
+    return new ReportSettings(
+        identifier(p, "case-system"),
+        identifier(p, "patient-key-system"),
+        identifier(p, "reviewer-system"),
+        identifier(p, "device-system"),
+        codes);
+  }
+
+  private static String identifier(Properties p, String name) {
+    String value = p.getProperty(PREFIX + "identifiers." + name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing setting " + PREFIX + "identifiers." + name);
+    }
+    return value.trim();
   }
 
   /** The external coding of {@code key} for {@code specimen}, or for any specimen. */
