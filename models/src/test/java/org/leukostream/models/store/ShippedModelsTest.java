@@ -131,23 +131,9 @@ class ShippedModelsTest {
     }
   }
 
-  static List<LabelledImage> heldOut(String member) throws Exception {
-    String resource = "/org/leukostream/models/default/" + member + "/heldout.tsv";
-    List<LabelledImage> out = new java.util.ArrayList<>();
-    try (var in = ShippedModelsTest.class.getResourceAsStream(resource)) {
-      assertThat(in).as(resource).isNotNull();
-      for (String line :
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] c = line.split("\t");
-        Path file = DATASETS.resolve(c[1]).resolve(c[2]);
-        out.add(
-            new LabelledImage(
-                file, c[0], file.getParent().getFileName().toString(), "file:" + file));
-      }
-    }
-    return out;
+  static List<LabelledImage> heldOut(String member) {
+    return HeldOut.of(DEFAULTS + member)
+        .orElseThrow(() -> new AssertionError(member + " ships no " + HeldOut.FILE))
+        .resolve(DATASETS);
   }
 }
