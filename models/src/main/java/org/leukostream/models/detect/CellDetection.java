@@ -18,6 +18,17 @@ public record CellDetection(
     return BoxCoder.iou(corners(), other.corners());
   }
 
+  /**
+   * The share of the smaller of the two boxes that lies inside the other: 1 when one box holds the
+   * other, however much larger it is (their IoU is then small).
+   */
+  public double containment(CellDetection other) {
+    double w = Math.min(x + width, other.x + other.width) - Math.max(x, other.x);
+    double h = Math.min(y + height, other.y + other.height) - Math.max(y, other.y);
+    double smaller = Math.min(width * height, other.width * other.height);
+    return w <= 0 || h <= 0 || smaller <= 0 ? 0 : w * h / smaller;
+  }
+
   double[] corners() {
     return new double[] {x, y, x + width, y + height};
   }

@@ -90,7 +90,8 @@ final class FieldTranslator implements Translator<Image, List<CellDetection>> {
       candidates.add(
           new CellDetection(x1, y1, x2 - x1, y2 - y1, score, labels.get(index % classes)));
     }
-    return Nms.suppress(candidates, settings.nmsIou(), settings.maxDetections());
+    return Nms.suppress(
+        candidates, settings.nmsIou(), settings.nmsContainment(), settings.maxDetections());
   }
 
   private static double clamp(double v, int limit) {

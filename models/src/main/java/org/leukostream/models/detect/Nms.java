@@ -13,6 +13,17 @@ final class Nms {
    * more than {@code iou}; at most {@code max} boxes, best first.
    */
   static List<CellDetection> suppress(List<CellDetection> boxes, double iou, int max) {
+    return suppress(boxes, iou, 1, max);
+  }
+
+  /**
+   * As {@link #suppress(List, double, int)}, and also dropping a box of which more than {@code
+   * containment} lies inside a kept box of the same label, or that holds that much of one (a box
+   * around a nucleus or a lobe inside the cell's box, or around the cell and a neighbour: the same
+   * cell found twice, which IoU alone lets through); {@code containment} 1 turns this off.
+   */
+  static List<CellDetection> suppress(
+      List<CellDetection> boxes, double iou, double containment, int max) {
     List<CellDetection> sorted = new ArrayList<>(boxes);
     sorted.sort(Comparator.comparingDouble(CellDetection::score).reversed());
     List<CellDetection> kept = new ArrayList<>();
@@ -22,7 +33,8 @@ final class Nms {
       }
       boolean overlaps = false;
       for (CellDetection other : kept) {
-        if (other.label().equals(box.label()) && other.iou(box) > iou) {
+        if (other.label().equals(box.label())
+            && (other.iou(box) > iou || other.containment(box) > containment)) {
           overlaps = true;
           break;
         }

@@ -1,6 +1,7 @@
 package org.leukostream.models.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDList;
@@ -131,6 +132,28 @@ class DetectorPartsTest {
             10);
     assertThat(kept).extracting(CellDetection::score).containsExactly(0.9, 0.7, 0.5);
     assertThat(Nms.suppress(kept, 0.5, 1)).hasSize(1);
+  }
+
+  @Test
+  void containmentDropsABoxInsideAKeptOneThatIoUAloneKeeps() {
+    CellDetection cell = new CellDetection(100, 100, 60, 60, 0.9, "wbc");
+    CellDetection nucleus = new CellDetection(110, 110, 30, 30, 0.6, "wbc");
+    CellDetection neighbour = new CellDetection(150, 100, 60, 60, 0.7, "wbc");
+    // IoU of the nucleus box with its cell's is 0.25: plain suppression keeps both.
+    assertThat(cell.iou(nucleus)).isLessThan(0.5);
+    assertThat(cell.containment(nucleus)).isEqualTo(1.0);
+    assertThat(Nms.suppress(List.of(cell, nucleus, neighbour), 0.5, 10)).hasSize(3);
+
+    List<CellDetection> kept = Nms.suppress(List.of(nucleus, neighbour, cell), 0.5, 0.8, 10);
+
+    // A touching neighbour (a sixth of it overlaps) stays.
+    assertThat(kept).containsExactly(cell, neighbour);
+    assertThat(cell.containment(neighbour)).isCloseTo(1 / 6.0, within(1e-9));
+    // And the other way round: a stronger part kept first drops the weaker whole around it.
+    CellDetection strongPart = new CellDetection(110, 110, 30, 30, 0.95, "wbc");
+    assertThat(Nms.suppress(List.of(cell, strongPart), 0.5, 0.8, 10)).containsExactly(strongPart);
+    assertThatThrownBy(() -> new DetectorSettings(0.2, 0.5, 0, 10, 1))
+        .hasMessageContaining("containment");
   }
 
   @Test

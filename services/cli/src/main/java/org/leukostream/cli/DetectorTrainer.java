@@ -194,14 +194,19 @@ final class DetectorTrainer {
   /** AP@0.5 over every box scoring at least 0.05 on fields never trained on. */
   static DetectionMetrics.Result validate(Path model, List<DetectionData.Field> fields)
       throws IOException {
-    return validate(model, fields, DetectionMetrics.OPERATING_THRESHOLD);
+    return validate(model, fields, DetectionMetrics.OPERATING_THRESHOLD, 1);
   }
 
-  /** As above, recall and precision counted at {@code threshold}. */
+  /**
+   * As above, recall and precision counted at {@code threshold}, with boxes mostly inside a better
+   * one dropped above {@code containment} (1: IoU suppression only).
+   */
   static DetectionMetrics.Result validate(
-      Path model, List<DetectionData.Field> fields, double threshold) throws IOException {
+      Path model, List<DetectionData.Field> fields, double threshold, double containment)
+      throws IOException {
     try (StoredModel stored = ModelStore.load(model);
-        WbcDetector detector = new WbcDetector(stored, new DetectorSettings(0.05, 0.5, 300, 4))) {
+        WbcDetector detector =
+            new WbcDetector(stored, new DetectorSettings(0.05, 0.5, containment, 300, 4))) {
       return DetectionMetrics.evaluate(detector, fields, 0.5, threshold);
     } catch (ai.djl.translate.TranslateException e) {
       throw new IOException("Detector failed on a validation field: " + e.getMessage(), e);

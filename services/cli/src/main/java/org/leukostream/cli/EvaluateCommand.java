@@ -69,6 +69,15 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Detector score at which recall and precision are counted (default 0.5).")
   double threshold;
 
+  @Option(
+      names = "--containment",
+      defaultValue = "1",
+      description =
+          "Detector: drop a box more than this share of which lies inside a better one (or that"
+              + " holds that much of one), as the detector service's nms-containment; 1 (default):"
+              + " IoU suppression only.")
+  double containment;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -178,12 +187,13 @@ final class EvaluateCommand implements Callable<Integer> {
     summary.put("task", "detect");
     summary.put("model", models.get(0));
     summary.put("part", part);
+    summary.put("containment", containment);
     Map<String, Object> bySource = new LinkedHashMap<>();
     for (Path root : data.roots) {
       List<DetectionData.Field> fields = DetectorTrainer.fields(root, part);
       err.printf("%s: %d fields of part %s%n", root, fields.size(), part);
       DetectionMetrics.Result result =
-          DetectorTrainer.validate(Path.of(models.get(0)), fields, threshold);
+          DetectorTrainer.validate(Path.of(models.get(0)), fields, threshold, containment);
       bySource.put(DataOptions.sourceName(root), result);
       if (!json) {
         spec.commandLine()

@@ -79,6 +79,7 @@ final class DetectorStage implements StageWorker.Stage, AutoCloseable {
               new DetectorSettings(
                   Double.parseDouble(p.getProperty(P + "score-threshold")),
                   Double.parseDouble(p.getProperty(P + "nms-iou")),
+                  Double.parseDouble(p.getProperty(P + "nms-containment", "1")),
                   Integer.parseInt(p.getProperty(P + "max-detections")),
                   Integer.parseInt(p.getProperty(P + "max-batch"))));
     } catch (RuntimeException e) {

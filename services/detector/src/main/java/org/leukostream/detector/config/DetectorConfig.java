@@ -29,6 +29,13 @@ public interface DetectorConfig {
   @WithDefault("0.5")
   double nmsIou();
 
+  /**
+   * Share of the smaller of two boxes lying inside the other above which the weaker is dropped (a
+   * cell found twice, once around a nucleus or lobe); 1 turns it off.
+   */
+  @WithDefault("1")
+  double nmsContainment();
+
   /** Most cells kept per field. */
   @WithDefault("300")
   int maxDetections();

@@ -64,6 +64,7 @@ public class DetectorRuntime {
               new DetectorSettings(
                   config.scoreThreshold(),
                   config.nmsIou(),
+                  config.nmsContainment(),
                   config.maxDetections(),
                   config.maxBatch()));
       detector.warmUp(config.warmUp().stream().mapToInt(Integer::intValue).toArray());
