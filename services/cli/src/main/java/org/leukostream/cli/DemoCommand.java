@@ -25,6 +25,7 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.pipeline.Finals;
 import org.leukostream.cli.pipeline.Pipeline;
+import org.leukostream.cli.pipeline.RealCells;
 import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
@@ -32,6 +33,7 @@ import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.testkit.smear.SmearGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,6 +75,39 @@ public final class DemoCommand implements Callable<Integer> {
   Path images;
 
   @Option(
+      names = "--data",
+      description =
+          "A folder of real single-cell images, one folder per class (e.g. "
+              + "../shared/datasets/matek-bm/train): the virtual patients are made of these cells "
+              + "on synthetic field backgrounds instead of synthetic cells. Where the shipped "
+              + "models list the folder's images as held out, only those are used.")
+  Path data;
+
+  @Option(
+      names = "--alias",
+      description = "FOLDER=CLASS for --data over the built-in aliases (e.g. BLAST=blast).")
+  Map<String, String> aliases = new LinkedHashMap<>();
+
+  @Option(
+      names = "--all-images",
+      description = "Use every image of --data, also those the shipped models trained on.")
+  boolean allImages;
+
+  @Option(
+      names = "--cell-fraction",
+      defaultValue = "0.6",
+      description = "Share of a --data image's width its cell spans (default 0.6, Matek's).")
+  double cellFraction;
+
+  @Option(
+      names = "--red-cell-px",
+      defaultValue = "90",
+      description =
+          "A red cell's diameter in --data's images, in pixels (default 90, Matek's 250 px "
+              + "crops; PBC's 360 px crops: about 75); sets the scale cells are placed at.")
+  double redCellPixels;
+
+  @Option(
       names = "--specimen",
       defaultValue = "bone-marrow",
       description = "Specimen of the --images case: bone-marrow or peripheral-blood.")
@@ -112,9 +147,25 @@ public final class DemoCommand implements Callable<Integer> {
         images == null
             ? List.of()
             : FieldImage.readAll(FieldImage.expand(List.of(images)), 1L << 27);
-    err.printf("demo: drawing %d virtual patients ...%n", cases);
+    Optional<RealCells> cells = Optional.empty();
+    if (data != null) {
+      cells =
+          Optional.of(
+              RealCells.load(
+                  data,
+                  aliases,
+                  overrides(),
+                  allImages,
+                  cellFraction,
+                  redCellPixels,
+                  SmearGenerator.Options.DEFAULT.redCellDiameter()));
+      err.printf("demo: real cells from %s: %s%n", data, cells.get());
+    }
+    err.printf(
+        "demo: drawing %d virtual patients of %s cells ...%n",
+        cases, cells.isPresent() ? "real" : "synthetic");
     List<VirtualPatients.Patient> cohort =
-        VirtualPatients.drawCohort("demo", cases, seed, settings.rule());
+        VirtualPatients.drawCohort("demo", cases, seed, settings.rule(), cells);
     Path claims = Files.createTempDirectory("leukostream-demo-claims-");
     try (EmbeddedStack stack = EmbeddedStack.start()) {
       err.printf("demo: broker and registry up in %d ms%n", stack.startupTime().toMillis());
@@ -124,6 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
         err.printf("demo: models %s%n", String.join(", ", pipeline.models()));
         Map<String, Decision> expected = new LinkedHashMap<>();
         Map<String, Long> sentAt = new LinkedHashMap<>();
+        Map<String, Double> drawn = new LinkedHashMap<>();
         try (CaseSender sender =
             new CaseSender(
                 stack.clientConfig(),
@@ -139,6 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                     p.fields()),
                 n -> {});
             expected.put(p.caseId(), p.expected());
+            drawn.put(p.caseId(), 100.0 * p.blasts() / Math.max(1, p.countable()));
             sentAt.put(p.caseId(), System.nanoTime());
             err.printf(
                 "demo: sent %s: %d fields, %d countable cells drawn, %d lymphoblasts (%.0f%%)%n",
@@ -172,7 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
                 d -> {
                   Decision want = expected.get(d.getCaseId());
                   matching[0] += want != null && want == d.getDecision() ? 1 : 0;
-                  print(out, d, want);
+                  print(out, d, want, drawn.get(d.getCaseId()));
                 });
         int[] agreeing = {0};
         Map<String, FhirReport> fhir =
@@ -212,7 +265,11 @@ public final class DemoCommand implements Callable<Integer> {
     return p;
   }
 
-  private void print(PrintWriter out, Diagnosis d, Decision want) {
+  /**
+   * @param want the virtual patient's ground truth, null for a case without one
+   * @param drawnPercent the blast percentage of the cells drawn, null without ground truth
+   */
+  private void print(PrintWriter out, Diagnosis d, Decision want, Double drawnPercent) {
     if (json) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("event", "final");
@@ -220,6 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
       line.put("status", d.getStatus().toString());
       line.put("decision", d.getDecision().toString());
       line.put("expectedDecision", want == null ? null : want.toString());
+      line.put("drawnBlastPercent", drawnPercent == null ? null : JsonLines.round(drawnPercent));
       line.put("blastPercent", JsonLines.round(d.getBlastPercent()));
       line.put("cellsCounted", d.getCellsCounted());
       line.put("lymphoblasts", d.getLymphoblasts());
@@ -231,13 +289,14 @@ public final class DemoCommand implements Callable<Integer> {
       JsonLines.write(out, line);
     } else {
       out.printf(
-          "%-12s %-18s blasts %5.1f%% of %3d counted cells%s   expected %-18s %s%n",
+          "%-12s %-18s blasts %5.1f%% of %3d counted cells%-13s expected %-18s (drawn %s) %s%n",
           d.getCaseId(),
           d.getDecision(),
           d.getBlastPercent(),
           d.getCellsCounted(),
           d.getBorderline() ? " (borderline)" : "",
           want == null ? "-" : want,
+          drawnPercent == null ? "-" : String.format(Locale.ROOT, "%.1f%%", drawnPercent),
           want == null ? "" : want == d.getDecision() ? "match" : "MISMATCH");
       out.flush();
     }

@@ -78,21 +78,8 @@ public final class SmearGenerator {
   public SmearField field(List<CellType> whiteCells, Options options) {
     Stain stain = Stain.random(random);
     BufferedImage image =
-        new BufferedImage(options.width(), options.height(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(stain.tint(new Color(244, 232, 234)));
-    g.fillRect(0, 0, options.width(), options.height());
-    for (int i = 0; i < options.redCells(); i++) {
-      redCell(g, stain, random.nextInt(options.width()), random.nextInt(options.height()), options);
-    }
-    for (int i = 0; i < options.platelets(); i++) {
-      double size = 4 + random.nextDouble() * 4;
-      g.setColor(stain.tint(new Color(150, 95, 175)));
-      g.fill(
-          new Ellipse2D.Double(
-              random.nextInt(options.width()), random.nextInt(options.height()), size, size * 0.8));
-    }
+        background(stain, stain.tint(new Color(244, 232, 234)), RED_CELLS, options);
+    Graphics2D g = graphics(image);
     List<SmearCell> cells = new ArrayList<>();
     List<double[]> placed = new ArrayList<>();
     for (CellType type : whiteCells) {
@@ -102,14 +89,202 @@ public final class SmearGenerator {
                   + random.nextDouble() * (type.maxDiameter() - type.minDiameter()));
       double[] centre = place(placed, diameter, options);
       WhiteCells.draw(g, stain, random, type, centre[0], centre[1], diameter);
-      int left = (int) Math.floor(centre[0] - diameter / 2);
-      int top = (int) Math.floor(centre[1] - diameter / 2);
-      int side = (int) Math.ceil(diameter);
-      cells.add(new SmearCell(type, new Rectangle(left, top, side, side)));
+      cells.add(new SmearCell(type, box(centre[0], centre[1], diameter)));
     }
     illumination(g, options);
     g.dispose();
     return new SmearField(image, List.copyOf(cells));
+  }
+
+  /**
+   * Draws one field whose white cells are real single-cell images: red cells and platelets on
+   * plasma of the crops' own background colour (the median of their borders), each crop scaled by
+   * {@code scale}, turned by a random quarter turn and mirror (a crop may serve several virtual
+   * cells), and faded into the field just beyond its cell.
+   *
+   * @param scale field pixels per crop pixel: the field's red-cell diameter over the crops'
+   */
+  public SmearField field(List<CellImage> whiteCells, double scale, Options options) {
+    Stain stain = Stain.random(random);
+    Color plasma = plasma(whiteCells);
+    BufferedImage image = background(stain, plasma, redCellsOn(plasma), options);
+    List<SmearCell> cells = new ArrayList<>();
+    List<double[]> placed = new ArrayList<>();
+    for (CellImage cell : whiteCells) {
+      BufferedImage crop = turned(cell.image(), scale);
+      double shown = Math.min(1, cell.cellFraction() + SHOWN_MARGIN);
+      double[] centre = place(placed, shown * crop.getWidth(), options);
+      paste(image, crop, centre[0], centre[1], cell.cellFraction());
+      cells.add(
+          new SmearCell(
+              cell.type(), box(centre[0], centre[1], cell.cellFraction() * crop.getWidth())));
+    }
+    Graphics2D g = graphics(image);
+    illumination(g, options);
+    g.dispose();
+    return new SmearField(image, List.copyOf(cells));
+  }
+
+  /** How far beyond its cell (in crop widths) a crop is shown before it has faded out. */
+  private static final double SHOWN_MARGIN = 0.25;
+
+  /** The synthetic smear's red cells: body, then central pallor. */
+  private static final Color[] RED_CELLS = {new Color(222, 140, 150), new Color(238, 196, 198)};
+
+  /**
+   * Red cells seen on {@code plasma}: a little darker and redder than it, paler in the middle (as
+   * Matek's grey-pink red cells on its bluish-grey plasma).
+   */
+  static Color[] redCellsOn(Color plasma) {
+    return new Color[] {
+      scaled(plasma, 0.93, 0.78, 0.83), scaled(plasma, 0.98, 0.90, 0.93),
+    };
+  }
+
+  private static Color scaled(Color c, double r, double g, double b) {
+    return new Color(
+        (int) Math.round(c.getRed() * r),
+        (int) Math.round(c.getGreen() * g),
+        (int) Math.round(c.getBlue() * b));
+  }
+
+  /** Plasma, red cells and platelets: a field with no white cell yet. */
+  private BufferedImage background(Stain stain, Color plasma, Color[] redCells, Options options) {
+    BufferedImage image =
+        new BufferedImage(options.width(), options.height(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = graphics(image);
+    g.setColor(plasma);
+    g.fillRect(0, 0, options.width(), options.height());
+    for (int i = 0; i < options.redCells(); i++) {
+      redCell(
+          g,
+          stain,
+          redCells,
+          random.nextInt(options.width()),
+          random.nextInt(options.height()),
+          options);
+    }
+    for (int i = 0; i < options.platelets(); i++) {
+      double size = 4 + random.nextDouble() * 4;
+      g.setColor(stain.tint(new Color(150, 95, 175)));
+      g.fill(
+          new Ellipse2D.Double(
+              random.nextInt(options.width()), random.nextInt(options.height()), size, size * 0.8));
+    }
+    g.dispose();
+    return image;
+  }
+
+  private static Graphics2D graphics(BufferedImage image) {
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    return g;
+  }
+
+  private static Rectangle box(double x, double y, double diameter) {
+    int left = (int) Math.floor(x - diameter / 2);
+    int top = (int) Math.floor(y - diameter / 2);
+    return new Rectangle(left, top, (int) Math.ceil(diameter), (int) Math.ceil(diameter));
+  }
+
+  /**
+   * The plasma the crops were imaged on: the median colour of the brightest third of their border
+   * pixels (crops are tight, so their borders also cut through neighbouring cells).
+   */
+  static Color plasma(List<CellImage> cells) {
+    List<int[]> border = new ArrayList<>();
+    for (CellImage cell : cells) {
+      BufferedImage im = cell.image();
+      int w = im.getWidth();
+      int h = im.getHeight();
+      for (int x = 0; x < w; x += 4) {
+        border.add(rgb(im.getRGB(x, 0)));
+        border.add(rgb(im.getRGB(x, h - 1)));
+      }
+      for (int y = 0; y < h; y += 4) {
+        border.add(rgb(im.getRGB(0, y)));
+        border.add(rgb(im.getRGB(w - 1, y)));
+      }
+    }
+    if (border.isEmpty()) {
+      return new Color(244, 232, 234);
+    }
+    border.sort(java.util.Comparator.comparingInt(p -> -(p[0] + p[1] + p[2])));
+    List<int[]> bright = border.subList(0, Math.max(1, border.size() / 3));
+    int[] median = new int[3];
+    for (int c = 0; c < 3; c++) {
+      int channel = c;
+      median[c] = bright.stream().mapToInt(p -> p[channel]).sorted().toArray()[bright.size() / 2];
+    }
+    return new Color(median[0], median[1], median[2]);
+  }
+
+  private static int[] rgb(int argb) {
+    return new int[] {(argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff};
+  }
+
+  /** {@code image} scaled, turned by a random quarter turn and mirrored half of the time. */
+  private BufferedImage turned(BufferedImage image, double scale) {
+    int quarter = random.nextInt(4);
+    boolean mirror = random.nextBoolean();
+    int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
+    int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
+    int side = Math.max(w, h);
+    BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+    g.translate(side / 2.0, side / 2.0);
+    g.rotate(quarter * Math.PI / 2);
+    if (mirror) {
+      g.scale(-1, 1);
+    }
+    g.drawImage(image, -w / 2, -h / 2, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  /**
+   * Blends {@code crop} into {@code field} around ({@code x}, {@code y}): fully over the cell and a
+   * little beyond, fading to nothing {@link #SHOWN_MARGIN} crop widths further out.
+   */
+  private static void paste(
+      BufferedImage field, BufferedImage crop, double x, double y, double cellFraction) {
+    int side = crop.getWidth();
+    double half = side / 2.0;
+    double solid = cellFraction + 0.05;
+    double gone = cellFraction + 2 * SHOWN_MARGIN;
+    int left = (int) Math.round(x - half);
+    int top = (int) Math.round(y - half);
+    for (int cy = 0; cy < side; cy++) {
+      for (int cx = 0; cx < side; cx++) {
+        int fx = left + cx;
+        int fy = top + cy;
+        if (fx < 0 || fy < 0 || fx >= field.getWidth() || fy >= field.getHeight()) {
+          continue;
+        }
+        int src = crop.getRGB(cx, cy);
+        double coverage = ((src >>> 24) & 0xff) / 255.0;
+        double r = Math.hypot(cx + 0.5 - half, cy + 0.5 - half) / half;
+        double a = coverage * Math.max(0, Math.min(1, (gone - r) / (gone - solid)));
+        if (a <= 0) {
+          continue;
+        }
+        int dst = field.getRGB(fx, fy);
+        field.setRGB(fx, fy, blend(src, dst, a));
+      }
+    }
+  }
+
+  private static int blend(int src, int dst, double a) {
+    int out = 0xff000000;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      double s = (src >> shift) & 0xff;
+      double d = (dst >> shift) & 0xff;
+      out |= ((int) Math.round(a * s + (1 - a) * d)) << shift;
+    }
+    return out;
   }
 
   private CellType backgroundCell() {
@@ -152,11 +327,12 @@ public final class SmearGenerator {
             + " field");
   }
 
-  private void redCell(Graphics2D g, Stain stain, double x, double y, Options options) {
+  private void redCell(
+      Graphics2D g, Stain stain, Color[] colours, double x, double y, Options options) {
     double d = options.redCellDiameter() * (0.9 + random.nextDouble() * 0.2);
-    g.setColor(stain.tint(new Color(222, 140, 150)));
+    g.setColor(stain.tint(colours[0]));
     g.fill(new Ellipse2D.Double(x - d / 2, y - d / 2, d, d));
-    g.setColor(stain.tint(new Color(238, 196, 198)));
+    g.setColor(stain.tint(colours[1]));
     double pallor = d * 0.45;
     g.fill(new Ellipse2D.Double(x - pallor / 2, y - pallor / 2, pallor, pallor));
   }

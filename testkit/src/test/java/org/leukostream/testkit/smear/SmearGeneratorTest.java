@@ -111,6 +111,65 @@ class SmearGeneratorTest {
         .hasMessageContaining("Cannot place");
   }
 
+  /**
+   * A 100 px crop like Matek's: pale blue plasma, a dark purple cell of 60 px in the middle, and a
+   * green neighbour in each corner that must not reach the field.
+   */
+  static BufferedImage crop() {
+    BufferedImage crop = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = crop.createGraphics();
+    g.setColor(new java.awt.Color(200, 205, 230));
+    g.fillRect(0, 0, 100, 100);
+    g.setColor(new java.awt.Color(0, 255, 0));
+    for (int[] corner : new int[][] {{0, 0}, {88, 0}, {0, 88}, {88, 88}}) {
+      g.fillRect(corner[0], corner[1], 12, 12);
+    }
+    g.setColor(new java.awt.Color(90, 40, 140));
+    g.fillOval(20, 20, 60, 60);
+    g.dispose();
+    return crop;
+  }
+
+  @Test
+  void realCellsArePastedWhereTheGroundTruthSaysOnTheirOwnPlasma() {
+    List<CellImage> cells = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      cells.add(new CellImage(crop(), i < 2 ? CellType.LYMPHOBLAST : CellType.LYMPHOCYTE, 0.6));
+    }
+    SmearField field = new SmearGenerator(5).field(cells, 0.5, OPTIONS);
+    BufferedImage again = new SmearGenerator(5).field(cells, 0.5, OPTIONS).image();
+
+    assertThat(pixels(field.image())).isEqualTo(pixels(again));
+    assertThat(field.cells())
+        .extracting(SmearCell::type)
+        .containsExactly(
+            CellType.LYMPHOBLAST,
+            CellType.LYMPHOBLAST,
+            CellType.LYMPHOCYTE,
+            CellType.LYMPHOCYTE,
+            CellType.LYMPHOCYTE,
+            CellType.LYMPHOCYTE);
+    Rectangle bounds = new Rectangle(0, 0, OPTIONS.width(), OPTIONS.height());
+    for (SmearCell cell : field.cells()) {
+      Rectangle box = cell.box();
+      // 60 px of cell at half scale.
+      assertThat(box.width).isBetween(30, 31);
+      assertThat(bounds.contains(box)).isTrue();
+      int centre = field.image().getRGB((int) box.getCenterX(), (int) box.getCenterY());
+      assertThat(SmearGenerator.plasma(List.of()).getRGB()).isNotEqualTo(centre);
+      // The cell's purple, darkened at most by the illumination fall-off.
+      assertThat((centre >> 8) & 0xff).as("green of the cell").isLessThan(60);
+      assertThat(centre & 0xff).as("blue of the cell").isGreaterThan(100);
+    }
+    // The crops' neighbours in the corners are faded out; the plasma is the crops' own.
+    for (int p : pixels(field.image())) {
+      int r = (p >> 16) & 0xff;
+      int g = (p >> 8) & 0xff;
+      assertThat(g - Math.max(r, p & 0xff)).as("no green neighbour shows").isLessThan(40);
+    }
+    assertThat(SmearGenerator.plasma(cells)).isEqualTo(new java.awt.Color(200, 205, 230));
+  }
+
   private static int[] pixels(BufferedImage image) {
     return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
   }

@@ -52,13 +52,20 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
   final AtomicLong nanos = new AtomicLong();
   final AtomicLong cropsDone = new AtomicLong();
 
+  /** The classifier service's own settings with {@code overrides} over them. */
+  static Properties settings(Properties overrides) {
+    Properties p =
+        ServiceProperties.load(ClassifierStage.class.getClassLoader(), "leukostream-classifier");
+    p.putAll(overrides);
+    return p;
+  }
+
   /**
    * @param overrides settings over the service's own (e.g. {@code
    *     leukostream.classifier.wbc.members[0].model})
    */
   ClassifierStage(Map<String, Object> clientConfig, Properties overrides) {
-    Properties p = ServiceProperties.load(getClass().getClassLoader(), "leukostream-classifier");
-    p.putAll(overrides);
+    Properties p = settings(overrides);
     this.maxBatch = Integer.parseInt(p.getProperty(P + "batch.max-size"));
     var device = ModelStore.device(p.getProperty(P + "device", "cpu"));
     List<Ensemble> loaded = new ArrayList<>();

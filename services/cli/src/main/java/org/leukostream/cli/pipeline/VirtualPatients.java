@@ -2,18 +2,22 @@ package org.leukostream.cli.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import org.leukostream.aggregator.decision.RuleOutcome;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.avro.Decision;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.images.ImageRejectedException;
+import org.leukostream.testkit.smear.CellImage;
 import org.leukostream.testkit.smear.CellType;
 import org.leukostream.testkit.smear.SmearGenerator;
 
 /**
- * Seeded virtual patients from the synthetic smear generator: a case of a chosen number of fields,
- * white cells per field and lymphoblast fraction (about 5% of the cells smudged, so uncountable),
- * with its ground truth - the decision the rule gives on the cells actually drawn.
+ * Seeded virtual patients: a case of a chosen number of fields, white cells per field and
+ * lymphoblast fraction (about 5% of the cells smudged, so uncountable), with its ground truth - the
+ * decision the rule gives on the cells actually drawn. The cells are the synthetic smear
+ * generator's, or real single-cell images ({@link RealCells}) placed on its field backgrounds.
  */
 public final class VirtualPatients {
   /**
@@ -62,11 +66,72 @@ public final class VirtualPatients {
 
   /** {@link #cohort} drawn, patient {@code i} with seed {@code seed + i}. */
   public static List<Patient> drawCohort(String prefix, int cases, long seed, RuleSettings rule) {
+    return drawCohort(prefix, cases, seed, rule, Optional.empty());
+  }
+
+  /** {@link #cohort} drawn, of {@code real} cells where given, else of synthetic ones. */
+  public static List<Patient> drawCohort(
+      String prefix, int cases, long seed, RuleSettings rule, Optional<RealCells> real) {
     List<Patient> out = new ArrayList<>();
     for (Spec spec : cohort(prefix, cases)) {
-      out.add(draw(spec, seed + out.size(), rule));
+      long s = seed + out.size();
+      out.add(real.isPresent() ? draw(spec, s, rule, real.get()) : draw(spec, s, rule));
     }
     return out;
+  }
+
+  /**
+   * Draws {@code spec}'s fields (PNG) of real cells with {@code seed}: the generator chooses which
+   * cells are blasts, countable or not; each is a random image of that pool (an image may serve
+   * several cells, turned and mirrored); the rule on the images' own classes gives the ground
+   * truth.
+   *
+   * @throws IllegalArgumentException when the case needs blasts and {@code real} has none
+   */
+  public static Patient draw(Spec spec, long seed, RuleSettings rule, RealCells real) {
+    SmearGenerator generator = new SmearGenerator(seed);
+    Random pick = new Random(seed * 31 + 7);
+    List<FieldImage> fields = new ArrayList<>(spec.fields());
+    int countable = 0;
+    int blasts = 0;
+    int f = 0;
+    for (List<CellType> types :
+        generator.caseCells(spec.fields(), spec.cellsPerField(), spec.blastFraction())) {
+      List<CellImage> cells = new ArrayList<>();
+      for (CellType type : types) {
+        List<CellImage> pool =
+            real.poolFor(type)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "Case "
+                                + spec.caseId()
+                                + " needs blasts, and the data folder has no blast images"));
+        CellImage cell = pool.get(pick.nextInt(pool.size()));
+        cells.add(cell);
+        countable += cell.type().countable() ? 1 : 0;
+        blasts += cell.type() == CellType.LYMPHOBLAST ? 1 : 0;
+      }
+      byte[] png =
+          generator.field(cells, real.scale(), SmearGenerator.Options.DEFAULT).encode("png");
+      fields.add(field(spec, f++, png));
+    }
+    return new Patient(
+        spec.caseId(),
+        "virtual-" + spec.caseId(),
+        spec.blastFraction(),
+        fields,
+        countable,
+        blasts,
+        RuleOutcome.apply(rule, blasts, countable).decision());
+  }
+
+  private static FieldImage field(Spec spec, int index, byte[] png) {
+    try {
+      return FieldImage.of(spec.caseId() + "-field-" + index + ".png", png, Long.MAX_VALUE);
+    } catch (ImageRejectedException e) {
+      throw new IllegalStateException("The generator drew an unreadable field", e);
+    }
   }
 
   /** Draws {@code spec}'s fields (PNG) with {@code seed}; the rule gives its ground truth. */
@@ -83,11 +148,7 @@ public final class VirtualPatients {
         blasts += type == CellType.LYMPHOBLAST ? 1 : 0;
       }
       byte[] png = generator.field(cells.get(f), SmearGenerator.Options.DEFAULT).encode("png");
-      try {
-        fields.add(FieldImage.of(spec.caseId() + "-field-" + f + ".png", png, Long.MAX_VALUE));
-      } catch (ImageRejectedException e) {
-        throw new IllegalStateException("The generator drew an unreadable field", e);
-      }
+      fields.add(field(spec, f, png));
     }
     Decision expected = RuleOutcome.apply(rule, blasts, countable).decision();
     return new Patient(

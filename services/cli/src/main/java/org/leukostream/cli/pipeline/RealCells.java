@@ -1,0 +1,224 @@
+package org.leukostream.cli.pipeline;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.classifier.label.StageMembers;
+import org.leukostream.models.data.ClassFolders;
+import org.leukostream.models.data.LabelledImage;
+import org.leukostream.models.store.HeldOut;
+import org.leukostream.testkit.smear.CellImage;
+import org.leukostream.testkit.smear.CellType;
+
+/**
+ * The real single-cell images virtual patients are made of: a class-folder data set (Matek's bone
+ * marrow, PBC, C-NMC or a lab's own), read into three pools - blasts, the other countable cells,
+ * and cells a hematologist leaves out of the count. When the classifier's configured models ship
+ * held-out lists naming images of the folder, only images held out by a stage that decides their
+ * role are used: blasts by the blast stage, lymphocytes by the blast or the white-cell stage,
+ * uncountable cells by the countable stage, the rest by the white-cell stage; the other stages may
+ * have trained on some of them, and {@link #heldOutByEveryStage} says how many were held out by
+ * all.
+ *
+ * @param blasts cells the rule counts as lymphoblasts
+ * @param others the other countable cells
+ * @param uncountable cells left out of the count (Matek's NIF)
+ * @param scale field pixels per image pixel
+ * @param heldOutByEveryStage images in the pools no configured model trained on
+ * @param classes images per class in the pools
+ * @param restricted whether held-out lists chose the images
+ */
+public record RealCells(
+    List<CellImage> blasts,
+    List<CellImage> others,
+    List<CellImage> uncountable,
+    double scale,
+    int heldOutByEveryStage,
+    Map<String, Integer> classes,
+    boolean restricted) {
+
+  /** What the images' classes are to the rule, by the class names of {@link ClassFolders}. */
+  static final Map<String, CellType> TYPES =
+      Map.ofEntries(
+          Map.entry("blast", CellType.LYMPHOBLAST),
+          Map.entry("lymphoblast", CellType.LYMPHOBLAST),
+          Map.entry("uncountable", CellType.SMUDGE),
+          Map.entry("smudge", CellType.SMUDGE),
+          Map.entry("lymphocyte", CellType.LYMPHOCYTE),
+          // C-NMC's normal B-lymphoid precursors: countable, not blasts.
+          Map.entry("normal", CellType.LYMPHOCYTE),
+          Map.entry("neutrophil", CellType.NEUTROPHIL),
+          Map.entry("segmented_neutrophil", CellType.NEUTROPHIL),
+          Map.entry("monocyte", CellType.MONOCYTE),
+          Map.entry("eosinophil", CellType.EOSINOPHIL),
+          Map.entry("basophil", CellType.BASOPHIL),
+          Map.entry("erythroblast", CellType.ERYTHROBLAST),
+          Map.entry("promyelocyte", CellType.IMMATURE_GRANULOCYTE),
+          Map.entry("immature_granulocyte", CellType.IMMATURE_GRANULOCYTE));
+
+  /** Not white cells: never placed as one. */
+  static final Set<String> SKIPPED = Set.of("platelet");
+
+  /**
+   * Reads the images of {@code folder}.
+   *
+   * @param aliases folder names to classes over the built-in ones
+   * @param classifierOverrides settings over the classifier's own (other models): the stages'
+   *     models' held-out lists apply
+   * @param allImages use every image, also those the models trained on
+   * @param cellFraction the share of an image's width its cell spans
+   * @param redCellPixels a red cell's diameter in the images
+   * @param fieldRedCell a red cell's diameter in the fields drawn
+   * @throws IllegalArgumentException for a class the rule cannot place, or no usable image
+   */
+  public static RealCells load(
+      Path folder,
+      Map<String, String> aliases,
+      Properties classifierOverrides,
+      boolean allImages,
+      double cellFraction,
+      double redCellPixels,
+      double fieldRedCell) {
+    List<LabelledImage> images = new ArrayList<>();
+    Set<String> unknown = new LinkedHashSet<>();
+    for (LabelledImage image : ClassFolders.read(folder, aliases)) {
+      if (SKIPPED.contains(image.label())) {
+        continue;
+      }
+      if (!TYPES.containsKey(image.label())) {
+        unknown.add(image.folder() + " (" + image.label() + ")");
+      }
+      images.add(image);
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot tell what these classes are to the rule: "
+              + unknown
+              + "; name one of "
+              + new TreeMap<>(TYPES).keySet()
+              + " with --alias FOLDER=CLASS");
+    }
+    Properties classifier = ClassifierStage.settings(classifierOverrides);
+    Map<String, HeldOut> stages = new LinkedHashMap<>();
+    for (String stage : List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST)) {
+      if (classifier.containsKey("leukostream.classifier." + stage + ".members[0].model")) {
+        String first = StageMembers.fromProperties(classifier, stage).keySet().iterator().next();
+        HeldOut.of(first).ifPresent(h -> stages.put(stage, h));
+      }
+    }
+    List<LabelledImage> chosen = images;
+    boolean restricted = false;
+    if (!allImages) {
+      List<LabelledImage> deciding = new ArrayList<>();
+      for (LabelledImage image : images) {
+        for (String stage : stagesOf(image.label())) {
+          HeldOut list = stages.get(stage);
+          if (list != null && !list.keep(List.of(image)).isEmpty()) {
+            deciding.add(image);
+            break;
+          }
+        }
+      }
+      // A folder no list names (a lab's own data) is used whole.
+      if (!deciding.isEmpty()) {
+        chosen = deciding;
+        restricted = true;
+      }
+    }
+    List<LabelledImage> byAll = chosen;
+    for (HeldOut list : stages.values()) {
+      byAll = list.keep(byAll);
+    }
+    List<CellImage> blasts = new ArrayList<>();
+    List<CellImage> others = new ArrayList<>();
+    List<CellImage> uncountable = new ArrayList<>();
+    Map<String, Integer> classes = new TreeMap<>();
+    for (LabelledImage image : chosen) {
+      CellImage cell = new CellImage(read(image.file()), TYPES.get(image.label()), cellFraction);
+      (cell.type() == CellType.LYMPHOBLAST
+              ? blasts
+              : cell.type().countable() ? others : uncountable)
+          .add(cell);
+      classes.merge(image.label(), 1, Integer::sum);
+    }
+    if (others.isEmpty()) {
+      throw new IllegalArgumentException("No countable non-blast cell images under " + folder);
+    }
+    return new RealCells(
+        blasts,
+        others,
+        uncountable,
+        fieldRedCell / redCellPixels,
+        stages.size() == 3 ? byAll.size() : 0,
+        classes,
+        restricted);
+  }
+
+  /** The stages whose decision an image of {@code label} tests. */
+  static List<String> stagesOf(String label) {
+    CellType type = TYPES.get(label);
+    if (type == CellType.LYMPHOBLAST) {
+      return List.of(CellLabeller.BLAST);
+    }
+    if (type == CellType.LYMPHOCYTE) {
+      return List.of(CellLabeller.BLAST, CellLabeller.WBC);
+    }
+    return List.of(type.countable() ? CellLabeller.WBC : CellLabeller.COUNTABLE);
+  }
+
+  /** Images in the pools. */
+  public int size() {
+    return blasts.size() + others.size() + uncountable.size();
+  }
+
+  /** A pool's image for a cell the generator drew as {@code type}. */
+  Optional<List<CellImage>> poolFor(CellType type) {
+    if (type == CellType.LYMPHOBLAST) {
+      return blasts.isEmpty() ? Optional.empty() : Optional.of(blasts);
+    }
+    if (!type.countable()) {
+      return Optional.of(uncountable.isEmpty() ? others : uncountable);
+    }
+    return Optional.of(others);
+  }
+
+  private static BufferedImage read(Path file) {
+    try {
+      BufferedImage image = ImageIO.read(file.toFile());
+      if (image == null) {
+        throw new IllegalArgumentException("Not an image: " + file);
+      }
+      return image;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT,
+        "%d images (%d blasts, %d other countable, %d uncountable; %s)%s",
+        size(),
+        blasts.size(),
+        others.size(),
+        uncountable.size(),
+        classes,
+        restricted
+            ? ", held out by the stage deciding each, " + heldOutByEveryStage + " by every stage"
+            : "");
+  }
+}
