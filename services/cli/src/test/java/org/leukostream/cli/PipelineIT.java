@@ -22,7 +22,9 @@ import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
+import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.pipeline.Finals;
@@ -124,6 +126,22 @@ class PipelineIT {
       assertThat(fieldLetters.get(0).getErrorMessage()).contains("could not be decoded");
       assertThat(stack.readAll(Topics.CELL_CROPS_DLQ)).isEmpty();
       assertThat(stack.readAll(Topics.AGGREGATOR_DLQ)).isEmpty();
+
+      // The EHR bridge made one preliminary report per FINAL, of its decision, and none failed.
+      Map<String, FhirReport> reports =
+          Finals.reports(
+              stack.clientConfig(),
+              expected.keySet(),
+              Duration.ofMinutes(1),
+              pipeline::checkHealthy,
+              r -> {});
+      reports.forEach(
+          (id, r) -> {
+            assertThat(r.getDecision()).as(id).isEqualTo(expected.get(id));
+            assertThat(r.getReportStatus()).isEqualTo(ReportStatus.PRELIMINARY);
+            assertThat(r.getPatientKey()).isEqualTo(finals.get(id).getPatientKey());
+          });
+      assertThat(stack.readAll(Topics.FHIR_REPORTS_DLQ)).isEmpty();
 
       // No cell counted twice: every case counts each detected cell id once, retry included.
       Map<String, Set<String>> detected = new LinkedHashMap<>();
