@@ -4,7 +4,9 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,6 +170,12 @@ final class TrainCommand implements Callable<Integer> {
     Path split = splitFile == null ? out.resolve("split.tsv") : splitFile;
     Split parts =
         Split.loadOrCreate(split, selection.root(), images, jiang ? Split.JIANG : Split.ZHOU, seed);
+    Path ownSplit = out.resolve("split.tsv");
+    if (!split.toAbsolutePath().normalize().equals(ownSplit.toAbsolutePath().normalize())) {
+      // The model directory carries the split it was trained on, given or not (evaluate, shipping).
+      Files.createDirectories(out);
+      Files.copy(split, ownSplit, StandardCopyOption.REPLACE_EXISTING);
+    }
     List<String> classNames =
         new ArrayList<>(new TreeSet<>(images.stream().map(LabelledImage::label).toList()));
     List<ModelClass> classes =

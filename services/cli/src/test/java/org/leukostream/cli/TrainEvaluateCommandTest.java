@@ -199,9 +199,14 @@ class TrainEvaluateCommandTest {
                 "--init",
                 model.toString(),
                 "--freeze-epochs",
-                "1"));
+                "1",
+                "--split",
+                model.resolve("split.tsv").toString()));
     assertThat(exit).as(err.toString()).isZero();
     assertThat(err.toString()).contains("starting from the weights of", "1 epochs frozen");
+    // Trained on the first model's split, and carrying a copy of it.
+    assertThat(dir.resolve("transferred/split.tsv"))
+        .hasSameTextualContentAs(model.resolve("split.tsv"));
 
     StringWriter out = new StringWriter();
     exit =
