@@ -116,6 +116,14 @@ public final class VirtualPatients {
           generator.field(cells, real.scale(), SmearGenerator.Options.DEFAULT).encode("png");
       fields.add(field(spec, f++, png));
     }
+    return patient(spec, fields, countable, blasts, rule);
+  }
+
+  /**
+   * The patient of {@code spec}'s drawn fields; its ground truth is the rule on the cells drawn.
+   */
+  private static Patient patient(
+      Spec spec, List<FieldImage> fields, int countable, int blasts, RuleSettings rule) {
     return new Patient(
         spec.caseId(),
         "virtual-" + spec.caseId(),
@@ -150,14 +158,6 @@ public final class VirtualPatients {
       byte[] png = generator.field(cells.get(f), SmearGenerator.Options.DEFAULT).encode("png");
       fields.add(field(spec, f, png));
     }
-    Decision expected = RuleOutcome.apply(rule, blasts, countable).decision();
-    return new Patient(
-        spec.caseId(),
-        "virtual-" + spec.caseId(),
-        spec.blastFraction(),
-        fields,
-        countable,
-        blasts,
-        expected);
+    return patient(spec, fields, countable, blasts, rule);
   }
 }
