@@ -89,6 +89,15 @@ public final class Topics {
     return caseId + "/" + fieldIndex;
   }
 
+  /**
+   * The case of a {@link #CELL_CROPS} key, for a record that cannot be read: what comes before the
+   * last {@code /}, or the key itself when it has none (null for none).
+   */
+  public static String caseOfCropKey(String key) {
+    int slash = key == null ? -1 : key.lastIndexOf('/');
+    return slash < 0 ? key : key.substring(0, slash);
+  }
+
   /** The catalogue entry named {@code name}. */
   public static Optional<Topic<?>> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -64,6 +64,10 @@ class SchemaContractTest {
     assertThat(Topics.byName("diagnoses.v1")).contains(Topics.DIAGNOSES);
     assertThat(Topics.byName("nope")).isEmpty();
     assertThat(Topics.cropKey("case-1", 3)).isEqualTo("case-1/3");
+    assertThat(Topics.caseOfCropKey(Topics.cropKey("case/with/slashes", 12)))
+        .isEqualTo("case/with/slashes");
+    assertThat(Topics.caseOfCropKey("no-slash")).isEqualTo("no-slash");
+    assertThat(Topics.caseOfCropKey(null)).isNull();
   }
 
   private static Schema released(Topic<?> topic) throws IOException {

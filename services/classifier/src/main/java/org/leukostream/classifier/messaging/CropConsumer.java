@@ -122,13 +122,21 @@ public class CropConsumer {
       } catch (RegistryUnavailableException e) {
         throw e; // not the record's fault: stop rather than dead-letter good crops
       } catch (RuntimeException e) {
-        sends.add(deadLetter(record, caseOf(record), e, "undecodable record: " + e.getMessage()));
+        sends.add(
+            deadLetter(
+                record,
+                Topics.caseOfCropKey(record.key()),
+                e,
+                "undecodable record: " + e.getMessage()));
         continue;
       }
       if (crop == null) {
         sends.add(
             deadLetter(
-                record, caseOf(record), new IllegalArgumentException("empty record"), "tombstone"));
+                record,
+                Topics.caseOfCropKey(record.key()),
+                new IllegalArgumentException("empty record"),
+                "tombstone"));
         continue;
       }
       try {
@@ -200,13 +208,6 @@ public class CropConsumer {
     DeadLetter letter =
         DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now());
     return deadLetters.sendMessage(keyed(record.key(), letter));
-  }
-
-  /** The case of a crop record from its key, {@code caseId/fieldIndex}. */
-  static String caseOf(ConsumerRecord<String, byte[]> record) {
-    String key = record.key();
-    int slash = key == null ? -1 : key.lastIndexOf('/');
-    return slash < 0 ? key : key.substring(0, slash);
   }
 
   private static <T> Message<T> keyed(String key, T value) {

@@ -132,7 +132,7 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
           throw new IllegalArgumentException("empty record");
         }
       } catch (RuntimeException e) {
-        sends.add(deadLetter(record, caseOf(record.key()), e));
+        sends.add(deadLetter(record, Topics.caseOfCropKey(record.key()), e));
         continue;
       }
       try {
@@ -180,11 +180,6 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
         DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now());
     return deadLetters.send(
         new ProducerRecord<>(Topics.CELL_CROPS_DLQ.name(), record.key(), letter));
-  }
-
-  static String caseOf(String key) {
-    int slash = key == null ? -1 : key.lastIndexOf('/');
-    return slash < 0 ? key : key.substring(0, slash);
   }
 
   @Override
