@@ -47,11 +47,8 @@ public record HeldOut(List<Entry> entries) {
   public static Optional<HeldOut> of(String location) {
     try {
       if (location.startsWith(ModelStore.CLASSPATH)) {
-        String root = location.substring(ModelStore.CLASSPATH.length()).replaceAll("^/+|/+$", "");
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (InputStream in =
-            (loader != null ? loader : HeldOut.class.getClassLoader())
-                .getResourceAsStream(root + "/" + FILE)) {
+            ModelStore.openResource(ModelStore.classpathRoot(location) + "/" + FILE)) {
           return in == null
               ? Optional.empty()
               : Optional.of(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));

@@ -98,7 +98,7 @@ public final class ModelStore {
     if (!location.startsWith(CLASSPATH)) {
       return load(Path.of(location), device);
     }
-    String root = location.substring(CLASSPATH.length()).replaceAll("^/+|/+$", "");
+    String root = classpathRoot(location);
     try {
       Path copy = Files.createTempDirectory("leukostream-model-");
       copy.toFile().deleteOnExit();
@@ -111,12 +111,21 @@ public final class ModelStore {
     }
   }
 
+  /** The resource folder of a {@code classpath:dir} location. */
+  static String classpathRoot(String location) {
+    return location.substring(CLASSPATH.length()).replaceAll("^/+|/+$", "");
+  }
+
+  /** {@code resource} from the thread's class loader (or this library's), null when absent. */
+  static InputStream openResource(String resource) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return (loader != null ? loader : ModelStore.class.getClassLoader())
+        .getResourceAsStream(resource);
+  }
+
   private static void copyResource(String resource, Path target, String location)
       throws IOException {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    try (InputStream in =
-        (loader != null ? loader : ModelStore.class.getClassLoader())
-            .getResourceAsStream(resource)) {
+    try (InputStream in = openResource(resource)) {
       if (in == null) {
         throw new ModelStoreException(
             "Model " + location + ": no " + resource + " on the class path");
