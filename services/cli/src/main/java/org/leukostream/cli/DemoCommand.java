@@ -147,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
         images == null
             ? List.of()
             : FieldImage.readAll(FieldImage.expand(List.of(images)), 1L << 27);
+    java.util.Properties overrides = overrides();
     Optional<RealCells> cells = Optional.empty();
     if (data != null) {
       cells =
@@ -154,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
               RealCells.load(
                   data,
                   aliases,
-                  overrides(),
+                  overrides,
                   allImages,
                   cellFraction,
                   redCellPixels,
@@ -171,10 +172,9 @@ public final class DemoCommand implements Callable<Integer> {
       err.printf("demo: broker and registry up in %d ms%n", stack.startupTime().toMillis());
       err.printf("demo: loading the detector and the classifier's default models ...%n");
       try (Pipeline pipeline =
-          Pipeline.start(stack.clientConfig(), overrides(), Optional.of(claims), settings)) {
+          Pipeline.start(stack.clientConfig(), overrides, Optional.of(claims), settings)) {
         err.printf("demo: models %s%n", String.join(", ", pipeline.models()));
         Map<String, Decision> expected = new LinkedHashMap<>();
-        Map<String, Long> sentAt = new LinkedHashMap<>();
         Map<String, Double> drawn = new LinkedHashMap<>();
         try (CaseSender sender =
             new CaseSender(
@@ -182,24 +182,12 @@ public final class DemoCommand implements Callable<Integer> {
                 CaseSender.DEFAULT_INLINE_LIMIT,
                 Optional.of(new ClaimCheckStore.Directory(claims)))) {
           for (VirtualPatients.Patient p : cohort) {
-            sender.send(
-                new CaseSender.Case(
-                    p.caseId(),
-                    keys.of(p.patientId()),
-                    SpecimenType.BONE_MARROW,
-                    "demo",
-                    p.fields()),
-                n -> {});
+            sender.send(p.toCase(keys, "demo"), n -> {});
             expected.put(p.caseId(), p.expected());
-            drawn.put(p.caseId(), 100.0 * p.blasts() / Math.max(1, p.countable()));
-            sentAt.put(p.caseId(), System.nanoTime());
+            drawn.put(p.caseId(), p.drawnBlastPercent());
             err.printf(
                 "demo: sent %s: %d fields, %d countable cells drawn, %d lymphoblasts (%.0f%%)%n",
-                p.caseId(),
-                p.fields().size(),
-                p.countable(),
-                p.blasts(),
-                100.0 * p.blasts() / Math.max(1, p.countable()));
+                p.caseId(), p.fields().size(), p.countable(), p.blasts(), p.drawnBlastPercent());
           }
           if (!real.isEmpty()) {
             SpecimenType type =
@@ -210,7 +198,6 @@ public final class DemoCommand implements Callable<Integer> {
                 new CaseSender.Case("demo-images", keys.of("demo-images"), type, "demo", real),
                 n -> {});
             expected.put("demo-images", null);
-            sentAt.put("demo-images", System.nanoTime());
             err.printf("demo: sent demo-images: %d fields from %s%n", real.size(), images);
           }
         }

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Diagnosis;
-import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.pipeline.Finals;
 import org.leukostream.cli.pipeline.Pipeline;
 import org.leukostream.cli.pipeline.VirtualPatients;
@@ -96,14 +95,7 @@ public final class PipelineBench implements Callable<Integer> {
                       Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     VirtualPatients.Patient p = cohort.get(i);
-                    sender.send(
-                        new CaseSender.Case(
-                            p.caseId(),
-                            keys.of(p.patientId()),
-                            SpecimenType.BONE_MARROW,
-                            "bench",
-                            p.fields()),
-                        n -> {});
+                    sender.send(p.toCase(keys, "bench"), n -> {});
                     sent.put(p.caseId(), System.nanoTime());
                   }
                 } catch (InterruptedException e) {

@@ -7,7 +7,10 @@ import java.util.Random;
 import org.leukostream.aggregator.decision.RuleOutcome;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.avro.Decision;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
+import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.images.ImageRejectedException;
 import org.leukostream.testkit.smear.CellImage;
 import org.leukostream.testkit.smear.CellType;
@@ -44,7 +47,19 @@ public final class VirtualPatients {
       List<FieldImage> fields,
       int countable,
       int blasts,
-      Decision expected) {}
+      Decision expected) {
+
+    /** The blast percentage of the countable cells drawn. */
+    public double drawnBlastPercent() {
+      return 100.0 * blasts / Math.max(1, countable);
+    }
+
+    /** The patient's case as a scanner sends it, the patient known only by its key. */
+    public CaseSender.Case toCase(PatientKeys keys, String scannerId) {
+      return new CaseSender.Case(
+          caseId, keys.of(patientId), SpecimenType.BONE_MARROW, scannerId, fields);
+    }
+  }
 
   /** What a patient is made of. */
   public record Spec(String caseId, int fields, int cellsPerField, double blastFraction) {}
