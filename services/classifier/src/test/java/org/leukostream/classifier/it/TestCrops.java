@@ -1,5 +1,7 @@
 package org.leukostream.classifier.it;
 
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.images.ImageRefs;
+import org.leukostream.images.ImageRejectedException;
 import org.leukostream.models.testing.TestModels;
 import org.leukostream.testkit.smear.SmearCell;
 import org.leukostream.testkit.smear.SmearField;
@@ -36,6 +39,20 @@ public final class TestCrops {
         }
       }
       fieldIndex++;
+    }
+    return out;
+  }
+
+  /** The crops decoded, as the service decodes them before inference. */
+  public static List<Image> images(List<CellCrop> crops) {
+    ImageRefs refs = new ImageRefs(List.of(), 1 << 20, 1 << 20);
+    List<Image> out = new ArrayList<>(crops.size());
+    for (CellCrop crop : crops) {
+      try {
+        out.add(ImageFactory.getInstance().fromImage(refs.decode(crop.getCrop())));
+      } catch (ImageRejectedException e) {
+        throw new IllegalStateException(e);
+      }
     }
     return out;
   }

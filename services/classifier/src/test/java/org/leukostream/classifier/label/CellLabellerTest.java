@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.ClassProbability;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.classifier.it.TestCrops;
-import org.leukostream.images.ImageRefs;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.testing.TestModels;
 
@@ -47,18 +45,7 @@ class CellLabellerTest {
     a.put(dirs.get("blast-effnet").toString(), 0.3);
     blast = Ensemble.load("blast", a, Device.cpu(), 4);
     crops = TestCrops.of("case-1", 6);
-    ImageRefs refs = new ImageRefs(List.of(), 1 << 20, 1 << 20);
-    images =
-        crops.stream()
-            .map(
-                c -> {
-                  try {
-                    return ImageFactory.getInstance().fromImage(refs.decode(c.getCrop()));
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
-            .toList();
+    images = TestCrops.images(crops);
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.classifier.it.TestCrops;
-import org.leukostream.images.ImageRefs;
 import org.leukostream.models.inference.Ensemble;
 
 /**
@@ -44,18 +42,7 @@ class DefaultModelsTest {
     assertThat(wbc.keySet()).allSatisfy(l -> assertThat(l).startsWith("classpath:"));
 
     List<CellCrop> crops = TestCrops.of("case-defaults", 4);
-    ImageRefs refs = new ImageRefs(List.of(), 1 << 20, 1 << 20);
-    List<Image> images =
-        crops.stream()
-            .map(
-                c -> {
-                  try {
-                    return ImageFactory.getInstance().fromImage(refs.decode(c.getCrop()));
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
-            .toList();
+    List<Image> images = TestCrops.images(crops);
     try (Ensemble a = Ensemble.load("countable", countable, Device.cpu(), 4);
         Ensemble b = Ensemble.load("wbc", wbc, Device.cpu(), 4);
         Ensemble c = Ensemble.load("blast", blast, Device.cpu(), 4)) {
