@@ -11,7 +11,6 @@ import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
-import org.leukostream.images.ImageRejectedException;
 import org.leukostream.testkit.smear.CellImage;
 import org.leukostream.testkit.smear.CellType;
 import org.leukostream.testkit.smear.SmearGenerator;
@@ -149,12 +148,15 @@ public final class VirtualPatients {
         RuleOutcome.apply(rule, blasts, countable).decision());
   }
 
+  /** A field the generator just drew: its type and size are known, no need to decode it again. */
   private static FieldImage field(Spec spec, int index, byte[] png) {
-    try {
-      return FieldImage.of(spec.caseId() + "-field-" + index + ".png", png, Long.MAX_VALUE);
-    } catch (ImageRejectedException e) {
-      throw new IllegalStateException("The generator drew an unreadable field", e);
-    }
+    SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
+    return new FieldImage(
+        spec.caseId() + "-field-" + index + ".png",
+        png,
+        "image/png",
+        drawn.width(),
+        drawn.height());
   }
 
   /** Draws {@code spec}'s fields (PNG) with {@code seed}; the rule gives its ground truth. */
