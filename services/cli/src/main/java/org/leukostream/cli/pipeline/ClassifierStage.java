@@ -29,7 +29,6 @@ import org.leukostream.models.store.ModelStore;
 import org.leukostream.schemas.ServiceProperties;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.TopicWriter;
 
 /**
@@ -88,11 +87,7 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
             List.of(),
             Topics.CELL_CROPS.maxMessageBytes(),
             Long.parseLong(p.getProperty(P + "crop-max-pixels")));
-    this.reader =
-        Topics.CELL_CROPS
-            .valueSerde(
-                Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, DetectorStage.registry(clientConfig)))
-            .deserializer();
+    this.reader = Topics.CELL_CROPS.valueSerde(clientConfig).deserializer();
     this.labels = TopicWriter.producer(clientConfig, Topics.CELL_LABELS);
     this.deadLetters = TopicWriter.producer(clientConfig, Topics.CELL_CROPS_DLQ);
   }

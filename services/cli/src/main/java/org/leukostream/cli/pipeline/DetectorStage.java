@@ -39,7 +39,6 @@ import org.leukostream.models.store.StoredModel;
 import org.leukostream.schemas.ServiceProperties;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.TopicWriter;
 
 /**
@@ -111,17 +110,10 @@ final class DetectorStage implements StageWorker.Stage, AutoCloseable {
                 Double.parseDouble(p.getProperty(P + "crop.margin")),
                 Integer.parseInt(p.getProperty(P + "crop.size"))),
             specimens);
-    this.reader =
-        Topics.SLIDE_FIELDS
-            .valueSerde(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry(clientConfig)))
-            .deserializer();
+    this.reader = Topics.SLIDE_FIELDS.valueSerde(clientConfig).deserializer();
     this.crops = TopicWriter.producer(clientConfig, Topics.CELL_CROPS);
     this.results = TopicWriter.producer(clientConfig, Topics.FIELD_RESULTS);
     this.deadLetters = TopicWriter.producer(clientConfig, Topics.SLIDE_FIELDS_DLQ);
-  }
-
-  static String registry(Map<String, Object> clientConfig) {
-    return String.valueOf(clientConfig.get(SerdeConfig.SCHEMA_REGISTRY_URL));
   }
 
   String model() {
