@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,16 +123,15 @@ public record RealCells(
     List<LabelledImage> chosen = images;
     boolean restricted = false;
     if (!allImages) {
-      List<LabelledImage> deciding = new ArrayList<>();
-      for (LabelledImage image : images) {
-        for (String stage : stagesOf(image.label())) {
-          HeldOut list = stages.get(stage);
-          if (list != null && !list.keep(List.of(image)).isEmpty()) {
-            deciding.add(image);
-            break;
-          }
-        }
-      }
+      Map<String, Set<LabelledImage>> heldOut = new LinkedHashMap<>();
+      stages.forEach((stage, list) -> heldOut.put(stage, new HashSet<>(list.keep(images))));
+      List<LabelledImage> deciding =
+          images.stream()
+              .filter(
+                  image ->
+                      stagesOf(image.label()).stream()
+                          .anyMatch(s -> heldOut.getOrDefault(s, Set.of()).contains(image)))
+              .toList();
       // A folder no list names (a lab's own data) is used whole.
       if (!deciding.isEmpty()) {
         chosen = deciding;
