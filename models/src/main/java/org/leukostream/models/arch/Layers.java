@@ -22,14 +22,26 @@ final class Layers {
   }
 
   static Block conv(int filters, int kernel, int stride, int groups, boolean bias) {
+    return convBuilder(filters, kernel, stride, groups, bias).build();
+  }
+
+  /**
+   * A convolution with bias whose training computes whole SIMD blocks of output channels ({@link
+   * BlockAlignedConv2d}): for outputs of a few channels, such as a detector head's.
+   */
+  static Block blockAlignedConv(int filters, int kernel) {
+    return new BlockAlignedConv2d(convBuilder(filters, kernel, 1, 1, true));
+  }
+
+  private static Conv2d.Builder convBuilder(
+      int filters, int kernel, int stride, int groups, boolean bias) {
     return Conv2d.builder()
         .setFilters(filters)
         .setKernelShape(new Shape(kernel, kernel))
         .optStride(new Shape(stride, stride))
         .optPadding(new Shape(kernel / 2, kernel / 2))
         .optGroups(groups)
-        .optBias(bias)
-        .build();
+        .optBias(bias);
   }
 
   static Block batchNorm(float epsilon) {

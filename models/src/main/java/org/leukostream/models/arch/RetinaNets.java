@@ -109,10 +109,10 @@ public final class RetinaNets {
         extras.add(addChildBlock("extra" + extra, Layers.conv(config.width(), 3, 2, 1, true)));
       }
       int anchors = config.anchors().perLocation();
-      Block classOutput = Layers.conv(anchors * classes, 3, 1, 1, true);
+      Block classOutput = Layers.blockAlignedConv(anchors * classes, 3);
       this.classHead = addChildBlock("classHead", head(config, classOutput));
       this.boxHead =
-          addChildBlock("boxHead", head(config, Layers.conv(anchors * 4, 3, 1, 1, true)));
+          addChildBlock("boxHead", head(config, Layers.blockAlignedConv(anchors * 4, 3)));
       classOutput.setInitializer(
           new ConstantInitializer((float) -Math.log((1 - PRIOR) / PRIOR)), Parameter.Type.BIAS);
     }

@@ -20,12 +20,16 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.leukostream.models.arch.Architecture;
 import org.leukostream.models.store.ModelManifest;
+import org.leukostream.models.train.NonFiniteGuard;
 import org.leukostream.models.train.Trainable;
 
 /**
  * Trains a detector on labelled fields with focal loss and Adam: letterboxed like inference, random
  * left-right and up-down flips, anchors assigned as RetinaNet assigns them. The model's block may
- * be fresh or carry weights (fine-tuning); it is trained in place.
+ * be fresh or carry weights (fine-tuning); it is trained in place. A step whose loss or gradients
+ * are not finite stops the run with a {@link
+ * org.leukostream.models.train.NonFiniteTrainingException} (or is skipped, when the options say so)
+ * before it can reach the weights.
  */
 public final class DetectorTraining {
 
@@ -40,8 +44,14 @@ public final class DetectorTraining {
    * @param batchSize fields per step
    * @param learningRate Adam's learning rate
    * @param seed order of samples and flips
+   * @param nonFinite what a step with a non-finite loss or gradient does: stop (default) or skip
    */
-  public record Options(int steps, int batchSize, float learningRate, long seed) {}
+  public record Options(
+      int steps, int batchSize, float learningRate, long seed, NonFiniteGuard.Policy nonFinite) {
+    public Options(int steps, int batchSize, float learningRate, long seed) {
+      this(steps, batchSize, learningRate, seed, NonFiniteGuard.Policy.STOP);
+    }
+  }
 
   /** Progress after one step. */
   public record Step(int step, int steps, float loss, double seconds) {}
@@ -78,6 +88,7 @@ public final class DetectorTraining {
     try (Trainer trainer = model.newTrainer(config);
         NDManager cache = model.getNDManager().newSubManager()) {
       trainer.initialize(new Shape(options.batchSize(), 3, side, side));
+      NonFiniteGuard guard = new NonFiniteGuard(options.nonFinite(), model.getBlock());
       List<NDArray> inputs = new ArrayList<>();
       List<List<float[]>> boxes = new ArrayList<>();
       for (Sample sample : samples) {
@@ -139,7 +150,9 @@ public final class DetectorTraining {
             collector.backward(value);
             loss = value.getFloat();
           }
-          trainer.step();
+          if (guard.admit(loss, 0, step)) {
+            trainer.step();
+          }
           losses.add(loss);
           progress.accept(new Step(step, options.steps(), loss, (System.nanoTime() - begin) / 1e9));
         }

@@ -42,7 +42,10 @@ import org.leukostream.models.store.ModelStore;
  * training split, symmetric cross-entropy, RAdam, lr 1e-4, batch 32, 30 epochs) or Zhou et al. 2021
  * (cross-entropy, Adam with cosine annealing over T_max epochs, lr 1e-5, batch 32). After every
  * epoch the model is measured on the validation split and saved when its accuracy is the best so
- * far, so the model directory always holds the best epoch. Progress after every step.
+ * far, so the model directory always holds the best epoch. Progress after every step. A step whose
+ * loss or gradients are not finite never reaches the weights: the run stops with a {@link
+ * NonFiniteTrainingException} naming it (the best epoch and the last checkpoint stay on disk), or
+ * the step is skipped when the options say so.
  */
 public final class ClassifierTraining {
   /** The optimiser of a protocol. */
@@ -61,6 +64,7 @@ public final class ClassifierTraining {
    * @param ders balance the training split with DERS (Jiang)
    * @param seed order, balancing and initial weights
    * @param maxStepsPerEpoch cap on steps per epoch (0: every batch), for short runs
+   * @param nonFinite what a step with a non-finite loss or gradient does: stop (default) or skip
    */
   public record Options(
       int epochs,
@@ -71,7 +75,31 @@ public final class ClassifierTraining {
       boolean symmetricCrossEntropy,
       boolean ders,
       long seed,
-      int maxStepsPerEpoch) {
+      int maxStepsPerEpoch,
+      NonFiniteGuard.Policy nonFinite) {
+
+    public Options(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        Optimiser optimiser,
+        int cosineEpochs,
+        boolean symmetricCrossEntropy,
+        boolean ders,
+        long seed,
+        int maxStepsPerEpoch) {
+      this(
+          epochs,
+          batchSize,
+          learningRate,
+          optimiser,
+          cosineEpochs,
+          symmetricCrossEntropy,
+          ders,
+          seed,
+          maxStepsPerEpoch,
+          NonFiniteGuard.Policy.STOP);
+    }
 
     /** Jiang et al. 2021. */
     public static Options jiang() {
@@ -260,6 +288,7 @@ public final class ClassifierTraining {
     long begin = System.nanoTime() - (long) (earlier * 1e9);
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(new Shape(options.batchSize(), 3, side, side));
+      NonFiniteGuard guard = new NonFiniteGuard(options.nonFinite(), model.getBlock());
       List<Parameter> frozen = new ArrayList<>();
       if (start.weights() != null) {
         List<String> copied = copyMatching(start.weights(), model.getBlock());
@@ -289,6 +318,7 @@ public final class ClassifierTraining {
         List<Example> order = epochs.get(e);
         int steps = steps(order, options);
         double sum = 0;
+        int skipped = 0;
         for (int s = 0; s < steps; s++) {
           List<Example> batch =
               order.subList(
@@ -307,8 +337,12 @@ public final class ClassifierTraining {
               collector.backward(l);
               value = l.getFloat();
             }
-            trainer.step();
-            sum += value;
+            if (guard.admit(value, e + 1, s + 1)) {
+              trainer.step();
+              sum += value;
+            } else {
+              skipped++;
+            }
             stepProgress.accept(
                 new Step(e + 1, options.epochs(), s + 1, steps, value, seconds(begin)));
           }
@@ -319,7 +353,8 @@ public final class ClassifierTraining {
           best = accuracy;
           ModelStore.save(dir, manifest, model);
         }
-        Epoch epoch = new Epoch(e + 1, (float) (sum / steps), accuracy, improved, seconds(begin));
+        float meanLoss = steps > skipped ? (float) (sum / (steps - skipped)) : Float.NaN;
+        Epoch epoch = new Epoch(e + 1, meanLoss, accuracy, improved, seconds(begin));
         history.add(epoch);
         checkpoint(dir, manifest, model, history);
         epochProgress.accept(epoch);

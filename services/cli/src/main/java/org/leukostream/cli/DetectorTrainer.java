@@ -26,6 +26,7 @@ import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
+import org.leukostream.models.train.NonFiniteGuard;
 import org.leukostream.testkit.smear.SmearField;
 
 /**
@@ -47,6 +48,7 @@ final class DetectorTrainer {
       int batch,
       float learningRate,
       long seed,
+      NonFiniteGuard.Policy nonFinite,
       String name,
       String version,
       PrintWriter err)
@@ -129,7 +131,7 @@ final class DetectorTrainer {
               architecture,
               manifest,
               samples,
-              new DetectorTraining.Options(steps, batch, learningRate, seed),
+              new DetectorTraining.Options(steps, batch, learningRate, seed, nonFinite),
               step ->
                   Progress.step(
                       err,

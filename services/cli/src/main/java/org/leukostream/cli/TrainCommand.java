@@ -24,6 +24,8 @@ import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.train.ClassifierTraining;
+import org.leukostream.models.train.NonFiniteGuard;
+import org.leukostream.models.train.NonFiniteTrainingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,6 +114,13 @@ final class TrainCommand implements Callable<Integer> {
               + " same options; the epochs already done are not trained again.")
   boolean resume;
 
+  @Option(
+      names = "--skip-non-finite",
+      description =
+          "Skip a step whose loss or gradients are NaN or infinite (no update; counted) instead of"
+              + " stopping the run with an error that names it.")
+  boolean skipNonFinite;
+
   @Option(names = "--seed", defaultValue = "7", description = "Seed of split, order and weights.")
   long seed;
 
@@ -123,7 +132,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return train();
+    } catch (NonFiniteTrainingException e) {
+      spec.commandLine().getErr().println();
+      spec.commandLine().getErr().println("train: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int train() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    NonFiniteGuard.Policy nonFinite =
+        skipNonFinite ? NonFiniteGuard.Policy.SKIP : NonFiniteGuard.Policy.STOP;
     if (task.equals("detect")) {
       return DetectorTrainer.train(
           data,
@@ -133,6 +154,7 @@ final class TrainCommand implements Callable<Integer> {
           batch == null ? 4 : batch,
           learningRate == null ? 1e-3f : learningRate,
           seed,
+          nonFinite,
           name,
           version,
           err);
@@ -163,7 +185,8 @@ final class TrainCommand implements Callable<Integer> {
             defaults.symmetricCrossEntropy(),
             defaults.ders(),
             seed,
-            maxSteps);
+            maxSteps,
+            nonFinite);
 
     DataOptions.Selection selection = data.select(task, err);
     List<LabelledImage> images = selection.images();
