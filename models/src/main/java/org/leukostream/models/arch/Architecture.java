@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
 
 /**
  * One architecture at one size: the papers' configuration ({@code paper}, torchvision-compatible)
- * or a narrower one that trains on a CPU ({@code small}).
+ * or a narrower one that trains on a CPU ({@code small}, 64 px; {@code medium}, 128 px, one more
+ * stage, where a cell's chromatin and nucleoli are still visible).
  *
  * @param name architecture name, as torchvision spells it (e.g. {@code resnext50_32x4d})
  * @param preset size preset
@@ -74,6 +75,24 @@ public record Architecture(
                             new EfficientNets.Stage(4, 3, 2, 80, 1)
                           },
                           256,
+                          0.2f),
+                      c)),
+          new Architecture(
+              "efficientnet_b0",
+              "medium",
+              128,
+              c ->
+                  EfficientNets.build(
+                      new EfficientNets.Config(
+                          16,
+                          new EfficientNets.Stage[] {
+                            new EfficientNets.Stage(1, 3, 1, 16, 1),
+                            new EfficientNets.Stage(4, 3, 2, 24, 1),
+                            new EfficientNets.Stage(4, 5, 2, 40, 1),
+                            new EfficientNets.Stage(4, 3, 2, 80, 1),
+                            new EfficientNets.Stage(4, 5, 2, 112, 1)
+                          },
+                          320,
                           0.2f),
                       c)),
           new Architecture(

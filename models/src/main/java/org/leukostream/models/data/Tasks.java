@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * What each training task reads from a class-folder data set. {@code blast}: folders {@code all},
  * {@code blast}, {@code BLA} are the positive class, {@code hem}, {@code normal}, {@code LYT},
- * {@code lymphocyte} the negative one, other folders are left out. {@code countable}: {@code NIF} /
- * {@code uncountable} against every other class. {@code wbc}: every class except the uncountable.
+ * {@code lymphocyte} the negative one, and any folder aliased to {@code blast} or {@code normal};
+ * other folders are left out. {@code countable}: {@code NIF} / {@code uncountable} against every
+ * other class. {@code wbc}: every class except the uncountable.
  */
 public final class Tasks {
   public static final List<String> NAMES = List.of("countable", "wbc", "blast");
@@ -33,6 +34,15 @@ public final class Tasks {
 
   private Tasks() {}
 
+  /**
+   * The blast task's label: a folder aliased to {@code blast} or {@code normal} (e.g. {@code
+   * --alias PMO=normal}: promyelocytes as hard negatives), else the built-in folder names.
+   */
+  private static String blastLabel(LabelledImage image, String folder) {
+    String aliased = image.label().toLowerCase(Locale.ROOT);
+    return aliased.equals("blast") || aliased.equals("normal") ? aliased : BLAST.get(folder);
+  }
+
   /** The images of {@code task}, relabelled for it. */
   public static List<LabelledImage> select(String task, List<LabelledImage> images) {
     List<LabelledImage> out = new ArrayList<>();
@@ -40,7 +50,7 @@ public final class Tasks {
       String folder = image.folder().toLowerCase(Locale.ROOT);
       String label =
           switch (task) {
-            case "blast" -> BLAST.get(folder);
+            case "blast" -> blastLabel(image, folder);
             case "countable" -> image.label().equals("uncountable") ? "uncountable" : "countable";
             case "wbc" -> image.label().equals("uncountable") ? null : image.label();
             default ->

@@ -24,8 +24,12 @@ public final class Plots {
 
   private Plots() {}
 
-  /** A named line: x and y of equal length. */
-  public record Series(String name, double[] x, double[] y) {}
+  /** A named line (or, with {@code points}, a scatter of points): x and y of equal length. */
+  public record Series(String name, double[] x, double[] y, boolean points) {
+    public Series(String name, double[] x, double[] y) {
+      this(name, x, y, false);
+    }
+  }
 
   /** The confusion matrix as a heat map with counts, rows true class, columns predicted. */
   public static void confusionMatrix(ClassificationMetrics metrics, String title, Path file) {
@@ -71,6 +75,19 @@ public final class Plots {
       List<Series> series,
       boolean unitSquare,
       Path file) {
+    chart(title, xLabel, yLabel, series, unitSquare ? 1 : Double.NaN, file);
+  }
+
+  /** Points and lines on [0, max] x [0, max] (e.g. measured against true percentages). */
+  public static void square(
+      String title, String xLabel, String yLabel, List<Series> series, double max, Path file) {
+    chart(title, xLabel, yLabel, series, max, file);
+  }
+
+  /** The chart of {@link #lines} on [0, square]^2, or on the data's range when it is NaN. */
+  private static void chart(
+      String title, String xLabel, String yLabel, List<Series> series, double square, Path file) {
+    boolean unitSquare = !Double.isNaN(square);
     int width = 640;
     int height = 480;
     int left = 70;
@@ -78,9 +95,9 @@ public final class Plots {
     int top = 50;
     int bottom = 60;
     double xMin = 0;
-    double xMax = 1;
+    double xMax = unitSquare ? square : 1;
     double yMin = 0;
-    double yMax = 1;
+    double yMax = unitSquare ? square : 1;
     if (!unitSquare) {
       xMin = Double.MAX_VALUE;
       xMax = -Double.MAX_VALUE;
@@ -109,8 +126,12 @@ public final class Plots {
     for (int t = 0; t <= 4; t++) {
       double xv = xMin + (xMax - xMin) * t / 4;
       double yv = yMin + (yMax - yMin) * t / 4;
-      g.drawString(String.format("%.2f", xv), left + plotW * t / 4 - 12, top + plotH + 18);
-      g.drawString(String.format("%.2f", yv), 10, top + plotH - plotH * t / 4 + 5);
+      g.drawString(
+          String.format(xMax > 10 ? "%.0f" : "%.2f", xv),
+          left + plotW * t / 4 - 12,
+          top + plotH + 18);
+      g.drawString(
+          String.format(yMax > 10 ? "%.0f" : "%.2f", yv), 10, top + plotH - plotH * t / 4 + 5);
     }
     g.drawString(xLabel, left + plotW / 2 - 30, height - 15);
     g.drawString(yLabel, 10, top - 8);
@@ -118,7 +139,14 @@ public final class Plots {
     for (int s = 0; s < series.size(); s++) {
       Series line = series.get(s);
       g.setColor(SERIES[s % SERIES.length]);
-      for (int i = 1; i < line.x().length; i++) {
+      for (int i = 0; line.points() && i < line.x().length; i++) {
+        g.drawOval(
+            px(line.x()[i], xMin, xMax, left, plotW) - 4,
+            py(line.y()[i], yMin, yMax, top, plotH) - 4,
+            8,
+            8);
+      }
+      for (int i = 1; !line.points() && i < line.x().length; i++) {
         g.drawLine(
             px(line.x()[i - 1], xMin, xMax, left, plotW),
             py(line.y()[i - 1], yMin, yMax, top, plotH),

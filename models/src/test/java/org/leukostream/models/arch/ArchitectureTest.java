@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 class ArchitectureTest {
   static final List<Architecture> SMALL =
-      Architecture.ALL.stream().filter(a -> a.preset().equals("small") && !a.isDetector()).toList();
+      Architecture.ALL.stream()
+          .filter(a -> List.of("small", "medium").contains(a.preset()) && !a.isDetector())
+          .toList();
 
   /**
    * torchvision's model cards: sum(p.numel() for p in model.parameters()) with 1000 classes, and

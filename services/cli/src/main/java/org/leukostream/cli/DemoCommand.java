@@ -33,8 +33,8 @@ import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.testkit.EmbeddedStack;
-import org.leukostream.testkit.smear.SmearGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,38 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "A folder of real field images, sent as one more case (no ground truth).")
   Path images;
 
-  @Option(
-      names = "--data",
-      description =
-          "A folder of real single-cell images, one folder per class (e.g. "
-              + "../shared/datasets/matek-bm/train): the virtual patients are made of these cells "
-              + "on synthetic field backgrounds instead of synthetic cells. Where the shipped "
-              + "models list the folder's images as held out, only those are used.")
-  Path data;
-
-  @Option(
-      names = "--alias",
-      description = "FOLDER=CLASS for --data over the built-in aliases (e.g. BLAST=blast).")
-  Map<String, String> aliases = new LinkedHashMap<>();
-
-  @Option(
-      names = "--all-images",
-      description = "Use every image of --data, also those the shipped models trained on.")
-  boolean allImages;
-
-  @Option(
-      names = "--cell-fraction",
-      defaultValue = "0.6",
-      description = "Share of a --data image's width its cell spans (default 0.6, Matek's).")
-  double cellFraction;
-
-  @Option(
-      names = "--red-cell-px",
-      defaultValue = "90",
-      description =
-          "A red cell's diameter in --data's images, in pixels (default 90, Matek's 250 px "
-              + "crops; PBC's 360 px crops: about 75); sets the scale cells are placed at.")
-  double redCellPixels;
+  @Mixin RealCellOptions realCells;
 
   @Option(
       names = "--specimen",
@@ -116,8 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       description =
-          "Properties over the detector's and classifier's own (other models: "
-              + "leukostream.detector.model, leukostream.classifier.wbc.members[0].model, ...).")
+          "Properties over the detector's, classifier's and aggregator's own (other models: "
+              + "leukostream.detector.model, leukostream.classifier.wbc.members[0].model, ...; "
+              + "call rates: leukostream.aggregator.rule.rates.*).")
   Path config;
 
   @Option(
@@ -141,26 +111,17 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long begin = System.nanoTime();
-    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
+    java.util.Properties overrides = overrides();
+    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(overrides);
     PatientKeys keys = new PatientKeys(DEMO_SECRET);
     List<FieldImage> real =
         images == null
             ? List.of()
             : FieldImage.readAll(FieldImage.expand(List.of(images)), 1L << 27);
-    java.util.Properties overrides = overrides();
     Optional<RealCells> cells = Optional.empty();
-    if (data != null) {
-      cells =
-          Optional.of(
-              RealCells.load(
-                  data,
-                  aliases,
-                  overrides,
-                  allImages,
-                  cellFraction,
-                  redCellPixels,
-                  SmearGenerator.Options.DEFAULT.redCellDiameter()));
-      err.printf("demo: real cells from %s: %s%n", data, cells.get());
+    if (realCells.data != null) {
+      cells = Optional.of(realCells.load(overrides));
+      err.printf("demo: real cells from %s: %s%n", realCells.data, cells.get());
     }
     err.printf(
         "demo: drawing %d virtual patients of %s cells ...%n",
@@ -266,6 +227,10 @@ public final class DemoCommand implements Callable<Integer> {
       line.put("expectedDecision", want == null ? null : want.toString());
       line.put("drawnBlastPercent", drawnPercent == null ? null : JsonLines.round(drawnPercent));
       line.put("blastPercent", JsonLines.round(d.getBlastPercent()));
+      line.put("adjustedBlastPercent", rounded(d.getAdjustedBlastPercent()));
+      line.put("adjustedLow", rounded(d.getAdjustedBlastPercentLower95()));
+      line.put("adjustedHigh", rounded(d.getAdjustedBlastPercentUpper95()));
+      line.put("decidedOnAdjusted", d.getDecidedOnAdjusted());
       line.put("cellsCounted", d.getCellsCounted());
       line.put("lymphoblasts", d.getLymphoblasts());
       line.put("borderline", d.getBorderline());
@@ -276,10 +241,18 @@ public final class DemoCommand implements Callable<Integer> {
       JsonLines.write(out, line);
     } else {
       out.printf(
-          "%-12s %-18s blasts %5.1f%% of %3d counted cells%-13s expected %-18s (drawn %s) %s%n",
+          "%-12s %-18s blasts %5.1f%%%s of %3d counted cells%-13s expected %-18s (drawn %s) %s%n",
           d.getCaseId(),
           d.getDecision(),
           d.getBlastPercent(),
+          d.getAdjustedBlastPercent() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " (adjusted %.1f%%, %.1f-%.1f)",
+                  d.getAdjustedBlastPercent(),
+                  d.getAdjustedBlastPercentLower95(),
+                  d.getAdjustedBlastPercentUpper95()),
           d.getCellsCounted(),
           d.getBorderline() ? " (borderline)" : "",
           want == null ? "-" : want,
@@ -287,6 +260,10 @@ public final class DemoCommand implements Callable<Integer> {
           want == null ? "" : want == d.getDecision() ? "match" : "MISMATCH");
       out.flush();
     }
+  }
+
+  private static Double rounded(Double value) {
+    return value == null ? null : JsonLines.round(value);
   }
 
   /** One line per report (or a JSON object); with {@code --reports} its Bundle into a file. */

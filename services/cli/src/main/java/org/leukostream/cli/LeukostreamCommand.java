@@ -20,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
       EvaluateCommand.class,
       ScanCommand.class,
       DemoCommand.class,
+      ValidateCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {

@@ -62,7 +62,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Architecture (default resnet50).")
   String arch;
 
-  @Option(names = "--preset", defaultValue = "small", description = "small (default) or paper.")
+  @Option(
+      names = "--preset",
+      defaultValue = "small",
+      description = "small (default), medium (128 px, where defined) or paper.")
   String preset;
 
   @Option(names = "--protocol", defaultValue = "jiang", description = "jiang (default) or zhou.")

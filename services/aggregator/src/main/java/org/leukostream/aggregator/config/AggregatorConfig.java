@@ -1,8 +1,11 @@
 package org.leukostream.aggregator.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
+import org.leukostream.aggregator.decision.CallRates;
 import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
@@ -41,6 +44,26 @@ public interface AggregatorConfig {
     LabelPolicy policy();
 
     double blastProbabilityThreshold();
+
+    /** The chain's validation rates of counting a cell as a lymphoblast; absent: raw share only. */
+    Optional<Rates> rates();
+
+    /** With rates: decide on the adjusted estimate (true) or on the raw share (false). */
+    @WithDefault("true")
+    boolean decideOnAdjusted();
+  }
+
+  /** {@link CallRates} as configured. */
+  interface Rates {
+    double truePositiveRate();
+
+    double falsePositiveRate();
+
+    int blasts();
+
+    int nonBlasts();
+
+    String measuredOn();
   }
 
   /** What ensemble B's class names mean for counting. */
@@ -56,12 +79,24 @@ public interface AggregatorConfig {
     Rule r = rule();
     return new AggregatorSettings(
         new RuleSettings(
-            r.name(),
-            r.comparison(),
-            r.thresholdPercent(),
-            r.minimumCells(),
-            r.policy(),
-            r.blastProbabilityThreshold()),
+                r.name(),
+                r.comparison(),
+                r.thresholdPercent(),
+                r.minimumCells(),
+                r.policy(),
+                r.blastProbabilityThreshold())
+            .withRates(
+                r.rates()
+                    .map(
+                        x ->
+                            new CallRates(
+                                x.truePositiveRate(),
+                                x.falsePositiveRate(),
+                                x.blasts(),
+                                x.nonBlasts(),
+                                x.measuredOn()))
+                    .orElse(null),
+                r.decideOnAdjusted()),
         new Taxonomy(
             taxonomy().lymphoblastClass(),
             taxonomy().lymphoidClasses(),

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.leukostream.aggregator.decision.CallRates;
 import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
@@ -38,21 +39,36 @@ public record AggregatorSettings(
    * %test.}) are ignored.
    */
   public static AggregatorSettings fromApplicationProperties() {
-    return fromProperties(
-        ServiceProperties.load(
-            AggregatorSettings.class.getClassLoader(), "leukostream-aggregator"));
+    return fromApplicationProperties(new Properties());
+  }
+
+  /**
+   * The settings from the aggregator's {@code application.properties} with the {@code
+   * leukostream.aggregator.*} keys of {@code overrides} over them (the demo's {@code --config}).
+   */
+  public static AggregatorSettings fromApplicationProperties(Properties overrides) {
+    Properties p =
+        ServiceProperties.load(AggregatorSettings.class.getClassLoader(), "leukostream-aggregator");
+    overrides.stringPropertyNames().stream()
+        .filter(key -> key.startsWith(PREFIX))
+        .forEach(key -> p.setProperty(key, overrides.getProperty(key)));
+    return fromProperties(p);
   }
 
   /** The settings from {@code leukostream.aggregator.*} keys. */
   public static AggregatorSettings fromProperties(Properties p) {
     return new AggregatorSettings(
         new RuleSettings(
-            required(p, "rule.name"),
-            Comparison.valueOf(required(p, "rule.comparison")),
-            Double.parseDouble(required(p, "rule.threshold-percent")),
-            Integer.parseInt(required(p, "rule.minimum-cells")),
-            LabelPolicy.valueOf(required(p, "rule.policy")),
-            Double.parseDouble(required(p, "rule.blast-probability-threshold"))),
+                required(p, "rule.name"),
+                Comparison.valueOf(required(p, "rule.comparison")),
+                Double.parseDouble(required(p, "rule.threshold-percent")),
+                Integer.parseInt(required(p, "rule.minimum-cells")),
+                LabelPolicy.valueOf(required(p, "rule.policy")),
+                Double.parseDouble(required(p, "rule.blast-probability-threshold")))
+            .withRates(
+                rates(p),
+                Boolean.parseBoolean(
+                    p.getProperty(PREFIX + "rule.decide-on-adjusted", "true").trim())),
         new Taxonomy(
             required(p, "taxonomy.lymphoblast-class"),
             list(required(p, "taxonomy.lymphoid-classes")),
@@ -61,6 +77,19 @@ public record AggregatorSettings(
         duration(required(p, "incomplete-timeout")),
         duration(required(p, "punctuate-interval")),
         duration(required(p, "final-retention")));
+  }
+
+  /** The {@code rule.rates.*} group, or null when it is absent. */
+  private static CallRates rates(Properties p) {
+    if (p.getProperty(PREFIX + "rule.rates.true-positive-rate") == null) {
+      return null;
+    }
+    return new CallRates(
+        Double.parseDouble(required(p, "rule.rates.true-positive-rate")),
+        Double.parseDouble(required(p, "rule.rates.false-positive-rate")),
+        Integer.parseInt(required(p, "rule.rates.blasts")),
+        Integer.parseInt(required(p, "rule.rates.non-blasts")),
+        required(p, "rule.rates.measured-on"));
   }
 
   private static String required(Properties p, String key) {

@@ -3,10 +3,12 @@ package org.leukostream.aggregator.streams;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.leukostream.aggregator.decision.CallRates;
 import org.leukostream.aggregator.decision.RuleOutcome;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.avro.BlastCallRates;
 import org.leukostream.avro.ClassCount;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
@@ -45,6 +47,13 @@ public final class DiagnosisBuilder {
         .setBlastPercentLower95(outcome.lowerPercent())
         .setBlastPercentUpper95(outcome.upperPercent())
         .setBorderline(outcome.borderline())
+        .setAdjustedBlastPercent(outcome.adjusted() == null ? null : outcome.adjusted().share())
+        .setAdjustedBlastPercentLower95(
+            outcome.adjusted() == null ? null : outcome.adjusted().lower())
+        .setAdjustedBlastPercentUpper95(
+            outcome.adjusted() == null ? null : outcome.adjusted().upper())
+        .setDecidedOnAdjusted(outcome.decidedOnAdjusted())
+        .setBlastCallRates(rates(rule.rates()))
         .setEnsembleABlastPercent(
             state.ensembleASeen ? percent(state.blastsByA, state.counted) : null)
         .setEnsembleBBlastPercent(percent(state.blastsByB, state.counted))
@@ -62,6 +71,17 @@ public final class DiagnosisBuilder {
             state.closedAtMillis == null ? null : Instant.ofEpochMilli(state.closedAtMillis))
         .setDecidedAt(Instant.ofEpochMilli(nowMillis))
         .build();
+  }
+
+  private static BlastCallRates rates(CallRates rates) {
+    return rates == null
+        ? null
+        : new BlastCallRates(
+            rates.truePositiveRate(),
+            rates.falsePositiveRate(),
+            rates.blasts(),
+            rates.nonBlasts(),
+            rates.measuredOn());
   }
 
   private List<ClassCount> classCounts(CaseState state) {

@@ -64,4 +64,26 @@ class AggregatorSettingsTest {
     assertThat(settings.rule().policy()).isEqualTo(LabelPolicy.B_CLASS_A_BLAST);
     assertThat(settings.taxonomy().isNucleated(settings.taxonomy().lymphoblastClass())).isTrue();
   }
+
+  @Test
+  void callRatesAreOptionalAndReadWhereGiven() {
+    assertThat(AggregatorSettings.fromProperties(fab()).rule().rates()).isNull();
+    Properties p = fab();
+    p.setProperty("leukostream.aggregator.rule.rates.true-positive-rate", "0.81");
+    p.setProperty("leukostream.aggregator.rule.rates.false-positive-rate", "0.04");
+    p.setProperty("leukostream.aggregator.rule.rates.blasts", "120");
+    p.setProperty("leukostream.aggregator.rule.rates.non-blasts", "480");
+    p.setProperty("leukostream.aggregator.rule.rates.measured-on", "matek validation");
+    p.setProperty("leukostream.aggregator.rule.decide-on-adjusted", "false");
+    var rule = AggregatorSettings.fromProperties(p).rule();
+    assertThat(rule.rates().truePositiveRate()).isEqualTo(0.81);
+    assertThat(rule.rates().falsePositiveRate()).isEqualTo(0.04);
+    assertThat(rule.rates().blasts()).isEqualTo(120);
+    assertThat(rule.rates().nonBlasts()).isEqualTo(480);
+    assertThat(rule.rates().measuredOn()).isEqualTo("matek validation");
+    assertThat(rule.decideOnAdjusted()).isFalse();
+    p.remove("leukostream.aggregator.rule.rates.non-blasts");
+    assertThatThrownBy(() -> AggregatorSettings.fromProperties(p))
+        .hasMessageContaining("rule.rates.non-blasts");
+  }
 }

@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.utilities.xhtml.XhtmlNode;
+import org.leukostream.avro.BlastCallRates;
 import org.leukostream.avro.ClassCount;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
@@ -109,10 +110,13 @@ public final class ReportBuilder {
             "blast-percent-upper-95",
             "Blast percentage, upper end of the Wilson 95% interval",
             percent(diagnosis.getBlastPercentUpper95())));
-    if (diagnosis.getBorderline()) {
+    if (diagnosis.getBorderline() && !diagnosis.getDecidedOnAdjusted()) {
       blasts.addNote().setText("Borderline: the 95% interval contains the rule's threshold.");
     }
     observations.add(blasts);
+    if (diagnosis.getAdjustedBlastPercent() != null) {
+      observations.add(adjusted(diagnosis, specimen));
+    }
 
     for (ClassCount count : diagnosis.getClassCounts()) {
       String cls = count.getClassName();
@@ -198,6 +202,54 @@ public final class ReportBuilder {
     }
     add(bundle, caseId, "report", report, settings.caseSystem());
     return bundle;
+  }
+
+  /**
+   * The estimate of the true blast percentage: the share called blasts corrected for the chain's
+   * validation rates, with its 95% interval and the rates it rests on. No external code is mapped:
+   * a laboratory differential code would claim a manual count.
+   */
+  private Observation adjusted(Diagnosis diagnosis, String specimen) {
+    Observation adjusted =
+        observation(
+                diagnosis,
+                "adjusted-blast-percent",
+                "Lymphoblasts/100 countable nucleated cells, corrected for the classifier's"
+                    + " validation error rates",
+                specimen)
+            .setValue(percent(diagnosis.getAdjustedBlastPercent()));
+    adjusted.addComponent(
+        component(
+            "adjusted-blast-percent-lower-95",
+            "Adjusted blast percentage, lower end of the 95% interval",
+            percent(diagnosis.getAdjustedBlastPercentLower95())));
+    adjusted.addComponent(
+        component(
+            "adjusted-blast-percent-upper-95",
+            "Adjusted blast percentage, upper end of the 95% interval",
+            percent(diagnosis.getAdjustedBlastPercentUpper95())));
+    BlastCallRates rates = diagnosis.getBlastCallRates();
+    if (rates != null) {
+      adjusted
+          .addNote()
+          .setText(
+              String.format(
+                  Locale.ROOT,
+                  "Adjusted classify-and-count: (called - FPR) / (TPR - FPR) with TPR %.3f (of %d"
+                      + " blasts) and FPR %.3f (of %d non-blast cells), measured on %s.",
+                  rates.getTruePositiveRate(),
+                  rates.getBlasts(),
+                  rates.getFalsePositiveRate(),
+                  rates.getNonBlasts(),
+                  rates.getMeasuredOn()));
+    }
+    if (diagnosis.getDecidedOnAdjusted()) {
+      adjusted.addNote().setText("The decision was made on this estimate.");
+      if (diagnosis.getBorderline()) {
+        adjusted.addNote().setText("Borderline: the 95% interval contains the rule's threshold.");
+      }
+    }
+    return adjusted;
   }
 
   private Observation observation(
@@ -320,6 +372,19 @@ public final class ReportBuilder {
             d.getBlastPercent(),
             d.getBlastPercentLower95(),
             d.getBlastPercentUpper95());
+    if (d.getAdjustedBlastPercent() != null) {
+      counts +=
+          String.format(
+              Locale.ROOT,
+              "; corrected for the classifier's error rates %.1f%% (95%% interval %.1f-%.1f%%)%s",
+              d.getAdjustedBlastPercent(),
+              d.getAdjustedBlastPercentLower95(),
+              d.getAdjustedBlastPercentUpper95(),
+              d.getDecidedOnAdjusted() ? ", decided on" : "");
+    }
+    if (d.getBorderline()) {
+      counts += "; borderline, needs review";
+    }
     String text =
         decisionDisplay(decision) + ". " + counts + ", rule " + d.getRule().getName() + ".";
     if (d.getIncompleteReason() != null) {

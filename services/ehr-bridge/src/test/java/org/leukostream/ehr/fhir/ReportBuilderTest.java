@@ -120,6 +120,39 @@ class ReportBuilderTest {
   }
 
   @Test
+  void theAdjustedEstimateIsAnObservationWithItsIntervalAndRates() {
+    Diagnosis raw = Reports.diagnosis("case-8", Decision.ALL, SpecimenType.BONE_MARROW);
+    assertThat(
+            builder.build(raw, null).getEntry().stream()
+                .map(e -> e.getResource())
+                .filter(r -> r instanceof Observation)
+                .map(r -> ((Observation) r).getIdentifierFirstRep().getValue()))
+        .noneMatch(id -> id.endsWith("adjusted-blast-percent"));
+    Diagnosis diagnosis =
+        Diagnosis.newBuilder(raw)
+            .setDecision(Decision.NOT_ALL)
+            .setAdjustedBlastPercent(8.4)
+            .setAdjustedBlastPercentLower95(1.2)
+            .setAdjustedBlastPercentUpper95(15.6)
+            .setDecidedOnAdjusted(true)
+            .setBlastCallRates(
+                new org.leukostream.avro.BlastCallRates(0.85, 0.04, 96, 410, "matek validation"))
+            .build();
+    Bundle bundle = builder.build(diagnosis, null);
+    Observation adjusted = observation(bundle, "adjusted-blast-percent");
+    assertThat(adjusted.getValueQuantity().getValue().doubleValue()).isEqualTo(8.4);
+    assertThat(adjusted.getComponent())
+        .extracting(c -> ((Quantity) c.getValue()).getValue().doubleValue())
+        .containsExactly(1.2, 15.6);
+    assertThat(adjusted.getNote())
+        .extracting(n -> n.getText())
+        .anySatisfy(t -> assertThat(t).contains("TPR 0.850 (of 96 blasts)", "matek validation"))
+        .contains("The decision was made on this estimate.");
+    assertThat(report(bundle).getConclusion())
+        .contains("corrected for the classifier's error rates 8.4% (95% interval 1.2-15.6%)");
+  }
+
+  @Test
   void thePatientAppearsOnlyAsThePseudonymousKey() {
     Bundle bundle =
         builder.build(

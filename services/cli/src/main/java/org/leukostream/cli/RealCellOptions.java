@@ -1,0 +1,57 @@
+package org.leukostream.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.leukostream.cli.pipeline.RealCells;
+import org.leukostream.testkit.smear.SmearGenerator;
+import picocli.CommandLine.Option;
+
+/** Where {@code demo} and {@code validate} take real single-cell images for virtual patients. */
+final class RealCellOptions {
+  @Option(
+      names = "--data",
+      description =
+          "A folder of real single-cell images, one folder per class (e.g. "
+              + "../shared/datasets/matek-bm/train): the virtual patients are made of these cells "
+              + "on synthetic field backgrounds instead of synthetic cells. Where the shipped "
+              + "models list the folder's images as held out, only those are used.")
+  Path data;
+
+  @Option(
+      names = "--alias",
+      description = "FOLDER=CLASS for --data over the built-in aliases (e.g. BLAST=blast).")
+  Map<String, String> aliases = new LinkedHashMap<>();
+
+  @Option(
+      names = "--all-images",
+      description = "Use every image of --data, also those the shipped models trained on.")
+  boolean allImages;
+
+  @Option(
+      names = "--cell-fraction",
+      defaultValue = "0.6",
+      description = "Share of a --data image's width its cell spans (default 0.6, Matek's).")
+  double cellFraction;
+
+  @Option(
+      names = "--red-cell-px",
+      defaultValue = "90",
+      description =
+          "A red cell's diameter in --data's images, in pixels (default 90, Matek's 250 px "
+              + "crops; PBC's 360 px crops: about 75); sets the scale cells are placed at.")
+  double redCellPixels;
+
+  /** The pools of {@link #data} for the models {@code overrides} configure. */
+  RealCells load(Properties overrides) {
+    return RealCells.load(
+        data,
+        aliases,
+        overrides,
+        allImages,
+        cellFraction,
+        redCellPixels,
+        SmearGenerator.Options.DEFAULT.redCellDiameter());
+  }
+}
