@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.leukostream.classifier.label.StageMembers;
 import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
 import org.leukostream.models.eval.ClassifierEvaluation;
 import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.schemas.ServiceProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,9 +45,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      required = true,
       split = ",",
-      description = "Model directory, or DIR=WEIGHT,DIR=WEIGHT for an ensemble.")
+      description =
+          "Model directory, or DIR=WEIGHT,DIR=WEIGHT for an ensemble (default: the task's stage"
+              + " as the classifier service configures it, shipped models and weights).")
   List<String> models;
 
   @Option(names = "--split", description = "Split file (TSV) of the training run; with --part.")
@@ -94,11 +97,20 @@ final class EvaluateCommand implements Callable<Integer> {
       images = split.part(images, part);
     }
     Map<String, Double> members = new LinkedHashMap<>();
-    for (String model : models) {
-      int eq = model.lastIndexOf('=');
-      members.put(
-          eq < 0 ? model : model.substring(0, eq),
-          eq < 0 ? 1.0 / models.size() : Double.parseDouble(model.substring(eq + 1)));
+    if (models == null) {
+      members.putAll(
+          StageMembers.fromProperties(
+              ServiceProperties.load(
+                  EvaluateCommand.class.getClassLoader(), "leukostream-classifier"),
+              task));
+      err.printf("evaluate: the configured %s stage: %s%n", task, members);
+    } else {
+      for (String model : models) {
+        int eq = model.lastIndexOf('=');
+        members.put(
+            eq < 0 ? model : model.substring(0, eq),
+            eq < 0 ? 1.0 / models.size() : Double.parseDouble(model.substring(eq + 1)));
+      }
     }
     // Every data set on its own too, when there are several (real and synthetic apart).
     Map<String, Path> groups = new LinkedHashMap<>();
@@ -117,6 +129,16 @@ final class EvaluateCommand implements Callable<Integer> {
     int total = images.size();
     ClassifierEvaluation.Result everything;
     try (Ensemble ensemble = Ensemble.load(task, members, Device.cpu(), batch)) {
+      java.util.Set<String> unknown = new java.util.TreeSet<>();
+      images.forEach(i -> unknown.add(i.label()));
+      unknown.removeAll(ensemble.classes());
+      if (!unknown.isEmpty()) {
+        err.printf(
+            "evaluate: the data hold classes the model does not know: %s (its classes: %s);"
+                + " map their folders with --alias FOLDER=CLASS%n",
+            unknown, ensemble.classes());
+        return 2;
+      }
       everything =
           ClassifierEvaluation.evaluate(
               ensemble,
@@ -180,8 +202,8 @@ final class EvaluateCommand implements Callable<Integer> {
    * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
    */
   private int detect(PrintWriter err) throws Exception {
-    if (models.size() != 1) {
-      throw new IllegalArgumentException("--task detect evaluates one model directory");
+    if (models == null || models.size() != 1) {
+      throw new IllegalArgumentException("--task detect evaluates one model directory (--model)");
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("task", "detect");

@@ -164,15 +164,36 @@ final class ValidateCommand implements Callable<Integer> {
       err.printf("validate: wrote %s%n", out.resolve("measured-vs-drawn.png"));
     }
     if (fitRates) {
-      CallRates rates =
-          CohortValidation.fitRates(
-              results,
-              String.format(
-                  Locale.ROOT,
-                  "%d virtual patients of %s, seeds %s",
-                  results.size(),
-                  realCells.data.getFileName(),
-                  seeds));
+      String measuredOn =
+          String.format(
+              Locale.ROOT,
+              "%d virtual patients of %s, seeds %s",
+              results.size(),
+              realCells.data.getFileName(),
+              seeds);
+      try {
+        printRates(stdout, CohortValidation.fitRates(results, measuredOn));
+      } catch (IllegalArgumentException e) {
+        err.println("validate: no call rates fit these cases: " + e.getMessage());
+        return 1;
+      }
+    }
+    stdout.flush();
+    return finals.size() == cohort.size() ? 0 : 1;
+  }
+
+  /** The fitted rates as a JSON object, or as the aggregator's properties to copy. */
+  private void printRates(PrintWriter stdout, CallRates rates) {
+    if (json) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("event", "rates");
+      line.put("truePositiveRate", JsonLines.round(rates.truePositiveRate()));
+      line.put("falsePositiveRate", JsonLines.round(rates.falsePositiveRate()));
+      line.put("blasts", rates.blasts());
+      line.put("nonBlasts", rates.nonBlasts());
+      line.put("measuredOn", rates.measuredOn());
+      JsonLines.write(stdout, line);
+    } else {
       String prefix = AggregatorSettings.PREFIX + "rule.rates.";
       stdout.printf(Locale.ROOT, "%strue-positive-rate=%.4f%n", prefix, rates.truePositiveRate());
       stdout.printf(Locale.ROOT, "%sfalse-positive-rate=%.4f%n", prefix, rates.falsePositiveRate());
@@ -180,8 +201,6 @@ final class ValidateCommand implements Callable<Integer> {
       stdout.printf("%snon-blasts=%d%n", prefix, rates.nonBlasts());
       stdout.printf("%smeasured-on=%s%n", prefix, rates.measuredOn());
     }
-    stdout.flush();
-    return finals.size() == cohort.size() ? 0 : 1;
   }
 
   private void print(PrintWriter stdout, CohortValidation.Case c, Diagnosis d, double threshold) {

@@ -265,6 +265,23 @@ class TrainEvaluateCommandTest {
     assertThat(dir.resolve("model/manifest.json")).doesNotExist();
   }
 
+  /**
+   * Without --model, evaluate takes the task's stage as the classifier service configures it (the
+   * shipped ensemble B); a class folder it does not know is refused in one line before any image
+   * goes through a model.
+   */
+  @Test
+  void evaluatingTheConfiguredStageRefusesAClassItDoesNotKnowBeforeInference() throws Exception {
+    Path data = dataSet("odd", "lymphocyte", "martian_cell");
+    StringWriter err = new StringWriter();
+    int exit = run(new StringWriter(), err, "evaluate", "--task", "wbc", "--data", data.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("the configured wbc stage", "wbc-resnext101")
+        .contains("classes the model does not know: [martian_cell]", "--alias FOLDER=CLASS")
+        .doesNotContain("evaluated ");
+  }
+
   static String[] concat(String[] common, String command, String[] options, String... more) {
     List<String> all = new ArrayList<>();
     all.add(command);
