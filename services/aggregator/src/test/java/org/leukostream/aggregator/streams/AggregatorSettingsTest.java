@@ -86,4 +86,21 @@ class AggregatorSettingsTest {
     assertThatThrownBy(() -> AggregatorSettings.fromProperties(p))
         .hasMessageContaining("rule.rates.non-blasts");
   }
+
+  /** The rates file of the shipped models (rates/) is one the aggregator accepts. */
+  @Test
+  void theShippedModelsRatesFileLoads() throws Exception {
+    Properties rates = new Properties();
+    try (var in =
+        java.nio.file.Files.newInputStream(
+            java.nio.file.Path.of("rates", "default-models-matek.properties"))) {
+      rates.load(in);
+    }
+    var rule = AggregatorSettings.fromApplicationProperties(rates).rule();
+    assertThat(rule.rates()).isNotNull();
+    assertThat(rule.decideOnAdjusted()).isTrue();
+    assertThat(rule.rates().truePositiveRate() - rule.rates().falsePositiveRate())
+        .isGreaterThanOrEqualTo(org.leukostream.aggregator.decision.CallRates.MIN_SEPARATION);
+    assertThat(AggregatorSettings.fromApplicationProperties().rule().rates()).isNull();
+  }
 }
