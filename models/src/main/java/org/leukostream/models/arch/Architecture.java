@@ -61,40 +61,14 @@ public record Architecture(
           new Architecture(
               "efficientnet_b0", "paper", 224, c -> EfficientNets.build(EfficientNets.B0, c)),
           new Architecture(
-              "efficientnet_b0",
-              "small",
-              64,
-              c ->
-                  EfficientNets.build(
-                      new EfficientNets.Config(
-                          16,
-                          new EfficientNets.Stage[] {
-                            new EfficientNets.Stage(1, 3, 1, 16, 1),
-                            new EfficientNets.Stage(4, 3, 2, 24, 1),
-                            new EfficientNets.Stage(4, 5, 2, 40, 1),
-                            new EfficientNets.Stage(4, 3, 2, 80, 1)
-                          },
-                          256,
-                          0.2f),
-                      c)),
+              "efficientnet_b0", "small", 64, c -> EfficientNets.build(cpuEfficientNet(256), c)),
           new Architecture(
               "efficientnet_b0",
               "medium",
               128,
               c ->
                   EfficientNets.build(
-                      new EfficientNets.Config(
-                          16,
-                          new EfficientNets.Stage[] {
-                            new EfficientNets.Stage(1, 3, 1, 16, 1),
-                            new EfficientNets.Stage(4, 3, 2, 24, 1),
-                            new EfficientNets.Stage(4, 5, 2, 40, 1),
-                            new EfficientNets.Stage(4, 3, 2, 80, 1),
-                            new EfficientNets.Stage(4, 5, 2, 112, 1)
-                          },
-                          320,
-                          0.2f),
-                      c)),
+                      cpuEfficientNet(320, new EfficientNets.Stage(4, 5, 2, 112, 1)), c)),
           new Architecture(
               "vit", "vit-b16", 224, c -> VisionTransformers.build(VisionTransformers.VIT_B16, c)),
           new Architecture(
@@ -118,6 +92,22 @@ public record Architecture(
               256,
               c -> RetinaNets.build(RetinaNets.SMALL, c),
               RetinaNets.SMALL.anchors()));
+
+  /**
+   * The narrow EfficientNet of the CPU presets: stem 16, MBConv stages of 16, 24, 40 and 80
+   * channels, then {@code more} stages, a head of {@code head} channels.
+   */
+  private static EfficientNets.Config cpuEfficientNet(int head, EfficientNets.Stage... more) {
+    List<EfficientNets.Stage> stages =
+        new java.util.ArrayList<>(
+            List.of(
+                new EfficientNets.Stage(1, 3, 1, 16, 1),
+                new EfficientNets.Stage(4, 3, 2, 24, 1),
+                new EfficientNets.Stage(4, 5, 2, 40, 1),
+                new EfficientNets.Stage(4, 3, 2, 80, 1)));
+    stages.addAll(List.of(more));
+    return new EfficientNets.Config(16, stages.toArray(EfficientNets.Stage[]::new), head, 0.2f);
+  }
 
   /** The architecture {@code name} at {@code preset}. */
   public static Optional<Architecture> find(String name, String preset) {

@@ -80,32 +80,35 @@ public final class NonFiniteGuard {
 
   /** The name of the first trainable parameter whose gradient is not finite, as a phrase. */
   private String nonFiniteGradient() {
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      NDArray array = p.getValue().getArray();
-      if (p.getValue().requiresGradient() && array.hasGradient()) {
-        // The gradient's handle and what is computed from it belong to a scope closed here, not
-        // to the parameters' manager, which would hold one more array every step.
-        try (NDManager scope = array.getManager().newSubManager()) {
-          NDArray gradient = array.getGradient();
-          gradient.attach(scope);
-          if (gradient.isInfinite().logicalOr(gradient.isNaN()).any().getBoolean()) {
-            return "the gradient of " + p.getKey() + " is not finite";
+    String[] bad = {null};
+    forEachGradient(
+        (name, gradient) -> {
+          if (bad[0] == null
+              && gradient.isInfinite().logicalOr(gradient.isNaN()).any().getBoolean()) {
+            bad[0] = "the gradient of " + name + " is not finite";
           }
-        }
-      }
-    }
-    return null;
+        });
+    return bad[0];
   }
 
   /** Sets every gradient to 0 (subtracting a NaN gradient from itself would leave NaN). */
   private void clearGradients() {
+    forEachGradient((name, gradient) -> gradient.set(new NDIndex("..."), 0));
+  }
+
+  /**
+   * Hands each trainable parameter's gradient to {@code action}. The gradient's handle and what is
+   * computed from it belong to a scope closed after each, not to the parameters' manager, which
+   * would hold one more array every step.
+   */
+  private void forEachGradient(java.util.function.BiConsumer<String, NDArray> action) {
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray array = p.getValue().getArray();
       if (p.getValue().requiresGradient() && array.hasGradient()) {
         try (NDManager scope = array.getManager().newSubManager()) {
           NDArray gradient = array.getGradient();
           gradient.attach(scope);
-          gradient.set(new NDIndex("..."), 0);
+          action.accept(p.getKey(), gradient);
         }
       }
     }

@@ -204,9 +204,14 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private java.util.Properties overrides() throws java.io.IOException {
+    return properties(config);
+  }
+
+  /** The properties of {@code file} ({@code --config}), none when it is null. */
+  static java.util.Properties properties(Path file) throws java.io.IOException {
     java.util.Properties p = new java.util.Properties();
-    if (config != null) {
-      try (var in = Files.newInputStream(config)) {
+    if (file != null) {
+      try (var in = Files.newInputStream(file)) {
         p.load(in);
       }
     }

@@ -95,12 +95,7 @@ final class ValidateCommand implements Callable<Integer> {
     if (realCells.data == null) {
       throw new ParameterException(spec.commandLine(), "validate needs --data");
     }
-    Properties overrides = new Properties();
-    if (config != null) {
-      try (var in = Files.newInputStream(config)) {
-        overrides.load(in);
-      }
-    }
+    Properties overrides = DemoCommand.properties(config);
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(overrides);
     RealCells cells = realCells.load(overrides);
     err.printf("validate: real cells from %s: %s%n", realCells.data, cells);
