@@ -59,12 +59,16 @@ class AggregatorTopologyTest {
   }
 
   void start(Comparison comparison) throws Exception {
+    start(new RuleSettings("zhou-2021", comparison, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5));
+  }
+
+  void start(RuleSettings rule) throws Exception {
     if (driver != null) {
       driver.close();
     }
     var settings =
         new AggregatorSettings(
-            new RuleSettings("zhou-2021", comparison, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5),
+            rule,
             TAXONOMY,
             Duration.ofSeconds(5),
             Duration.ofMinutes(10),
@@ -125,6 +129,43 @@ class AggregatorTopologyTest {
     assertThat(diagnosis.getBorderline()).isFalse();
     assertThat(diagnosis.getPatientKey()).isEqualTo("pk-case-all");
     assertThat(diagnosis.getModels()).contains(SyntheticCase.DETECTOR);
+  }
+
+  /**
+   * With the chain's call rates, 22% called blasts (ALL on the raw share) is a normal marrow the
+   * chain over-calls: the FINAL carries raw and adjusted figures, the rates, and decides NOT_ALL on
+   * the adjusted estimate.
+   */
+  @Test
+  void withCallRatesTheFinalDecidesOnTheAdjustedEstimate() throws Exception {
+    var rates = new org.leukostream.aggregator.decision.CallRates(0.8, 0.15, 200, 600, "test");
+    start(
+        new RuleSettings(
+                "zhou-2021", Comparison.GREATER_THAN, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5)
+            .withRates(rates, true));
+    Diagnosis diagnosis = runCase("case-adjusted", 300, 66);
+
+    assertThat(diagnosis.getBlastPercent()).isEqualTo(22.0);
+    assertThat(diagnosis.getDecision()).isEqualTo(Decision.NOT_ALL);
+    assertThat(diagnosis.getDecidedOnAdjusted()).isTrue();
+    assertThat(diagnosis.getAdjustedBlastPercent())
+        .isCloseTo(100 * (0.22 - 0.15) / 0.65, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(diagnosis.getAdjustedBlastPercentLower95())
+        .isLessThan(diagnosis.getAdjustedBlastPercent());
+    assertThat(diagnosis.getAdjustedBlastPercentUpper95())
+        .isGreaterThan(diagnosis.getAdjustedBlastPercent());
+    assertThat(diagnosis.getBlastCallRates().getTruePositiveRate()).isEqualTo(0.8);
+    assertThat(diagnosis.getBlastCallRates().getMeasuredOn()).isEqualTo("test");
+  }
+
+  @Test
+  void withoutCallRatesOnlyTheRawShareIsReported() {
+    Diagnosis diagnosis = runCase("case-raw", 300, 66);
+
+    assertThat(diagnosis.getDecision()).isEqualTo(Decision.ALL);
+    assertThat(diagnosis.getAdjustedBlastPercent()).isNull();
+    assertThat(diagnosis.getBlastCallRates()).isNull();
+    assertThat(diagnosis.getDecidedOnAdjusted()).isFalse();
   }
 
   @Test
