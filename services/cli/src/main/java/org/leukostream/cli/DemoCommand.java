@@ -111,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long begin = System.nanoTime();
-    java.util.Properties overrides = overrides();
+    java.util.Properties overrides = properties(config);
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(overrides);
     PatientKeys keys = new PatientKeys(DEMO_SECRET);
     List<FieldImage> real =
@@ -203,10 +203,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private java.util.Properties overrides() throws java.io.IOException {
-    return properties(config);
-  }
-
   /** The properties of {@code file} ({@code --config}), none when it is null. */
   static java.util.Properties properties(Path file) throws java.io.IOException {
     java.util.Properties p = new java.util.Properties();
@@ -232,9 +228,9 @@ public final class DemoCommand implements Callable<Integer> {
       line.put("expectedDecision", want == null ? null : want.toString());
       line.put("drawnBlastPercent", drawnPercent == null ? null : JsonLines.round(drawnPercent));
       line.put("blastPercent", JsonLines.round(d.getBlastPercent()));
-      line.put("adjustedBlastPercent", rounded(d.getAdjustedBlastPercent()));
-      line.put("adjustedLow", rounded(d.getAdjustedBlastPercentLower95()));
-      line.put("adjustedHigh", rounded(d.getAdjustedBlastPercentUpper95()));
+      line.put("adjustedBlastPercent", JsonLines.roundOrNull(d.getAdjustedBlastPercent()));
+      line.put("adjustedLow", JsonLines.roundOrNull(d.getAdjustedBlastPercentLower95()));
+      line.put("adjustedHigh", JsonLines.roundOrNull(d.getAdjustedBlastPercentUpper95()));
       line.put("decidedOnAdjusted", d.getDecidedOnAdjusted());
       line.put("cellsCounted", d.getCellsCounted());
       line.put("lymphoblasts", d.getLymphoblasts());
@@ -265,10 +261,6 @@ public final class DemoCommand implements Callable<Integer> {
           want == null ? "" : want == d.getDecision() ? "match" : "MISMATCH");
       out.flush();
     }
-  }
-
-  private static Double rounded(Double value) {
-    return value == null ? null : JsonLines.round(value);
   }
 
   /** One line per report (or a JSON object); with {@code --reports} its Bundle into a file. */

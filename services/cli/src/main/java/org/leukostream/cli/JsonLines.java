@@ -16,6 +16,11 @@ final class JsonLines {
     return Math.round(value * 1000) / 1000.0;
   }
 
+  /** {@link #round} of a figure that may be absent (null stays null). */
+  static Double roundOrNull(Double value) {
+    return value == null ? null : round(value);
+  }
+
   static void write(PrintWriter out, Map<String, ?> object) {
     try {
       out.println(JSON.writeValueAsString(object));

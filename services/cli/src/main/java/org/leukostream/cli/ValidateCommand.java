@@ -205,19 +205,9 @@ final class ValidateCommand implements Callable<Integer> {
       line.put("caseId", c.caseId());
       line.put("drawnBlastPercent", JsonLines.round(c.drawnPercent()));
       line.put("blastPercent", JsonLines.round(c.rawPercent()));
-      line.put(
-          "adjustedBlastPercent",
-          c.adjustedPercent() == null ? null : JsonLines.round(c.adjustedPercent()));
-      line.put(
-          "adjustedLow",
-          d.getAdjustedBlastPercentLower95() == null
-              ? null
-              : JsonLines.round(d.getAdjustedBlastPercentLower95()));
-      line.put(
-          "adjustedHigh",
-          d.getAdjustedBlastPercentUpper95() == null
-              ? null
-              : JsonLines.round(d.getAdjustedBlastPercentUpper95()));
+      line.put("adjustedBlastPercent", JsonLines.roundOrNull(c.adjustedPercent()));
+      line.put("adjustedLow", JsonLines.roundOrNull(d.getAdjustedBlastPercentLower95()));
+      line.put("adjustedHigh", JsonLines.roundOrNull(d.getAdjustedBlastPercentUpper95()));
       line.put("decision", c.decision().toString());
       line.put("borderline", c.borderline());
       line.put("expectedDecision", c.expected().toString());
@@ -257,11 +247,7 @@ final class ValidateCommand implements Callable<Integer> {
       line.put("specificity", JsonLines.round(s.specificity()));
       line.put("borderline", s.borderline());
       line.put("rawMeanAbsoluteError", JsonLines.round(s.rawMeanAbsoluteError()));
-      line.put(
-          "adjustedMeanAbsoluteError",
-          s.adjustedMeanAbsoluteError() == null
-              ? null
-              : JsonLines.round(s.adjustedMeanAbsoluteError()));
+      line.put("adjustedMeanAbsoluteError", JsonLines.roundOrNull(s.adjustedMeanAbsoluteError()));
       JsonLines.write(stdout, line);
     } else {
       stdout.printf(

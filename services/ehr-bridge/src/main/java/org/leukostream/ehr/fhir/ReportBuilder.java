@@ -40,6 +40,9 @@ import org.leukostream.avro.ModelRef;
  * {@code patientKey}, in a logical reference; no patient identifier is ever written.
  */
 public final class ReportBuilder {
+  private static final String BORDERLINE_NOTE =
+      "Borderline: the 95% interval contains the rule's threshold.";
+
   /** HL7 v2 table 0074, diagnostic service sections: the category of every report. */
   static final String SERVICE_SECTIONS = "http://terminology.hl7.org/CodeSystem/v2-0074";
 
@@ -111,7 +114,7 @@ public final class ReportBuilder {
             "Blast percentage, upper end of the Wilson 95% interval",
             percent(diagnosis.getBlastPercentUpper95())));
     if (diagnosis.getBorderline() && !diagnosis.getDecidedOnAdjusted()) {
-      blasts.addNote().setText("Borderline: the 95% interval contains the rule's threshold.");
+      blasts.addNote().setText(BORDERLINE_NOTE);
     }
     observations.add(blasts);
     if (diagnosis.getAdjustedBlastPercent() != null) {
@@ -246,7 +249,7 @@ public final class ReportBuilder {
     if (diagnosis.getDecidedOnAdjusted()) {
       adjusted.addNote().setText("The decision was made on this estimate.");
       if (diagnosis.getBorderline()) {
-        adjusted.addNote().setText("Borderline: the 95% interval contains the rule's threshold.");
+        adjusted.addNote().setText(BORDERLINE_NOTE);
       }
     }
     return adjusted;
