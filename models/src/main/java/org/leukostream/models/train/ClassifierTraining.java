@@ -65,6 +65,8 @@ public final class ClassifierTraining {
    * @param seed order, balancing and initial weights
    * @param maxStepsPerEpoch cap on steps per epoch (0: every batch), for short runs
    * @param nonFinite what a step with a non-finite loss or gradient does: stop (default) or skip
+   * @param augmentation random changes of each training image after balancing ({@link
+   *     Augmentation#NONE}: none), drawn from the seed, so a resumed run sees the same images
    */
   public record Options(
       int epochs,
@@ -76,7 +78,33 @@ public final class ClassifierTraining {
       boolean ders,
       long seed,
       int maxStepsPerEpoch,
-      NonFiniteGuard.Policy nonFinite) {
+      NonFiniteGuard.Policy nonFinite,
+      Augmentation augmentation) {
+
+    public Options(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        Optimiser optimiser,
+        int cosineEpochs,
+        boolean symmetricCrossEntropy,
+        boolean ders,
+        long seed,
+        int maxStepsPerEpoch,
+        NonFiniteGuard.Policy nonFinite) {
+      this(
+          epochs,
+          batchSize,
+          learningRate,
+          optimiser,
+          cosineEpochs,
+          symmetricCrossEntropy,
+          ders,
+          seed,
+          maxStepsPerEpoch,
+          nonFinite,
+          Augmentation.NONE);
+    }
 
     public Options(
         int epochs,
@@ -99,6 +127,22 @@ public final class ClassifierTraining {
           seed,
           maxStepsPerEpoch,
           NonFiniteGuard.Policy.STOP);
+    }
+
+    /** The same options with {@code augmentation} of the training images. */
+    public Options withAugmentation(Augmentation augmentation) {
+      return new Options(
+          epochs,
+          batchSize,
+          learningRate,
+          optimiser,
+          cosineEpochs,
+          symmetricCrossEntropy,
+          ders,
+          seed,
+          maxStepsPerEpoch,
+          nonFinite,
+          augmentation);
     }
 
     /** Jiang et al. 2021. */
@@ -269,7 +313,11 @@ public final class ClassifierTraining {
     List<List<Example>> epochs = new ArrayList<>();
     int stepsPerEpoch = 0;
     for (int e = 0; e < options.epochs(); e++) {
-      List<Example> order = epochOrder(training, options, options.seed() + e, random);
+      List<Example> order =
+          augmented(
+              epochOrder(training, options, options.seed() + e, random),
+              options.augmentation(),
+              options.seed() * 31 + e);
       epochs.add(order);
       stepsPerEpoch = Math.max(stepsPerEpoch, steps(order, options));
     }
@@ -368,6 +416,25 @@ public final class ClassifierTraining {
   private static int steps(List<Example> order, Options options) {
     int steps = (order.size() + options.batchSize() - 1) / options.batchSize();
     return options.maxStepsPerEpoch() > 0 ? Math.min(steps, options.maxStepsPerEpoch()) : steps;
+  }
+
+  /**
+   * {@code order} with every image changed by {@code augmentation}, each by its own random stream
+   * drawn here from {@code seed}, so the changes do not depend on when a batch is read.
+   */
+  static List<Example> augmented(List<Example> order, Augmentation augmentation, long seed) {
+    if (augmentation.isNone()) {
+      return order;
+    }
+    Random draws = new Random(seed);
+    List<Example> out = new ArrayList<>(order.size());
+    for (Example example : order) {
+      long own = draws.nextLong();
+      out.add(
+          new Example(
+              () -> augmentation.apply(example.image().get(), new Random(own)), example.label()));
+    }
+    return out;
   }
 
   /** The epoch's training order: DERS-balanced (Jiang) or the split itself, shuffled. */

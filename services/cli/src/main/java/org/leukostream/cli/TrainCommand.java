@@ -23,6 +23,7 @@ import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
+import org.leukostream.models.train.Augmentation;
 import org.leukostream.models.train.ClassifierTraining;
 import org.leukostream.models.train.NonFiniteGuard;
 import org.leukostream.models.train.NonFiniteTrainingException;
@@ -127,6 +128,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of split, order and weights.")
   long seed;
 
+  @Option(
+      names = "--augment",
+      description =
+          "Change every training image at random as another laboratory, scanner or the detector's"
+              + " framing would: scale +-12%, shift +-6%, stain (optical density) +-8%, hue +-0.03,"
+              + " saturation +-25%, brightness +-15%, contrast +-20%, blur on one in five.")
+  boolean augment;
+
   @Option(names = "--name", description = "Model name (default: task-arch).")
   String name;
 
@@ -189,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
             defaults.ders(),
             seed,
             maxSteps,
-            nonFinite);
+            nonFinite,
+            augment ? Augmentation.OTHER_LABORATORIES : Augmentation.NONE);
 
     DataOptions.Selection selection = data.select(task, err);
     List<LabelledImage> images = selection.images();
