@@ -1,6 +1,8 @@
 package org.leukostream.models.store;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.leukostream.models.arch.Architecture;
 
 /**
@@ -16,6 +18,10 @@ import org.leukostream.models.arch.Architecture;
  * @param classes output classes in order, with their role for counting
  * @param weights weights file name inside the directory
  * @param sha256 SHA-256 of the weights file, 64 lower-case hex digits
+ * @param aliases the data set folders the model was trained with under another class name ({@code
+ *     FOLDER -> CLASS}, e.g. {@code MON -> normal}) over the built-in aliases, so that an
+ *     evaluation reads the same data the same way without being told; empty where none were given
+ *     (and in manifests written before this field)
  */
 public record ModelManifest(
     String name,
@@ -27,7 +33,28 @@ public record ModelManifest(
     double[] std,
     List<ModelClass> classes,
     String weights,
-    String sha256) {
+    String sha256,
+    Map<String, String> aliases) {
+
+  public ModelManifest {
+    aliases =
+        aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
+  }
+
+  /** A manifest without aliases. */
+  public ModelManifest(
+      String name,
+      String architecture,
+      String preset,
+      String version,
+      int inputSize,
+      double[] mean,
+      double[] std,
+      List<ModelClass> classes,
+      String weights,
+      String sha256) {
+    this(name, architecture, preset, version, inputSize, mean, std, classes, weights, sha256, null);
+  }
 
   /** ImageNet channel statistics (RGB, 0..1), the normalisation of transfer-learned backbones. */
   public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
@@ -49,6 +76,7 @@ public record ModelManifest(
         IMAGENET_MEAN,
         IMAGENET_STD,
         classes,
+        null,
         null,
         null);
   }
@@ -74,6 +102,32 @@ public record ModelManifest(
   /** The same manifest naming another weights file and checksum. */
   public ModelManifest withWeights(String weightsFile, String checksum) {
     return new ModelManifest(
-        name, architecture, preset, version, inputSize, mean, std, classes, weightsFile, checksum);
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weightsFile,
+        checksum,
+        aliases);
+  }
+
+  /** The same manifest recording the folder aliases its training data were read with. */
+  public ModelManifest withAliases(Map<String, String> folderToClass) {
+    return new ModelManifest(
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weights,
+        sha256,
+        folderToClass);
   }
 }

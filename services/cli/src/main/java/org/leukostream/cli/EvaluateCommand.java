@@ -14,6 +14,7 @@ import org.leukostream.models.data.Split;
 import org.leukostream.models.eval.ClassifierEvaluation;
 import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.store.ModelStore;
 import org.leukostream.schemas.ServiceProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,12 +91,6 @@ final class EvaluateCommand implements Callable<Integer> {
     if (task.equals("detect")) {
       return detect(err);
     }
-    DataOptions.Selection selection = data.select(task, err);
-    List<LabelledImage> images = selection.images();
-    if (splitFile != null) {
-      Split split = Split.load(splitFile, selection.root(), images);
-      images = split.part(images, part);
-    }
     Map<String, Double> members = new LinkedHashMap<>();
     if (models == null) {
       members.putAll(
@@ -111,6 +106,19 @@ final class EvaluateCommand implements Callable<Integer> {
             eq < 0 ? model : model.substring(0, eq),
             eq < 0 ? 1.0 / models.size() : Double.parseDouble(model.substring(eq + 1)));
       }
+    }
+    if (data.aliases.isEmpty()) {
+      Map<String, String> trainedWith = trainedAliases(members.keySet());
+      if (!trainedWith.isEmpty()) {
+        err.printf("evaluate: folder aliases the model was trained with: %s%n", trainedWith);
+        data.aliases.putAll(trainedWith);
+      }
+    }
+    DataOptions.Selection selection = data.select(task, err);
+    List<LabelledImage> images = selection.images();
+    if (splitFile != null) {
+      Split split = Split.load(splitFile, selection.root(), images);
+      images = split.part(images, part);
     }
     // Every data set on its own too, when there are several (real and synthetic apart).
     Map<String, Path> groups = new LinkedHashMap<>();
@@ -201,6 +209,36 @@ final class EvaluateCommand implements Callable<Integer> {
    * AP@0.5 (all-point) and recall / precision at the operating threshold of one detector model
    * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
    */
+  /**
+   * The folder aliases recorded in the manifests of the member directories ({@code classpath:}
+   * models are read as shipped, with the built-in aliases); members that disagree are refused.
+   */
+  static Map<String, String> trainedAliases(java.util.Collection<String> locations) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String location : locations) {
+      if (location.startsWith(ModelStore.CLASSPATH)) {
+        continue;
+      }
+      ModelStore.readManifest(Path.of(location))
+          .aliases()
+          .forEach(
+              (folder, label) -> {
+                String earlier = out.putIfAbsent(folder, label);
+                if (earlier != null && !earlier.equals(label)) {
+                  throw new IllegalArgumentException(
+                      "The members were trained with different aliases for "
+                          + folder
+                          + ": "
+                          + earlier
+                          + " and "
+                          + label
+                          + "; say which with --alias");
+                }
+              });
+    }
+    return out;
+  }
+
   private int detect(PrintWriter err) throws Exception {
     if (models == null || models.size() != 1) {
       throw new IllegalArgumentException("--task detect evaluates one model directory (--model)");

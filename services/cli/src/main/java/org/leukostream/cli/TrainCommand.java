@@ -234,7 +234,8 @@ final class TrainCommand implements Callable<Integer> {
         task, classes.size(), classNames, training.size(), validation.size(), split, protocol, e);
 
     ModelManifest manifest =
-        ModelManifest.of(name == null ? task + "-" + arch : name, architecture, version, classes);
+        ModelManifest.of(name == null ? task + "-" + arch : name, architecture, version, classes)
+            .withAliases(data.aliases);
     Engine.getEngine("PyTorch").setRandomSeed((int) seed);
     if (freezeEpochs > 0 && init == null) {
       throw new ParameterException(spec.commandLine(), "--freeze-epochs needs --init");

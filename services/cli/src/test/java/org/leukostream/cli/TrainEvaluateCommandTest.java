@@ -282,6 +282,62 @@ class TrainEvaluateCommandTest {
         .doesNotContain("evaluated ");
   }
 
+  /**
+   * The aliases a model was trained with travel in its manifest: evaluating it on the same folders
+   * needs no --alias (MON is not a class of the blast task without one), and the report reads MON
+   * as normal, as training did.
+   */
+  @Test
+  void evaluationReadsTheFoldersWithTheAliasesTheModelWasTrainedWith() throws Exception {
+    Path data = dataSet("hard-negatives", "BLA", "LYT", "MON");
+    Path model = dir.resolve("aliased");
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--alias",
+            "MON=normal",
+            "--out",
+            model.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "8",
+            "--max-steps-per-epoch",
+            "1");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("48 training");
+    JsonNode manifest = new ObjectMapper().readTree(model.resolve("manifest.json").toFile());
+    assertThat(manifest.path("aliases").path("MON").asText()).isEqualTo("normal");
+
+    StringWriter out = new StringWriter();
+    err = new StringWriter();
+    exit =
+        run(
+            out,
+            err,
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--json");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("aliases the model was trained with: {MON=normal}");
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("images").asInt()).isEqualTo(60); // BLA 20 + LYT 20 + MON 20
+    long[][] confusion = new ObjectMapper().treeToValue(json.path("confusion"), long[][].class);
+    assertThat(confusion[1][0] + confusion[1][1]).as("normal row: LYT and MON").isEqualTo(40);
+  }
+
   static String[] concat(String[] common, String command, String[] options, String... more) {
     List<String> all = new ArrayList<>();
     all.add(command);
