@@ -26,6 +26,7 @@ public final class Ensemble implements AutoCloseable {
   private final List<String> classes;
   private final List<Predictors<Image, Classifications>> predictors = new ArrayList<>();
   private final List<StoredModel> owned = new ArrayList<>();
+  private final TestTimeAugmentation augmentation;
 
   /**
    * @param stage what the ensemble decides ({@code countable}, {@code wbc}, {@code blast})
@@ -33,6 +34,16 @@ public final class Ensemble implements AutoCloseable {
    * @param maxBatch the most crops one forward pass takes; longer lists are split
    */
   public Ensemble(String stage, List<EnsembleMember> members, int maxBatch) {
+    this(stage, members, maxBatch, TestTimeAugmentation.NONE);
+  }
+
+  /**
+   * As {@link #Ensemble(String, List, int)}, each member's probabilities averaged over the views of
+   * {@code augmentation} before they are combined.
+   */
+  public Ensemble(
+      String stage, List<EnsembleMember> members, int maxBatch, TestTimeAugmentation augmentation) {
+    this.augmentation = augmentation;
     if (members.isEmpty()) {
       throw new IllegalArgumentException("Ensemble " + stage + " has no members");
     }
@@ -76,6 +87,16 @@ public final class Ensemble implements AutoCloseable {
    */
   public static Ensemble load(
       String stage, Map<String, Double> members, Device device, int maxBatch) {
+    return load(stage, members, device, maxBatch, TestTimeAugmentation.NONE);
+  }
+
+  /** As {@link #load(String, Map, Device, int)}, with test-time augmentation. */
+  public static Ensemble load(
+      String stage,
+      Map<String, Double> members,
+      Device device,
+      int maxBatch,
+      TestTimeAugmentation augmentation) {
     List<StoredModel> loaded = new ArrayList<>();
     try {
       List<EnsembleMember> list = new ArrayList<>();
@@ -84,7 +105,7 @@ public final class Ensemble implements AutoCloseable {
         loaded.add(model);
         list.add(new EnsembleMember(model, member.getValue()));
       }
-      Ensemble ensemble = new Ensemble(stage, list, maxBatch);
+      Ensemble ensemble = new Ensemble(stage, list, maxBatch, augmentation);
       ensemble.owned.addAll(loaded);
       return ensemble;
     } catch (RuntimeException e) {
@@ -103,6 +124,10 @@ public final class Ensemble implements AutoCloseable {
 
   public List<String> classes() {
     return classes;
+  }
+
+  public TestTimeAugmentation augmentation() {
+    return augmentation;
   }
 
   /**
@@ -124,8 +149,13 @@ public final class Ensemble implements AutoCloseable {
   /** Classifies {@code crops} as one batch per member and combines the members' probabilities. */
   public List<EnsemblePrediction> predict(List<Image> crops) throws TranslateException {
     List<List<Classifications>> perMember = new ArrayList<>();
+    List<Image> views = augmentation.expand(crops);
     for (Predictors<Image, Classifications> predictor : predictors) {
-      perMember.add(predictor.predict(crops));
+      List<Classifications> outputs = predictor.predict(views);
+      perMember.add(
+          augmentation == TestTimeAugmentation.NONE
+              ? outputs
+              : meanOverViews(outputs, crops.size(), augmentation.views()));
     }
     double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
     List<String> models =
@@ -146,6 +176,22 @@ public final class Ensemble implements AutoCloseable {
               new Classifications(classes, java.util.Arrays.stream(combined).boxed().toList()),
               memberOutputs,
               models));
+    }
+    return out;
+  }
+
+  /** Per crop, the mean of its views' probabilities (outputs view-major, as expanded). */
+  private List<Classifications> meanOverViews(List<Classifications> outputs, int crops, int views) {
+    List<Classifications> out = new ArrayList<>(crops);
+    for (int i = 0; i < crops; i++) {
+      double[] sum = new double[classes.size()];
+      for (int v = 0; v < views; v++) {
+        double[] p = inClassOrder(outputs.get(v * crops + i));
+        for (int c = 0; c < sum.length; c++) {
+          sum[c] += p[c] / views;
+        }
+      }
+      out.add(new Classifications(classes, java.util.Arrays.stream(sum).boxed().toList()));
     }
     return out;
   }

@@ -79,6 +79,81 @@ class EnsembleTest {
     }
   }
 
+  /** A crop with nothing symmetric about it: an off-centre disc and a bar in one corner. */
+  static java.awt.image.BufferedImage lopsided() {
+    var image = new java.awt.image.BufferedImage(72, 72, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(new Color(230, 210, 220));
+    g.fillRect(0, 0, 72, 72);
+    g.setColor(new Color(90, 40, 140));
+    g.fillOval(30, 12, 30, 22);
+    g.setColor(new Color(160, 60, 90));
+    g.fillRect(4, 50, 20, 6);
+    g.dispose();
+    return image;
+  }
+
+  @Test
+  void theEightDihedralViewsAreEightDifferentImages() {
+    List<Image> views =
+        TestTimeAugmentation.DIHEDRAL.expand(
+            List.of(ai.djl.modality.cv.ImageFactory.getInstance().fromImage(lopsided())));
+    assertThat(views).hasSize(8);
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    for (Image view : views) {
+      var pixels = (java.awt.image.BufferedImage) view.getWrappedImage();
+      distinct.add(java.util.Arrays.toString(pixels.getRGB(0, 0, 72, 72, null, 0, 72)));
+    }
+    assertThat(distinct).hasSize(8);
+    assertThat(TestTimeAugmentation.of("flips").views()).isEqualTo(4);
+    assertThatThrownBy(() -> TestTimeAugmentation.of("sideways"))
+        .hasMessageContaining("none, flips or dihedral");
+  }
+
+  /**
+   * With the eight dihedral views, each member's probabilities are the mean over the views (checked
+   * against the member alone on each view), so a crop and the same crop turned by 90 degrees get
+   * the same prediction; without augmentation the untrained models tell them apart.
+   */
+  @Test
+  void dihedralTestTimeAugmentationAveragesTheViewsAndIgnoresHowTheCellLies() throws Exception {
+    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    var factory = ai.djl.modality.cv.ImageFactory.getInstance();
+    Image crop = factory.fromImage(lopsided());
+    Image turned =
+        factory.fromImage(org.leukostream.models.train.Ders.ROT90.apply().apply(lopsided()));
+    try (StoredModel vit = ModelStore.load(dir.resolve("vit"));
+        StoredModel eff = ModelStore.load(dir.resolve("eff"));
+        Ensemble plain =
+            new Ensemble(
+                "blast", List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)), 4);
+        Ensemble averaged =
+            new Ensemble(
+                "blast",
+                List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)),
+                4, // 2 crops x 8 views: four batches per member
+                TestTimeAugmentation.DIHEDRAL);
+        var single = vit.model().newPredictor(new CropTranslator(vit.manifest()))) {
+      List<EnsemblePrediction> tta = averaged.predict(List.of(crop, turned));
+      double byHand = 0;
+      for (Image view : TestTimeAugmentation.DIHEDRAL.expand(List.of(crop))) {
+        byHand += single.predict(view).get("blast").getProbability() / 8;
+      }
+      assertThat(tta.get(0).members().get(0).get("blast").getProbability())
+          .isCloseTo(byHand, within(1e-5));
+      assertThat(tta.get(1).combined().get("blast").getProbability())
+          .isCloseTo(tta.get(0).combined().get("blast").getProbability(), within(1e-5));
+
+      List<EnsemblePrediction> once = plain.predict(List.of(crop, turned));
+      assertThat(
+              Math.abs(
+                  once.get(0).combined().get("blast").getProbability()
+                      - once.get(1).combined().get("blast").getProbability()))
+          .isGreaterThan(1e-4);
+    }
+  }
+
   @Test
   void anEnsembleLoadsItsMembersFromConfiguredLocationsAndOwnsThem() throws Exception {
     TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);

@@ -14,6 +14,7 @@ import org.leukostream.models.data.Split;
 import org.leukostream.models.eval.ClassifierEvaluation;
 import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.inference.TestTimeAugmentation;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.schemas.ServiceProperties;
 import picocli.CommandLine.Command;
@@ -82,6 +83,14 @@ final class EvaluateCommand implements Callable<Integer> {
               + " IoU suppression only.")
   double containment;
 
+  @Option(
+      names = "--tta",
+      defaultValue = "none",
+      description =
+          "Test-time augmentation: none (default), flips (4 views) or dihedral (8: flips and"
+              + " quarter turns); each member's probabilities are the mean over the views.")
+  String tta;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -132,11 +141,13 @@ final class EvaluateCommand implements Callable<Integer> {
     context.put("data", data.describe());
     context.put("split", splitFile == null ? "all images" : splitFile + " part " + part);
     context.put("models", members);
+    context.put("testTimeAugmentation", tta);
     Map<String, Object> summary = new LinkedHashMap<>(context);
     Map<String, Object> bySource = new LinkedHashMap<>();
     int total = images.size();
     ClassifierEvaluation.Result everything;
-    try (Ensemble ensemble = Ensemble.load(task, members, Device.cpu(), batch)) {
+    try (Ensemble ensemble =
+        Ensemble.load(task, members, Device.cpu(), batch, TestTimeAugmentation.of(tta))) {
       java.util.Set<String> unknown = new java.util.TreeSet<>();
       images.forEach(i -> unknown.add(i.label()));
       unknown.removeAll(ensemble.classes());
