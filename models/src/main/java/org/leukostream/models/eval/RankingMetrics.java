@@ -52,6 +52,65 @@ public final class RankingMetrics {
     return ap;
   }
 
+  /**
+   * A score threshold chosen to bound the false-positive rate, and the rates it gives on these
+   * scores: a case is called positive at {@code score >= threshold}.
+   */
+  public record OperatingPoint(
+      double threshold,
+      double truePositiveRate,
+      double falsePositiveRate,
+      long positives,
+      long negatives) {}
+
+  /**
+   * The lowest threshold at which at most {@code maxFalsePositiveRate} of the negatives score at or
+   * above it (so the true-positive rate is the highest such a bound allows): just above the score
+   * of the {@code floor(max x negatives) + 1}-th highest negative, or the lowest score of all when
+   * the bound allows every negative. Ties among negatives make the rate come out lower, never
+   * higher.
+   */
+  public static OperatingPoint operatingPoint(
+      double[] scores, boolean[] positive, double maxFalsePositiveRate) {
+    long positives = count(positive);
+    long negatives = positive.length - positives;
+    if (positives == 0 || negatives == 0) {
+      throw new IllegalArgumentException("An operating point needs positives and negatives");
+    }
+    if (!(maxFalsePositiveRate >= 0 && maxFalsePositiveRate <= 1)) {
+      throw new IllegalArgumentException("The false-positive rate bound is in [0, 1]");
+    }
+    double[] negativeScores = new double[(int) negatives];
+    for (int i = 0, n = 0; i < scores.length; i++) {
+      if (!positive[i]) {
+        negativeScores[n++] = scores[i];
+      }
+    }
+    Arrays.sort(negativeScores); // ascending: the k-th highest is at negatives - 1 - k
+    int allowed = (int) Math.floor(maxFalsePositiveRate * negatives + 1e-9);
+    double threshold =
+        allowed >= negatives
+            ? Arrays.stream(scores).min().orElseThrow()
+            : Math.nextUp(negativeScores[(int) negatives - 1 - allowed]);
+    long truePositives = 0;
+    long falsePositives = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] >= threshold) {
+        if (positive[i]) {
+          truePositives++;
+        } else {
+          falsePositives++;
+        }
+      }
+    }
+    return new OperatingPoint(
+        threshold,
+        truePositives / (double) positives,
+        falsePositives / (double) negatives,
+        positives,
+        negatives);
+  }
+
   /** ROC curve points (false-positive rate, true-positive rate) from the highest threshold down. */
   public static double[][] rocCurve(double[] scores, boolean[] positive) {
     return curve(scores, positive, true);

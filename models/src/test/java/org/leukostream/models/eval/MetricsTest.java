@@ -97,4 +97,34 @@ class MetricsTest {
     assertThat(r.recallAtThreshold()).isEqualTo(1.0);
     assertThat(r.precisionAtThreshold()).isCloseTo(2.0 / 3, within(1e-12));
   }
+
+  @Test
+  void theOperatingPointBoundsTheFalsePositiveRateWorkedByHand() {
+    // Negatives 0.1 .. 1.0 (ten), positives 0.55, 0.75, 0.95, 0.99.
+    double[] scores = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.55, 0.75, 0.95, 0.99};
+    boolean[] positive = new boolean[scores.length];
+    for (int i = 10; i < scores.length; i++) {
+      positive[i] = true;
+    }
+    // At most 20%: two negatives (1.0, 0.9) may pass; the threshold sits just above 0.8.
+    RankingMetrics.OperatingPoint p = RankingMetrics.operatingPoint(scores, positive, 0.2);
+    assertThat(p.threshold()).isGreaterThan(0.8).isLessThan(0.8 + 1e-12);
+    assertThat(p.falsePositiveRate()).isEqualTo(0.2);
+    assertThat(p.truePositiveRate()).isEqualTo(0.5); // 0.95 and 0.99
+    assertThat(p.negatives()).isEqualTo(10);
+    // None allowed: the threshold goes above the highest negative (1.0), so nothing passes.
+    RankingMetrics.OperatingPoint strict = RankingMetrics.operatingPoint(scores, positive, 0.05);
+    assertThat(strict.falsePositiveRate()).isZero();
+    assertThat(strict.truePositiveRate()).isZero();
+    // Everything allowed: the lowest score, every positive found.
+    RankingMetrics.OperatingPoint all = RankingMetrics.operatingPoint(scores, positive, 1.0);
+    assertThat(all.threshold()).isEqualTo(0.1);
+    assertThat(all.truePositiveRate()).isEqualTo(1.0);
+    // Tied negatives at the boundary: the bound holds, the rate comes out lower.
+    double[] tied = {0.9, 0.9, 0.9, 0.2, 0.95};
+    boolean[] tiedPositive = {false, false, false, false, true};
+    RankingMetrics.OperatingPoint t = RankingMetrics.operatingPoint(tied, tiedPositive, 0.5);
+    assertThat(t.falsePositiveRate()).isLessThanOrEqualTo(0.5).isZero();
+    assertThat(t.truePositiveRate()).isEqualTo(1.0);
+  }
 }

@@ -13,6 +13,7 @@ import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
 import org.leukostream.models.eval.ClassifierEvaluation;
 import org.leukostream.models.eval.DetectionMetrics;
+import org.leukostream.models.eval.RankingMetrics;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.TestTimeAugmentation;
 import org.leukostream.models.store.ModelStore;
@@ -90,6 +91,14 @@ final class EvaluateCommand implements Callable<Integer> {
           "Test-time augmentation: none (default), flips (4 views) or dihedral (8: flips and"
               + " quarter turns); each member's probabilities are the mean over the views.")
   String tta;
+
+  @Option(
+      names = "--max-false-blast-rate",
+      description =
+          "Also choose the blast-probability threshold at which at most this share of the"
+              + " non-blast images is called blast (e.g. 0.02), and report the rates it gives"
+              + " (operatingPoint); choose it on a validation part, check it on the test part.")
+  Double maxFalseBlastRate;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
@@ -207,6 +216,29 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!bySource.isEmpty()) {
       summary.put("bySource", bySource);
     }
+    if (maxFalseBlastRate != null) {
+      int blast = everything.metrics().classes().indexOf("blast");
+      if (blast < 0) {
+        err.printf("evaluate: --max-false-blast-rate needs a model with a blast class%n");
+        return 2;
+      }
+      boolean[] positive = new boolean[everything.truth().length];
+      for (int i = 0; i < positive.length; i++) {
+        positive[i] = everything.truth()[i] == blast;
+      }
+      RankingMetrics.OperatingPoint point =
+          RankingMetrics.operatingPoint(everything.scores()[blast], positive, maxFalseBlastRate);
+      summary.put("operatingPoint", point);
+      err.printf(
+          "operating point: blast probability >= %.4f calls %.1f%% of the %d non-blasts and"
+              + " %.1f%% of the %d blasts blasts (bound %.1f%%)%n",
+          point.threshold(),
+          100 * point.falsePositiveRate(),
+          point.negatives(),
+          100 * point.truePositiveRate(),
+          point.positives(),
+          100 * maxFalseBlastRate);
+    }
     if (out != null) {
       err.printf("report written to %s%n", out);
     }
@@ -216,10 +248,6 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * AP@0.5 (all-point) and recall / precision at the operating threshold of one detector model
-   * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
-   */
   /**
    * The folder aliases recorded in the manifests of the member directories ({@code classpath:}
    * models are read as shipped, with the built-in aliases); members that disagree are refused.
@@ -250,6 +278,10 @@ final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * AP@0.5 (all-point) and recall / precision at the operating threshold of one detector model
+   * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
+   */
   private int detect(PrintWriter err) throws Exception {
     if (models == null || models.size() != 1) {
       throw new IllegalArgumentException("--task detect evaluates one model directory (--model)");

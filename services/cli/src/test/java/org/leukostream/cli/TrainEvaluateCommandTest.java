@@ -329,13 +329,22 @@ class TrainEvaluateCommandTest {
             data.toString(),
             "--model",
             model.toString(),
+            "--max-false-blast-rate",
+            "0.1",
             "--json");
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("aliases the model was trained with: {MON=normal}");
+    assertThat(err.toString())
+        .contains("aliases the model was trained with: {MON=normal}", "operating point:");
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(json.path("images").asInt()).isEqualTo(60); // BLA 20 + LYT 20 + MON 20
     long[][] confusion = new ObjectMapper().treeToValue(json.path("confusion"), long[][].class);
     assertThat(confusion[1][0] + confusion[1][1]).as("normal row: LYT and MON").isEqualTo(40);
+    // The operating point: at most 4 of the 40 non-blasts called blast at its threshold.
+    JsonNode point = json.path("operatingPoint");
+    assertThat(point.path("negatives").asLong()).isEqualTo(40);
+    assertThat(point.path("positives").asLong()).isEqualTo(20);
+    assertThat(point.path("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.1);
+    assertThat(point.path("threshold").asDouble()).isBetween(0.0, 1.0);
   }
 
   static String[] concat(String[] common, String command, String[] options, String... more) {
