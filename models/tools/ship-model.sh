@@ -22,11 +22,14 @@ if [[ ! -f $src/split.tsv ]]; then
   exit 0
 fi
 # split.tsv: part, label, group, file relative to the data root; keep the real test images, their path
-# from the shared datasets folder (<set>/<part>/<class>/<file>): label <TAB> <set>/<part> <TAB> <class>/<file>
+# from the shared datasets folder (<set>/<part>/<class>/<file>): label <TAB> <set>/<part> <TAB> <class>/<file>.
+# With one --data the file is relative to that folder; the group (file:<absolute path>) has the whole path.
 {
   echo "# label	data set (under ../shared/datasets)	file (under the data set)"
-  awk -F'\t' '$1 == "test" && $4 ~ /(^|\/)datasets\// {
-      p = $4; sub(/.*datasets\//, "", p); n = split(p, c, "/");
+  awk -F'\t' '$1 == "test" {
+      p = $4 ~ /(^|\/)datasets\// ? $4 : ($3 ~ /^file:.*\/datasets\// ? $3 : "");
+      if (p == "") next;
+      sub(/.*datasets\//, "", p); n = split(p, c, "/");
       printf "%s\t%s/%s\t%s/%s\n", $2, c[1], c[2], c[n-1], c[n] }' "$src/split.tsv"
 } > "$dest/heldout.tsv"
 echo "shipped $name: $(du -sh "$dest" | cut -f1), $(($(wc -l < "$dest/heldout.tsv") - 1)) held-out images"

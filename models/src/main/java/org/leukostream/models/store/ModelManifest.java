@@ -1,5 +1,6 @@
 package org.leukostream.models.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,8 @@ import org.leukostream.models.arch.Architecture;
  *     FOLDER -> CLASS}, e.g. {@code MON -> normal}) over the built-in aliases, so that an
  *     evaluation reads the same data the same way without being told; empty where none were given
  *     (and in manifests written before this field)
+ * @param micrometresPerInputPixel for a detector, the physical scales its training fields had at
+ *     its input, so that a field of a known pixel size is brought to them; null where not measured
  */
 public record ModelManifest(
     String name,
@@ -34,11 +37,40 @@ public record ModelManifest(
     List<ModelClass> classes,
     String weights,
     String sha256,
-    Map<String, String> aliases) {
+    Map<String, String> aliases,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ScaleRange micrometresPerInputPixel) {
 
   public ModelManifest {
     aliases =
         aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
+  }
+
+  /** A manifest without a scale range. */
+  public ModelManifest(
+      String name,
+      String architecture,
+      String preset,
+      String version,
+      int inputSize,
+      double[] mean,
+      double[] std,
+      List<ModelClass> classes,
+      String weights,
+      String sha256,
+      Map<String, String> aliases) {
+    this(
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weights,
+        sha256,
+        aliases,
+        null);
   }
 
   /** A manifest without aliases. */
@@ -112,7 +144,8 @@ public record ModelManifest(
         classes,
         weightsFile,
         checksum,
-        aliases);
+        aliases,
+        micrometresPerInputPixel);
   }
 
   /** The same manifest recording the folder aliases its training data were read with. */
@@ -128,6 +161,24 @@ public record ModelManifest(
         classes,
         weights,
         sha256,
-        folderToClass);
+        folderToClass,
+        micrometresPerInputPixel);
+  }
+
+  /** The same manifest recording the scales a detector was trained at. */
+  public ModelManifest withScale(ScaleRange range) {
+    return new ModelManifest(
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weights,
+        sha256,
+        aliases,
+        range);
   }
 }

@@ -75,6 +75,14 @@ public final class ScanCommand implements Callable<Integer> {
       description = "bone-marrow (default) or peripheral-blood.")
   String specimen;
 
+  @Option(
+      names = "--um-per-pixel",
+      description =
+          "The scanner's pixel size in micrometres (e.g. 0.1 at 100x): the detector brings each"
+              + " field to the scale it was trained at. Without it fields are detected at the"
+              + " detector's default scale and their results say so.")
+  Double micrometresPerPixel;
+
   @Option(names = "--scanner-id", defaultValue = "leukostream-scan", description = "Scanner id.")
   String scannerId;
 
@@ -141,7 +149,14 @@ public final class ScanCommand implements Callable<Integer> {
       return 1;
     }
     String id = caseId != null ? caseId : "case-" + UUID.randomUUID();
-    CaseSender.Case c = new CaseSender.Case(id, keys.of(patient), specimenType, scannerId, fields);
+    if (micrometresPerPixel != null
+        && !(micrometresPerPixel > 0 && Double.isFinite(micrometresPerPixel))) {
+      err.println("scan: --um-per-pixel is a positive number, not " + micrometresPerPixel);
+      return 2;
+    }
+    CaseSender.Case c =
+        new CaseSender.Case(
+            id, keys.of(patient), specimenType, scannerId, fields, micrometresPerPixel);
     Optional<ClaimCheckStore> store =
         Optional.ofNullable(claimCheck).map(uri -> ClaimCheckStore.at(uri, s3Settings()));
     CaseSender.Sent sent;

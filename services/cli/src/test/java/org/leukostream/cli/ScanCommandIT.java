@@ -88,6 +88,8 @@ class ScanCommandIT {
             "" + limit,
             "--claim-check",
             store.toUri().toString(),
+            "--um-per-pixel",
+            "0.12",
             "--json",
             fields.toString());
 
@@ -110,6 +112,7 @@ class ScanCommandIT {
             r -> {
               assertThat(r.getPatientKey()).isEqualTo(key);
               assertThat(r.getSpecimenType()).isEqualTo(SpecimenType.PERIPHERAL_BLOOD);
+              assertThat(r.getMicrometresPerPixel()).isEqualTo(0.12);
             });
     assertThat(records.toString()).doesNotContain("MRN-12345");
     ImageRefs refs =
@@ -177,6 +180,19 @@ class ScanCommandIT {
             "--inline-limit",
             "100",
             good.toString());
+    int badPixel =
+        scan(
+            stack,
+            out,
+            err,
+            Map.of(PatientKeys.SECRET_VARIABLE, SECRET),
+            "--case",
+            "scan-it-5",
+            "--patient",
+            "MRN-5",
+            "--um-per-pixel",
+            "-0.1",
+            good.toString());
 
     assertThat(corrupt).isEqualTo(1);
     assertThat(err.toString()).contains("truncated.png").contains("nothing was sent");
@@ -184,9 +200,11 @@ class ScanCommandIT {
     assertThat(err.toString()).contains(PatientKeys.SECRET_VARIABLE);
     assertThat(tooLarge).isEqualTo(1);
     assertThat(err.toString()).contains("over the inline limit of 100");
+    assertThat(badPixel).isEqualTo(2);
+    assertThat(err.toString()).contains("--um-per-pixel is a positive number");
     List<String> keys = stack.readAll(Topics.SLIDE_FIELDS).stream().map(r -> r.key()).toList();
-    assertThat(keys).doesNotContain("scan-it-2", "scan-it-3", "scan-it-4");
+    assertThat(keys).doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5");
     assertThat(stack.readAll(Topics.CASE_EVENTS).stream().map(r -> r.key()))
-        .doesNotContain("scan-it-2", "scan-it-3", "scan-it-4");
+        .doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5");
   }
 }

@@ -29,6 +29,14 @@ public final class SmearGenerator {
   public record Options(int width, int height, int redCellDiameter, int redCells, int platelets) {
     /** Fields like the BCCD and TXL-PBC ones. */
     public static final Options DEFAULT = new Options(640, 480, 34, 120, 14);
+
+    /** A red cell's diameter, in micrometres, that sets the fields' pixel size. */
+    public static final double RED_CELL_MICROMETRES = 7.5;
+
+    /** The fields' pixel size in micrometres, as a scanner would state it. */
+    public double micrometresPerPixel() {
+      return RED_CELL_MICROMETRES / redCellDiameter;
+    }
   }
 
   /** Relative frequencies of the countable non-blast classes in a case. */

@@ -53,10 +53,18 @@ public final class VirtualPatients {
       return 100.0 * blasts / Math.max(1, countable);
     }
 
-    /** The patient's case as a scanner sends it, the patient known only by its key. */
+    /**
+     * The patient's case as a scanner sends it, the patient known only by its key, with the drawn
+     * fields' pixel size.
+     */
     public CaseSender.Case toCase(PatientKeys keys, String scannerId) {
       return new CaseSender.Case(
-          caseId, keys.of(patientId), SpecimenType.BONE_MARROW, scannerId, fields);
+          caseId,
+          keys.of(patientId),
+          SpecimenType.BONE_MARROW,
+          scannerId,
+          fields,
+          SmearGenerator.Options.DEFAULT.micrometresPerPixel());
     }
   }
 

@@ -34,13 +34,37 @@ public final class CaseSender implements AutoCloseable {
   /** The architecture's inline limit: larger field images travel as claim checks. */
   public static final int DEFAULT_INLINE_LIMIT = 1 << 20;
 
-  /** One case to send; {@code patientKey} is already pseudonymous. */
+  /**
+   * One case to send; {@code patientKey} is already pseudonymous.
+   *
+   * @param micrometresPerPixel the scanner's pixel size, set on every field; null when unknown
+   */
   public record Case(
       String caseId,
       String patientKey,
       SpecimenType specimenType,
       String scannerId,
-      List<FieldImage> fields) {}
+      List<FieldImage> fields,
+      Double micrometresPerPixel) {
+
+    /** A case whose pixel size is not known. */
+    public Case(
+        String caseId,
+        String patientKey,
+        SpecimenType specimenType,
+        String scannerId,
+        List<FieldImage> fields) {
+      this(caseId, patientKey, specimenType, scannerId, fields, null);
+    }
+
+    public Case {
+      if (micrometresPerPixel != null
+          && !(micrometresPerPixel > 0 && Double.isFinite(micrometresPerPixel))) {
+        throw new IllegalArgumentException(
+            "A pixel size is a positive number of micrometres, not " + micrometresPerPixel);
+      }
+    }
+  }
 
   /** What was sent. */
   public record Sent(String caseId, int fields, int inline, int claimChecks, long bytes) {}
@@ -111,6 +135,7 @@ public final class CaseSender implements AutoCloseable {
               .setSpecimenType(c.specimenType())
               .setCapturedAt(Instant.now())
               .setScannerId(c.scannerId())
+              .setMicrometresPerPixel(c.micrometresPerPixel())
               .setImage(ref.build())
               .build();
       acks.add(

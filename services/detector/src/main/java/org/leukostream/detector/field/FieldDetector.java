@@ -1,12 +1,12 @@
 package org.leukostream.detector.field;
 
-import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.leukostream.avro.BoundingBox;
 import org.leukostream.avro.CellCrop;
@@ -68,7 +68,13 @@ public final class FieldDetector {
     }
     BufferedImage image = images.decode(field.getImage());
     long start = System.nanoTime();
-    List<CellDetection> cells = detector.detect(ImageFactory.getInstance().fromImage(image));
+    WbcDetector.FieldDetections found =
+        detector.detect(
+            image,
+            field.getMicrometresPerPixel() == null
+                ? OptionalDouble.empty()
+                : OptionalDouble.of(field.getMicrometresPerPixel()));
+    List<CellDetection> cells = found.cells();
     double millis = (System.nanoTime() - start) / 1e6;
     Instant now = Instant.now();
     List<CellCrop> out = new ArrayList<>(cells.size());
@@ -100,6 +106,7 @@ public final class FieldDetector {
             .setCellIds(List.copyOf(ids))
             .setDetectorModel(model)
             .setProcessedAt(now)
+            .setWarnings(found.windows().warning().map(List::of).orElse(List.of()))
             .build();
     return new Detection(out, result, millis);
   }

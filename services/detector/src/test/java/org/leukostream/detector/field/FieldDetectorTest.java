@@ -27,6 +27,7 @@ import org.leukostream.models.testing.TestModels;
 import org.leukostream.testkit.SyntheticFields;
 import org.leukostream.testkit.smear.SmearCell;
 import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.testkit.smear.SmearGenerator;
 
 /** The detector's work on one field, with the small detector trained on synthetic fields. */
 class FieldDetectorTest {
@@ -94,6 +95,25 @@ class FieldDetectorTest {
       assertThat(decoded.getWidth()).isEqualTo(96);
       assertThat(decoded.getHeight()).isEqualTo(96);
     }
+  }
+
+  @Test
+  void aFieldResultSaysWhenTheFieldsScaleWasNotBroughtToTheModels() throws Exception {
+    SlideField unsized = SyntheticFields.inline("case-3", 0, TestModels.fields(5, 1).get(0));
+    SlideField sized =
+        SlideField.newBuilder(unsized)
+            .setMicrometresPerPixel(SmearGenerator.Options.DEFAULT.micrometresPerPixel())
+            .build();
+
+    assertThat(detector.detect(unsized).result().getWarnings())
+        .singleElement()
+        .asString()
+        .contains("no micrometresPerPixel");
+    // The detector trained here records no scale: a pixel size cannot be used, and it says so.
+    assertThat(detector.detect(sized).result().getWarnings())
+        .singleElement()
+        .asString()
+        .contains("records no trained scale");
   }
 
   @Test
