@@ -74,6 +74,13 @@ public final class DemoCommand implements Callable<Integer> {
       description = "A folder of real field images, sent as one more case (no ground truth).")
   Path images;
 
+  @Option(
+      names = "--um-per-pixel",
+      description =
+          "The pixel size of the --images fields in micrometres: the detector brings them to the"
+              + " scale it was trained at (without it they are detected at its default scale).")
+  Double micrometresPerPixel;
+
   @Mixin RealCellOptions realCells;
 
   @Option(
@@ -156,7 +163,8 @@ public final class DemoCommand implements Callable<Integer> {
                     ? SpecimenType.PERIPHERAL_BLOOD
                     : SpecimenType.BONE_MARROW;
             sender.send(
-                new CaseSender.Case("demo-images", keys.of("demo-images"), type, "demo", real),
+                new CaseSender.Case(
+                    "demo-images", keys.of("demo-images"), type, "demo", real, micrometresPerPixel),
                 n -> {});
             expected.put("demo-images", null);
             err.printf("demo: sent demo-images: %d fields from %s%n", real.size(), images);
