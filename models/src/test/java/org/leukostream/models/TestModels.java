@@ -21,8 +21,16 @@ public final class TestModels {
    */
   public static ModelManifest save(
       Path dir, String name, String architecture, List<ModelClass> classes) {
+    return save(dir, name, architecture, "small", classes);
+  }
+
+  /**
+   * Saves {@code architecture} at {@code preset}, untrained, with {@code classes} into {@code dir}.
+   */
+  public static ModelManifest save(
+      Path dir, String name, String architecture, String preset, List<ModelClass> classes) {
     return ModelStore.saveInitialised(
-        dir, name, "test", Architecture.find(architecture, "small").orElseThrow(), classes);
+        dir, name, "test", Architecture.find(architecture, preset).orElseThrow(), classes);
   }
 
   /**

@@ -41,9 +41,10 @@ class EnsembleTest {
   }
 
   @Test
-  void ensembleARunsBothMembersOnTheSameBatch() throws Exception {
-    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
-    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+  void ensembleARunsBothMembersOnTheSameBatchEachAtItsOwnInputSize() throws Exception {
+    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL); // 64 px
+    TestModels.save(
+        dir.resolve("eff"), "blast-effnet", "efficientnet_b0", "medium", BLAST_VS_NORMAL); // 128
     List<Image> crops =
         List.of(
             TestModels.crop(90, new Color(80, 40, 140)),
@@ -57,7 +58,10 @@ class EnsembleTest {
                 "blast",
                 List.of(new EnsembleMember(vit, 0.7), new EnsembleMember(eff, 0.3)),
                 2); // three crops: a batch of two, then one
-        var single = vit.model().newPredictor(new CropTranslator(vit.manifest()))) {
+        var single = vit.model().newPredictor(new CropTranslator(vit.manifest()));
+        var singleEff = eff.model().newPredictor(new CropTranslator(eff.manifest()))) {
+      assertThat(eff.manifest().inputSize()).isNotEqualTo(vit.manifest().inputSize());
+      ensemble.warmUp(2);
       List<EnsemblePrediction> predictions = ensemble.predict(crops);
 
       assertThat(predictions).hasSize(3);
@@ -75,6 +79,9 @@ class EnsembleTest {
         Classifications alone = single.predict(crops.get(i));
         assertThat(p.members().get(0).get("blast").getProbability())
             .isCloseTo(alone.get("blast").getProbability(), within(1e-5));
+        // The 128 px member sees each crop resized to its own input, as it would alone.
+        assertThat(p.members().get(1).get("blast").getProbability())
+            .isCloseTo(singleEff.predict(crops.get(i)).get("blast").getProbability(), within(1e-5));
       }
     }
   }
