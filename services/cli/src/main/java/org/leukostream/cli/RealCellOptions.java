@@ -43,6 +43,16 @@ final class RealCellOptions {
               + "crops; PBC's 360 px crops: about 75); sets the scale cells are placed at.")
   double redCellPixels;
 
+  @Option(
+      names = "--field-magnification",
+      defaultValue = "1",
+      description =
+          "Draw --data's fields M times finer (M times the pixels, red cell 34 x M px, the pixel"
+              + " size stated on each field M times smaller), so the cells keep M times more of"
+              + " their own pixels; M = --red-cell-px / 34 keeps them all (2.65 for Matek)."
+              + " Default 1: the synthetic fields' scale.")
+  double fieldMagnification;
+
   /** The pools of {@link #data} for the models {@code overrides} configure. */
   RealCells load(Properties overrides) {
     return RealCells.load(
@@ -52,6 +62,6 @@ final class RealCellOptions {
         allImages,
         cellFraction,
         redCellPixels,
-        SmearGenerator.Options.DEFAULT.redCellDiameter());
+        SmearGenerator.Options.DEFAULT.magnified(fieldMagnification));
   }
 }

@@ -37,6 +37,22 @@ public final class SmearGenerator {
     public double micrometresPerPixel() {
       return RED_CELL_MICROMETRES / redCellDiameter;
     }
+
+    /**
+     * The same area of smear imaged {@code m} times finer: {@code m} times the width, height and
+     * red-cell diameter in pixels, as many red cells and platelets.
+     */
+    public Options magnified(double m) {
+      if (!(m > 0) || !Double.isFinite(m)) {
+        throw new IllegalArgumentException("A magnification is a positive number, not " + m);
+      }
+      return new Options(
+          (int) Math.round(width * m),
+          (int) Math.round(height * m),
+          (int) Math.round(redCellDiameter * m),
+          redCells,
+          platelets);
+    }
   }
 
   /** Relative frequencies of the countable non-blast classes in a case. */

@@ -23,6 +23,7 @@ import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.store.HeldOut;
 import org.leukostream.testkit.smear.CellImage;
 import org.leukostream.testkit.smear.CellType;
+import org.leukostream.testkit.smear.SmearGenerator;
 
 /**
  * The real single-cell images virtual patients are made of: a class-folder data set (Matek's bone
@@ -38,6 +39,7 @@ import org.leukostream.testkit.smear.CellType;
  * @param others the other countable cells
  * @param uncountable cells left out of the count (Matek's NIF)
  * @param scale field pixels per image pixel
+ * @param field the fields the cells are drawn on (size, red-cell diameter: their pixel size)
  * @param heldOutByEveryStage images in the pools no configured model trained on
  * @param classes images per class in the pools
  * @param restricted whether held-out lists chose the images
@@ -47,6 +49,7 @@ public record RealCells(
     List<CellImage> others,
     List<CellImage> uncountable,
     double scale,
+    SmearGenerator.Options field,
     int heldOutByEveryStage,
     Map<String, Integer> classes,
     boolean restricted) {
@@ -82,7 +85,7 @@ public record RealCells(
    * @param allImages use every image, also those the models trained on
    * @param cellFraction the share of an image's width its cell spans
    * @param redCellPixels a red cell's diameter in the images
-   * @param fieldRedCell a red cell's diameter in the fields drawn
+   * @param field the fields drawn: a red cell's diameter there sets the cells' scale
    * @throws IllegalArgumentException for a class the rule cannot place, or no usable image
    */
   public static RealCells load(
@@ -92,7 +95,7 @@ public record RealCells(
       boolean allImages,
       double cellFraction,
       double redCellPixels,
-      double fieldRedCell) {
+      SmearGenerator.Options field) {
     List<LabelledImage> images = new ArrayList<>();
     Set<String> unknown = new LinkedHashSet<>();
     for (LabelledImage image : ClassFolders.read(folder, aliases)) {
@@ -161,7 +164,8 @@ public record RealCells(
         blasts,
         others,
         uncountable,
-        fieldRedCell / redCellPixels,
+        field.redCellDiameter() / redCellPixels,
+        field,
         stages.size() == 3 ? byAll.size() : 0,
         classes,
         restricted);

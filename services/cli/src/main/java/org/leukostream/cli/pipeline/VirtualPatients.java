@@ -38,6 +38,7 @@ public final class VirtualPatients {
    * @param countable cells drawn that the rule counts (all but the smudged ones)
    * @param blasts lymphoblasts among them
    * @param expected the rule's decision on the drawn cells
+   * @param micrometresPerPixel the drawn fields' pixel size
    */
   public record Patient(
       String caseId,
@@ -46,7 +47,8 @@ public final class VirtualPatients {
       List<FieldImage> fields,
       int countable,
       int blasts,
-      Decision expected) {
+      Decision expected,
+      double micrometresPerPixel) {
 
     /** The blast percentage of the countable cells drawn. */
     public double drawnBlastPercent() {
@@ -64,7 +66,7 @@ public final class VirtualPatients {
           SpecimenType.BONE_MARROW,
           scannerId,
           fields,
-          SmearGenerator.Options.DEFAULT.micrometresPerPixel());
+          micrometresPerPixel);
     }
   }
 
@@ -134,18 +136,22 @@ public final class VirtualPatients {
         countable += cell.type().countable() ? 1 : 0;
         blasts += cell.type() == CellType.LYMPHOBLAST ? 1 : 0;
       }
-      byte[] png =
-          generator.field(cells, real.scale(), SmearGenerator.Options.DEFAULT).encode("png");
-      fields.add(field(spec, f++, png));
+      byte[] png = generator.field(cells, real.scale(), real.field()).encode("png");
+      fields.add(field(spec, f++, png, real.field()));
     }
-    return patient(spec, fields, countable, blasts, rule);
+    return patient(spec, fields, countable, blasts, rule, real.field());
   }
 
   /**
    * The patient of {@code spec}'s drawn fields; its ground truth is the rule on the cells drawn.
    */
   private static Patient patient(
-      Spec spec, List<FieldImage> fields, int countable, int blasts, RuleSettings rule) {
+      Spec spec,
+      List<FieldImage> fields,
+      int countable,
+      int blasts,
+      RuleSettings rule,
+      SmearGenerator.Options drawn) {
     return new Patient(
         spec.caseId(),
         "virtual-" + spec.caseId(),
@@ -153,12 +159,12 @@ public final class VirtualPatients {
         fields,
         countable,
         blasts,
-        RuleOutcome.apply(rule, blasts, countable).decision());
+        RuleOutcome.apply(rule, blasts, countable).decision(),
+        drawn.micrometresPerPixel());
   }
 
   /** A field the generator just drew: its type and size are known, no need to decode it again. */
-  private static FieldImage field(Spec spec, int index, byte[] png) {
-    SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
+  private static FieldImage field(Spec spec, int index, byte[] png, SmearGenerator.Options drawn) {
     return new FieldImage(
         spec.caseId() + "-field-" + index + ".png",
         png,
@@ -180,9 +186,10 @@ public final class VirtualPatients {
         countable += type.countable() ? 1 : 0;
         blasts += type == CellType.LYMPHOBLAST ? 1 : 0;
       }
-      byte[] png = generator.field(cells.get(f), SmearGenerator.Options.DEFAULT).encode("png");
-      fields.add(field(spec, f, png));
+      SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
+      byte[] png = generator.field(cells.get(f), drawn).encode("png");
+      fields.add(field(spec, f, png, drawn));
     }
-    return patient(spec, fields, countable, blasts, rule);
+    return patient(spec, fields, countable, blasts, rule, SmearGenerator.Options.DEFAULT);
   }
 }

@@ -2,6 +2,7 @@ package org.leukostream.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Decision;
 import org.leukostream.testkit.smear.CellType;
+import org.leukostream.testkit.smear.SmearGenerator;
 
 /**
  * Virtual patients of real single-cell images: a class-folder data set laid out as Matek's (here
@@ -55,7 +57,7 @@ class RealCellsTest {
   }
 
   RealCells load(Path root, Properties overrides, Map<String, String> aliases) {
-    return RealCells.load(root, aliases, overrides, false, 0.6, 90, FIELD_RED_CELL);
+    return RealCells.load(root, aliases, overrides, false, 0.6, 90, SmearGenerator.Options.DEFAULT);
   }
 
   @Test
@@ -120,7 +122,10 @@ class RealCellsTest {
     assertThat(cells.uncountable()).hasSize(1);
     assertThat(cells.heldOutByEveryStage()).isEqualTo(1);
     assertThat(load(root, overrides, Map.of()).toString()).contains("1 by every stage");
-    assertThat(RealCells.load(root, Map.of(), overrides, true, 0.6, 90, 34).size()).isEqualTo(14);
+    assertThat(
+            RealCells.load(root, Map.of(), overrides, true, 0.6, 90, SmearGenerator.Options.DEFAULT)
+                .size())
+        .isEqualTo(14);
   }
 
   @Test
@@ -143,6 +148,34 @@ class RealCellsTest {
     assertThat(again.fields().get(5).data()).isEqualTo(patient.fields().get(5).data());
     BufferedImage field = ImageIO.read(new ByteArrayInputStream(patient.fields().get(0).data()));
     assertThat(List.of(field.getWidth(), field.getHeight())).containsExactly(640, 480);
+  }
+
+  @Test
+  void magnifiedFieldsKeepMoreOfEachCellAndStateTheirFinerPixelSize() throws Exception {
+    SmearGenerator.Options fine = SmearGenerator.Options.DEFAULT.magnified(2.5);
+    RealCells plain = load(matekLike(), new Properties(), Map.of());
+    RealCells magnified =
+        RealCells.load(matekLike(), Map.of(), new Properties(), false, 0.6, 90, fine);
+    var spec = new VirtualPatients.Spec("m", 4, 6, 0.5);
+
+    var patient = VirtualPatients.draw(spec, 3, settings.rule(), magnified);
+    var same = VirtualPatients.draw(spec, 3, settings.rule(), plain);
+
+    assertThat(magnified.scale()).isCloseTo(2.5 * plain.scale(), within(1e-12));
+    BufferedImage field = ImageIO.read(new ByteArrayInputStream(patient.fields().get(0).data()));
+    assertThat(List.of(field.getWidth(), field.getHeight())).containsExactly(1600, 1200);
+    assertThat(patient.fields().get(0).width()).isEqualTo(1600);
+    assertThat(patient.micrometresPerPixel()).isCloseTo(7.5 / 85, within(1e-12));
+    assertThat(same.micrometresPerPixel()).isCloseTo(7.5 / 34, within(1e-12));
+    // The same cells are drawn: only the fields' resolution differs.
+    assertThat(patient.blasts()).isEqualTo(same.blasts());
+    assertThat(
+            patient
+                .toCase(
+                    new org.leukostream.cli.scan.PatientKeys("a-test-secret-of-32-bytes-length"),
+                    "s")
+                .micrometresPerPixel())
+        .isEqualTo(patient.micrometresPerPixel());
   }
 
   @Test
