@@ -18,6 +18,7 @@ import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.NearDuplicates;
 import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.DetectorTraining;
+import org.leukostream.models.detect.RedCellScale;
 import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.eval.DetectionMetrics;
 import org.leukostream.models.eval.Plots;
@@ -25,9 +26,11 @@ import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.ScaleRange;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.train.NonFiniteGuard;
 import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.testkit.smear.SmearGenerator;
 
 /**
  * {@code train --task detect}: the WBC detector on Pascal VOC (BCCD) and YOLO (TXL-PBC) data sets
@@ -116,8 +119,20 @@ final class DetectorTrainer {
           "synthetic: %d training fields, validation fields in %s%n", synthetic.size(), held);
     }
     List<ModelClass> classes = List.of(new ModelClass("wbc", ClassRole.COUNTED));
+    ScaleRange scale = trainedScale(data, architecture.inputSize());
+    err.printf(
+        "scale: %s%n",
+        scale == null
+            ? "no red cells annotated: the model records no trained scale"
+            : String.format(
+                java.util.Locale.ROOT,
+                "%.3f-%.3f um per input pixel (%s)",
+                scale.min(),
+                scale.max(),
+                scale.source()));
     ModelManifest manifest =
-        ModelManifest.of(name == null ? "wbc-detector" : name, architecture, version, classes);
+        ModelManifest.of(name == null ? "wbc-detector" : name, architecture, version, classes)
+            .withScale(scale);
     int steps = Math.max(1, epochs * ((samples.size() + batch - 1) / batch));
     err.printf(
         "train detect: %d training fields from %s, %d steps of %d fields%n",
@@ -213,6 +228,54 @@ final class DetectorTrainer {
     } catch (ai.djl.translate.TranslateException e) {
       throw new IOException("Detector failed on a validation field: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The scales the training fields show, from each set's annotated red cells (VOC {@code RBC}, YOLO
+   * the class its {@code data.yaml} names {@code RBC}) and the synthetic fields' known red cell;
+   * null when no set has any.
+   */
+  private static ScaleRange trainedScale(DataOptions data, int side) {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (Path root : data.roots) {
+      RedCellScale.medianInputDiameter(redCells(root, "train"), side)
+          .ifPresent(d -> medians.put(DataOptions.sourceName(root), d));
+    }
+    if (data.synthetic > 0) {
+      SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
+      medians.put(
+          "synthetic",
+          drawn.redCellDiameter() * (double) side / Math.max(drawn.width(), drawn.height()));
+    }
+    return RedCellScale.range(medians);
+  }
+
+  /** The red-cell boxes of a set's part; none where the set does not annotate them. */
+  static List<DetectionData.Field> redCells(Path root, String split) {
+    if (Files.isDirectory(root.resolve("Annotations"))) {
+      return DetectionData.pascalVoc(root, split, Set.of("RBC"));
+    }
+    Path yaml = root.resolve("data.yaml");
+    if (Files.isDirectory(root.resolve("labels")) && Files.isRegularFile(yaml)) {
+      try {
+        for (String line : Files.readAllLines(yaml)) {
+          if (line.strip().startsWith("names:")) {
+            List<String> names =
+                java.util.Arrays.stream(
+                        line.substring(line.indexOf(':') + 1)
+                            .replaceAll("[\\[\\]'\"]", "")
+                            .split(","))
+                    .map(String::strip)
+                    .toList();
+            int rbc = names.indexOf("RBC");
+            return rbc < 0 ? List.of() : DetectionData.yolo(root, split, Set.of(rbc));
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read " + yaml, e);
+      }
+    }
+    return List.of();
   }
 
   /** VOC when the root has {@code Annotations/}, YOLO when it has {@code labels/}. */

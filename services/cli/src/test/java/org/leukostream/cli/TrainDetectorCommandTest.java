@@ -54,6 +54,10 @@ class TrainDetectorCommandTest {
             .append(b.y + b.height)
             .append("</ymax></bndbox></object>");
       }
+      // One annotated red cell of 80 px: 32 px at the 256 px input, 7.5 / 32 um per input pixel.
+      xml.append(
+          "<object><name>RBC</name><bndbox><xmin>20</xmin><ymin>20</ymin><xmax>100</xmax>"
+              + "<ymax>100</ymax></bndbox></object>");
       Files.writeString(root.resolve("Annotations").resolve(id + ".xml"), xml + "</annotation>");
       (i < 4 ? train : val).append(id).append('\n');
     }
@@ -90,6 +94,12 @@ class TrainDetectorCommandTest {
             "4 training fields from",
             "validation " + set + " (2 fields): AP@0.5");
     assertThat(model.resolve("manifest.json")).exists();
+    JsonNode scale =
+        new ObjectMapper()
+            .readTree(model.resolve("manifest.json").toFile())
+            .path("micrometresPerInputPixel");
+    assertThat(scale.path("min").asDouble()).isEqualTo(0.234); // 7.5 / 32 = 0.2344, rounded down
+    assertThat(scale.path("max").asDouble()).isEqualTo(0.235);
     assertThat(model.resolve("training.png")).exists();
     JsonNode report = new ObjectMapper().readTree(model.resolve("training.json").toFile());
     assertThat(report.path("validation").path(set).path("truths").asInt()).isEqualTo(10);
@@ -209,5 +219,14 @@ class TrainDetectorCommandTest {
     assertThat(validation.path(DataOptions.sourceName(voc)).path("truths").asInt()).isEqualTo(10);
     assertThat(validation.path(DataOptions.sourceName(yolo)).path("truths").asInt()).isEqualTo(8);
     assertThat(validation.path("synthetic").path("truths").asInt()).isPositive();
+    // The VOC set's red cells and the synthetic fields' (34 px of 640: 13.6 input px); the YOLO set
+    // names no classes (no data.yaml), so its red cells are unknown.
+    JsonNode scale =
+        new ObjectMapper()
+            .readTree(model.resolve("manifest.json").toFile())
+            .path("micrometresPerInputPixel");
+    assertThat(scale.path("min").asDouble()).isEqualTo(0.234);
+    assertThat(scale.path("max").asDouble()).isEqualTo(0.552);
+    assertThat(scale.path("source").asText()).contains("synthetic 13.6 px");
   }
 }
