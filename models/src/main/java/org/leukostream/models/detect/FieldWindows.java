@@ -2,7 +2,6 @@ package org.leukostream.models.detect;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.leukostream.models.store.ScaleRange;
@@ -75,8 +74,7 @@ public record FieldWindows(
     }
     double fittedUm = um / fit;
     if (trained.get().contains(fittedUm)) {
-      return new FieldWindows(
-          longer, fit, List.<int[]>of(new int[] {0, 0}), true, Optional.empty());
+      return fitted(longer, fit, null);
     }
     double target = trained.get().clamp(fittedUm);
     double scale = um / target;
@@ -112,19 +110,9 @@ public record FieldWindows(
     }
   }
 
+  /** The field fitted to the input as one window; {@code warning} null when there is none. */
   private static FieldWindows fitted(int longer, double fit, String warning) {
     return new FieldWindows(
-        longer, fit, List.<int[]>of(new int[] {0, 0}), true, Optional.of(warning));
-  }
-
-  /** One line for logs and field results. */
-  public String describe() {
-    return String.format(
-        Locale.ROOT,
-        "%s, %d window(s) of %d field px at %.3f input px per field px",
-        fitted ? "fitted" : "rescaled",
-        origins.size(),
-        windowSide,
-        inputScale);
+        longer, fit, List.<int[]>of(new int[] {0, 0}), true, Optional.ofNullable(warning));
   }
 }

@@ -45,35 +45,7 @@ public record ModelManifest(
         aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
   }
 
-  /** A manifest without a scale range. */
-  public ModelManifest(
-      String name,
-      String architecture,
-      String preset,
-      String version,
-      int inputSize,
-      double[] mean,
-      double[] std,
-      List<ModelClass> classes,
-      String weights,
-      String sha256,
-      Map<String, String> aliases) {
-    this(
-        name,
-        architecture,
-        preset,
-        version,
-        inputSize,
-        mean,
-        std,
-        classes,
-        weights,
-        sha256,
-        aliases,
-        null);
-  }
-
-  /** A manifest without aliases. */
+  /** A manifest without aliases or a scale range. */
   public ModelManifest(
       String name,
       String architecture,
@@ -85,7 +57,19 @@ public record ModelManifest(
       List<ModelClass> classes,
       String weights,
       String sha256) {
-    this(name, architecture, preset, version, inputSize, mean, std, classes, weights, sha256, null);
+    this(
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weights,
+        sha256,
+        null,
+        null);
   }
 
   /** ImageNet channel statistics (RGB, 0..1), the normalisation of transfer-learned backbones. */
@@ -108,7 +92,6 @@ public record ModelManifest(
         IMAGENET_MEAN,
         IMAGENET_STD,
         classes,
-        null,
         null,
         null);
   }

@@ -149,14 +149,14 @@ public final class ScanCommand implements Callable<Integer> {
       return 1;
     }
     String id = caseId != null ? caseId : "case-" + UUID.randomUUID();
-    if (micrometresPerPixel != null
-        && !(micrometresPerPixel > 0 && Double.isFinite(micrometresPerPixel))) {
+    String patientKey = keys.of(patient);
+    CaseSender.Case c;
+    try {
+      c = new CaseSender.Case(id, patientKey, specimenType, scannerId, fields, micrometresPerPixel);
+    } catch (IllegalArgumentException e) { // the pixel size is the only value it checks
       err.println("scan: --um-per-pixel is a positive number, not " + micrometresPerPixel);
       return 2;
     }
-    CaseSender.Case c =
-        new CaseSender.Case(
-            id, keys.of(patient), specimenType, scannerId, fields, micrometresPerPixel);
     Optional<ClaimCheckStore> store =
         Optional.ofNullable(claimCheck).map(uri -> ClaimCheckStore.at(uri, s3Settings()));
     CaseSender.Sent sent;

@@ -179,6 +179,7 @@ public final class VirtualPatients {
     List<List<CellType>> cells =
         generator.caseCells(spec.fields(), spec.cellsPerField(), spec.blastFraction());
     List<FieldImage> fields = new ArrayList<>(spec.fields());
+    SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
     int countable = 0;
     int blasts = 0;
     for (int f = 0; f < cells.size(); f++) {
@@ -186,10 +187,9 @@ public final class VirtualPatients {
         countable += type.countable() ? 1 : 0;
         blasts += type == CellType.LYMPHOBLAST ? 1 : 0;
       }
-      SmearGenerator.Options drawn = SmearGenerator.Options.DEFAULT;
       byte[] png = generator.field(cells.get(f), drawn).encode("png");
       fields.add(field(spec, f, png, drawn));
     }
-    return patient(spec, fields, countable, blasts, rule, SmearGenerator.Options.DEFAULT);
+    return patient(spec, fields, countable, blasts, rule, drawn);
   }
 }
