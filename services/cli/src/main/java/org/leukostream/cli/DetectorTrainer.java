@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import org.leukostream.cli.pipeline.RealCells;
 import org.leukostream.models.arch.Architecture;
 import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.NearDuplicates;
@@ -43,6 +44,20 @@ import org.leukostream.testkit.smear.SmearGenerator;
 final class DetectorTrainer {
   private DetectorTrainer() {}
 
+  /**
+   * Fields of real single-cell images (a class-folder set such as Matek's) placed on synthetic
+   * fields as {@code demo --data} places them: trained on images no shipped classifier stage holds
+   * out, validated on fields of another seed drawn from the images they hold out.
+   *
+   * @param folder the class-folder set
+   * @param fields training fields (validation: a tenth, at least 10)
+   * @param cellFraction share of an image's width its cell spans
+   * @param redCellPixels a red cell's diameter in the images
+   */
+  record RealCellFields(Path folder, int fields, double cellFraction, double redCellPixels) {
+    static final RealCellFields NONE = new RealCellFields(null, 0, 0.6, 90);
+  }
+
   static int train(
       DataOptions data,
       Path out,
@@ -54,6 +69,7 @@ final class DetectorTrainer {
       NonFiniteGuard.Policy nonFinite,
       String name,
       String version,
+      RealCellFields realCells,
       PrintWriter err)
       throws IOException {
     Architecture architecture =
@@ -99,15 +115,7 @@ final class DetectorTrainer {
     if (data.synthetic > 0) {
       List<SmearField> synthetic = SyntheticCells.fields(data.synthetic, data.syntheticSeed);
       for (SmearField field : synthetic) {
-        List<DetectorTraining.Box> boxes = new ArrayList<>();
-        field
-            .cells()
-            .forEach(
-                c ->
-                    boxes.add(
-                        new DetectorTraining.Box(
-                            c.box().x, c.box().y, c.box().width, c.box().height, 0)));
-        samples.add(new DetectorTraining.Sample(field.image(), boxes));
+        samples.add(new DetectorTraining.Sample(field.image(), boxes(field)));
       }
       Path held = out.resolveSibling(out.getFileName() + "-synthetic-val");
       validation.put(
@@ -117,6 +125,36 @@ final class DetectorTrainer {
               SyntheticCells.fields(Math.max(10, data.synthetic / 10), data.syntheticSeed + 1)));
       err.printf(
           "synthetic: %d training fields, validation fields in %s%n", synthetic.size(), held);
+    }
+    if (realCells.fields() > 0) {
+      RealCells.Partition pools =
+          RealCells.partition(realCells.folder(), data.aliases, realCells.cellFraction());
+      double scale = SmearGenerator.Options.DEFAULT.redCellDiameter() / realCells.redCellPixels();
+      List<SmearField> real =
+          SyntheticCells.realCellFields(
+              pools.free(), realCells.fields(), data.syntheticSeed + 2, scale);
+      for (SmearField field : real) {
+        samples.add(new DetectorTraining.Sample(field.image(), boxes(field)));
+      }
+      Path held = out.resolveSibling(out.getFileName() + "-real-cell-val");
+      validation.put(
+          "real-cells",
+          SyntheticCells.writeVoc(
+              held,
+              SyntheticCells.realCellFields(
+                  pools.heldOut().isEmpty() ? pools.free() : pools.heldOut(),
+                  Math.max(10, realCells.fields() / 10),
+                  data.syntheticSeed + 3,
+                  scale)));
+      err.printf(
+          "real cells of %s: %d training fields of %d images no shipped stage holds out;"
+              + " validation fields of %d %s in %s%n",
+          realCells.folder(),
+          real.size(),
+          pools.free().size(),
+          pools.heldOut().isEmpty() ? pools.free().size() : pools.heldOut().size(),
+          pools.heldOut().isEmpty() ? "of the same images (none is held out)" : "held-out images",
+          held);
     }
     List<ModelClass> classes = List.of(new ModelClass("wbc", ClassRole.COUNTED));
     ScaleRange scale = trainedScale(data, architecture.inputSize());
@@ -206,6 +244,13 @@ final class DetectorTrainer {
         false,
         out.resolve("training.png"));
     return 0;
+  }
+
+  /** The white cells of a drawn field as training boxes. */
+  private static List<DetectorTraining.Box> boxes(SmearField field) {
+    return field.cells().stream()
+        .map(c -> new DetectorTraining.Box(c.box().x, c.box().y, c.box().width, c.box().height, 0))
+        .toList();
   }
 
   /** AP@0.5 over every box scoring at least 0.05 on fields never trained on. */

@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       ScanCommand.class,
       DemoCommand.class,
       ValidateCommand.class,
+      FrameCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {

@@ -103,6 +103,31 @@ final class SyntheticCells {
     return out;
   }
 
+  /**
+   * {@code count} fields of the synthetic scale with 2-8 white cells each, drawn at random from
+   * {@code pool} (real single-cell images) and placed as {@code demo --data} places them.
+   *
+   * @param scale field pixels per image pixel (the fields' red-cell diameter over the images')
+   */
+  static List<SmearField> realCellFields(
+      List<org.leukostream.testkit.smear.CellImage> pool, int count, long seed, double scale) {
+    if (pool.isEmpty()) {
+      throw new IllegalArgumentException("No cell images to draw real-cell fields from");
+    }
+    SmearGenerator generator = new SmearGenerator(seed);
+    java.util.Random random = new java.util.Random(seed);
+    List<SmearField> out = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int cells = 2 + random.nextInt(7);
+      List<org.leukostream.testkit.smear.CellImage> drawn = new java.util.ArrayList<>(cells);
+      for (int c = 0; c < cells; c++) {
+        drawn.add(pool.get(random.nextInt(pool.size())));
+      }
+      out.add(generator.field(drawn, scale, SmearGenerator.Options.DEFAULT));
+    }
+    return out;
+  }
+
   /** Writes {@code fields} as PNG files under {@code dir} and returns them as annotated fields. */
   static List<DetectionData.Field> writeVoc(Path dir, List<SmearField> fields) throws IOException {
     Files.createDirectories(dir);

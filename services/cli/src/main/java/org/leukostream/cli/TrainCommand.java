@@ -136,6 +136,34 @@ final class TrainCommand implements Callable<Integer> {
               + " saturation +-25%, brightness +-15%, contrast +-20%, blur on one in five.")
   boolean augment;
 
+  @Option(
+      names = "--real-cells",
+      description =
+          "With --task detect: a class-folder set of single-cell images (e.g. Matek's) to draw"
+              + " --real-cell-fields from.")
+  Path realCells;
+
+  @Option(
+      names = "--real-cell-fields",
+      defaultValue = "0",
+      description =
+          "With --task detect: add N fields of --real-cells images placed as `demo --data` places"
+              + " them (images no shipped classifier holds out; validated on fields of the held-out"
+              + " ones).")
+  int realCellFields;
+
+  @Option(
+      names = "--real-cell-fraction",
+      defaultValue = "0.6",
+      description = "Share of a --real-cells image's width its cell spans (default 0.6, Matek's).")
+  double realCellFraction;
+
+  @Option(
+      names = "--real-cell-red-cell-px",
+      defaultValue = "90",
+      description = "A red cell's diameter in --real-cells images (default 90, Matek's).")
+  double realCellRedCellPixels;
+
   @Option(names = "--name", description = "Model name (default: task-arch).")
   String name;
 
@@ -157,6 +185,10 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     NonFiniteGuard.Policy nonFinite =
         skipNonFinite ? NonFiniteGuard.Policy.SKIP : NonFiniteGuard.Policy.STOP;
+    if (realCellFields < 0 || realCellFields > 0 && (realCells == null || !task.equals("detect"))) {
+      throw new ParameterException(
+          spec.commandLine(), "--real-cell-fields N (>= 0) is for --task detect with --real-cells");
+    }
     if (task.equals("detect")) {
       return DetectorTrainer.train(
           data,
@@ -169,6 +201,10 @@ final class TrainCommand implements Callable<Integer> {
           nonFinite,
           name,
           version,
+          realCellFields == 0
+              ? DetectorTrainer.RealCellFields.NONE
+              : new DetectorTrainer.RealCellFields(
+                  realCells, realCellFields, realCellFraction, realCellRedCellPixels),
           err);
     }
     Architecture architecture =

@@ -201,6 +201,12 @@ class TrainDetectorCommandTest {
             yolo.toString(),
             "--synthetic",
             "3",
+            "--real-cells",
+            FrameCommandTest.singleCells(dir.resolve("cells"), 2).toString(),
+            "--real-cell-fields",
+            "2",
+            "--real-cell-red-cell-px",
+            "34",
             "--out",
             model.toString(),
             "--epochs",
@@ -213,12 +219,17 @@ class TrainDetectorCommandTest {
             "4 training fields, 0 left out",
             "1 training fields, 1 left out as the same field as a held-out one",
             "synthetic: 3 training fields",
-            "train detect: 8 training fields");
+            // No shipped classifier holds out a test's images: the fields validating them are
+            // drawn from the same images (another seed).
+            "2 training fields of 4 images no shipped stage holds out;"
+                + " validation fields of 4 of the same images",
+            "train detect: 10 training fields");
     JsonNode validation =
         new ObjectMapper().readTree(model.resolve("training.json").toFile()).path("validation");
     assertThat(validation.path(DataOptions.sourceName(voc)).path("truths").asInt()).isEqualTo(10);
     assertThat(validation.path(DataOptions.sourceName(yolo)).path("truths").asInt()).isEqualTo(8);
     assertThat(validation.path("synthetic").path("truths").asInt()).isPositive();
+    assertThat(validation.path("real-cells").path("truths").asInt()).isGreaterThanOrEqualTo(20);
     // The VOC set's red cells and the synthetic fields' (34 px of 640: 13.6 input px); the YOLO set
     // names no classes (no data.yaml), so its red cells are unknown.
     JsonNode scale =

@@ -47,7 +47,7 @@ import org.leukostream.testkit.TopicWriter;
  * one {@code field.results.v1} per field; an unusable field gets a REJECTED result (so its case
  * does not wait) and a dead letter.
  */
-final class DetectorStage implements StageWorker.Stage, AutoCloseable {
+public final class DetectorStage implements StageWorker.Stage, AutoCloseable {
   static final String SERVICE = "detector";
   private static final String P = "leukostream.detector.";
 
@@ -62,25 +62,49 @@ final class DetectorStage implements StageWorker.Stage, AutoCloseable {
   final AtomicLong nanos = new AtomicLong();
   final AtomicLong fieldsDone = new AtomicLong();
 
+  /** The detector service's own settings with {@code overrides} over them. */
+  public static Properties settings(Properties overrides) {
+    Properties p =
+        ServiceProperties.load(DetectorStage.class.getClassLoader(), "leukostream-detector");
+    p.putAll(overrides);
+    return p;
+  }
+
+  /** The detector model {@code settings} name, on their device. */
+  public static StoredModel model(Properties settings) {
+    return ModelStore.load(
+        settings.getProperty(P + "model"),
+        ModelStore.device(settings.getProperty(P + "device", "cpu")));
+  }
+
+  /** {@code model} with the service's operating point from {@code settings}. */
+  public static WbcDetector detector(StoredModel model, Properties settings) {
+    return new WbcDetector(
+        model,
+        new DetectorSettings(
+            Double.parseDouble(settings.getProperty(P + "score-threshold")),
+            Double.parseDouble(settings.getProperty(P + "nms-iou")),
+            Double.parseDouble(settings.getProperty(P + "nms-containment", "1")),
+            Integer.parseInt(settings.getProperty(P + "max-detections")),
+            Integer.parseInt(settings.getProperty(P + "max-batch"))));
+  }
+
+  /** How the service cuts a detected cell out of its field. */
+  public static CropExtractor cropExtractor(Properties settings) {
+    return new CropExtractor(
+        Double.parseDouble(settings.getProperty(P + "crop.margin")),
+        Integer.parseInt(settings.getProperty(P + "crop.size")));
+  }
+
   /**
    * @param overrides settings over the service's own ({@code leukostream.detector.model}, ...)
    * @param claimRoot the only directory {@code file://} claim checks may point into
    */
   DetectorStage(Map<String, Object> clientConfig, Properties overrides, Optional<Path> claimRoot) {
-    Properties p = ServiceProperties.load(getClass().getClassLoader(), "leukostream-detector");
-    p.putAll(overrides);
-    String location = p.getProperty(P + "model");
-    this.model = ModelStore.load(location, ModelStore.device(p.getProperty(P + "device", "cpu")));
+    Properties p = settings(overrides);
+    this.model = model(p);
     try {
-      this.detector =
-          new WbcDetector(
-              model,
-              new DetectorSettings(
-                  Double.parseDouble(p.getProperty(P + "score-threshold")),
-                  Double.parseDouble(p.getProperty(P + "nms-iou")),
-                  Double.parseDouble(p.getProperty(P + "nms-containment", "1")),
-                  Integer.parseInt(p.getProperty(P + "max-detections")),
-                  Integer.parseInt(p.getProperty(P + "max-batch"))));
+      this.detector = detector(model, p);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -106,9 +130,7 @@ final class DetectorStage implements StageWorker.Stage, AutoCloseable {
                 Long.parseLong(p.getProperty(P + "input.max-bytes")),
                 Long.parseLong(p.getProperty(P + "input.max-pixels"))),
             detector,
-            new CropExtractor(
-                Double.parseDouble(p.getProperty(P + "crop.margin")),
-                Integer.parseInt(p.getProperty(P + "crop.size"))),
+            cropExtractor(p),
             specimens);
     this.reader = Topics.SLIDE_FIELDS.valueSerde(clientConfig).deserializer();
     this.crops = TopicWriter.producer(clientConfig, Topics.CELL_CROPS);

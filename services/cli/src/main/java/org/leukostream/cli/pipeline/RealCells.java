@@ -115,14 +115,7 @@ public record RealCells(
               + new TreeMap<>(TYPES).keySet()
               + " with --alias FOLDER=CLASS");
     }
-    Properties classifier = ClassifierStage.settings(classifierOverrides);
-    Map<String, HeldOut> stages = new LinkedHashMap<>();
-    for (String stage : List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST)) {
-      if (classifier.containsKey("leukostream.classifier." + stage + ".members[0].model")) {
-        String first = StageMembers.fromProperties(classifier, stage).keySet().iterator().next();
-        HeldOut.of(first).ifPresent(h -> stages.put(stage, h));
-      }
-    }
+    Map<String, HeldOut> stages = heldOutLists(classifierOverrides);
     List<LabelledImage> chosen = images;
     boolean restricted = false;
     if (!allImages) {
@@ -169,6 +162,54 @@ public record RealCells(
         stages.size() == 3 ? byAll.size() : 0,
         classes,
         restricted);
+  }
+
+  /** The held-out lists of the configured stages' first members, by stage. */
+  private static Map<String, HeldOut> heldOutLists(Properties classifierOverrides) {
+    Properties classifier = ClassifierStage.settings(classifierOverrides);
+    Map<String, HeldOut> stages = new LinkedHashMap<>();
+    for (String stage : List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST)) {
+      if (classifier.containsKey("leukostream.classifier." + stage + ".members[0].model")) {
+        String first = StageMembers.fromProperties(classifier, stage).keySet().iterator().next();
+        HeldOut.of(first).ifPresent(h -> stages.put(stage, h));
+      }
+    }
+    return stages;
+  }
+
+  /**
+   * The white-cell images of a folder in two parts: those no shipped classifier stage holds out,
+   * free for training other parts (the detector's real-cell fields), and those some stage holds
+   * out, which {@code validate} may draw its patients from and nothing else may train on.
+   */
+  public record Partition(List<CellImage> free, List<CellImage> heldOut) {}
+
+  /**
+   * Splits the images of {@code folder} (classes the rule cannot place are kept as white cells;
+   * platelets are left out) by the shipped classifier stages' held-out lists.
+   *
+   * @param cellFraction the share of an image's width its cell spans
+   */
+  public static Partition partition(Path folder, Map<String, String> aliases, double cellFraction) {
+    List<LabelledImage> images =
+        ClassFolders.read(folder, aliases).stream()
+            .filter(image -> !SKIPPED.contains(image.label()))
+            .toList();
+    Set<LabelledImage> held = new HashSet<>();
+    for (HeldOut list : heldOutLists(new Properties()).values()) {
+      held.addAll(list.keep(images));
+    }
+    List<CellImage> free = new ArrayList<>();
+    List<CellImage> heldOut = new ArrayList<>();
+    for (LabelledImage image : images) {
+      CellImage cell =
+          new CellImage(
+              read(image.file()),
+              TYPES.getOrDefault(image.label(), CellType.LYMPHOCYTE),
+              cellFraction);
+      (held.contains(image) ? heldOut : free).add(cell);
+    }
+    return new Partition(free, heldOut);
   }
 
   /** The stages whose decision an image of {@code label} tests. */
