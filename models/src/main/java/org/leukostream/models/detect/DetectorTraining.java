@@ -12,6 +12,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -45,11 +46,17 @@ public final class DetectorTraining {
    * @param learningRate Adam's learning rate
    * @param seed order of samples and flips
    * @param nonFinite what a step with a non-finite loss or gradient does: stop (default) or skip
+   * @param cosine whether the learning rate falls along a cosine to 0 over the steps (else fixed)
    */
   public record Options(
-      int steps, int batchSize, float learningRate, long seed, NonFiniteGuard.Policy nonFinite) {
+      int steps,
+      int batchSize,
+      float learningRate,
+      long seed,
+      NonFiniteGuard.Policy nonFinite,
+      boolean cosine) {
     public Options(int steps, int batchSize, float learningRate, long seed) {
-      this(steps, batchSize, learningRate, seed, NonFiniteGuard.Policy.STOP);
+      this(steps, batchSize, learningRate, seed, NonFiniteGuard.Policy.STOP, false);
     }
   }
 
@@ -82,7 +89,14 @@ public final class DetectorTraining {
         new DefaultTrainingConfig(new FocalLoss())
             .optOptimizer(
                 Adam.builder()
-                    .optLearningRateTracker(Tracker.fixed(options.learningRate()))
+                    .optLearningRateTracker(
+                        options.cosine()
+                            ? CosineTracker.builder()
+                                .setBaseValue(options.learningRate())
+                                .optFinalValue(0)
+                                .setMaxUpdates(Math.max(1, options.steps()))
+                                .build()
+                            : Tracker.fixed(options.learningRate()))
                     .build());
     long begin = System.nanoTime();
     try (Trainer trainer = model.newTrainer(config);

@@ -67,6 +67,7 @@ final class DetectorTrainer {
       float learningRate,
       long seed,
       NonFiniteGuard.Policy nonFinite,
+      boolean cosine,
       String name,
       String version,
       RealCellFields realCells,
@@ -184,7 +185,7 @@ final class DetectorTrainer {
               architecture,
               manifest,
               samples,
-              new DetectorTraining.Options(steps, batch, learningRate, seed, nonFinite),
+              new DetectorTraining.Options(steps, batch, learningRate, seed, nonFinite, cosine),
               step ->
                   Progress.step(
                       err,
@@ -224,6 +225,7 @@ final class DetectorTrainer {
     report.put("steps", steps);
     report.put("batch", batch);
     report.put("learningRate", learningRate);
+    report.put("cosine", cosine);
     report.put("validation", validated);
     report.put("test", tested);
     report.put("losses", losses);

@@ -20,11 +20,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.leukostream.cli.pipeline.DetectorStage;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CellFraming;
@@ -311,17 +307,7 @@ final class FrameCommand implements Callable<Integer> {
         ImageIO.write(image, "png", png.toFile());
         return png;
       }
-      ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(0.95f);
-      Files.deleteIfExists(target);
-      try (ImageOutputStream stream = ImageIO.createImageOutputStream(target.toFile())) {
-        writer.setOutput(stream);
-        writer.write(null, new IIOImage(image, null, null), param);
-      } finally {
-        writer.dispose();
-      }
+      SyntheticCells.writeJpeg(image, target);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target, e);

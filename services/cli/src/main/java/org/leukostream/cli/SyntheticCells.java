@@ -128,26 +128,65 @@ final class SyntheticCells {
     return out;
   }
 
-  /** Writes {@code fields} as PNG files under {@code dir} and returns them as annotated fields. */
+  /**
+   * Writes {@code fields} under {@code dir} as a Pascal VOC set whose {@code val} part is all of
+   * them ({@code evaluate --task detect --data DIR --part val} reads it), and returns them as
+   * annotated fields.
+   */
   static List<DetectionData.Field> writeVoc(Path dir, List<SmearField> fields) throws IOException {
-    Files.createDirectories(dir);
+    Path images = Files.createDirectories(dir.resolve("JPEGImages"));
+    Path annotations = Files.createDirectories(dir.resolve("Annotations"));
+    Path sets = Files.createDirectories(dir.resolve("ImageSets").resolve("Main"));
     List<DetectionData.Field> out = new java.util.ArrayList<>(fields.size());
+    StringBuilder ids = new StringBuilder();
     for (int i = 0; i < fields.size(); i++) {
       SmearField field = fields.get(i);
-      Path file = dir.resolve(String.format(Locale.ROOT, "field-%04d.png", i));
-      ImageIO.write(field.image(), "png", file.toFile());
-      out.add(
-          new DetectionData.Field(
-              file,
-              field.image().getWidth(),
-              field.image().getHeight(),
-              field.cells().stream()
-                  .map(
-                      c ->
-                          new DetectionData.Box(
-                              c.box().x, c.box().y, c.box().width, c.box().height))
-                  .toList()));
+      String id = String.format(Locale.ROOT, "field-%04d", i);
+      Path file = images.resolve(id + ".jpg");
+      writeJpeg(field.image(), file);
+      int width = field.image().getWidth();
+      int height = field.image().getHeight();
+      StringBuilder xml =
+          new StringBuilder("<annotation><size><width>")
+              .append(width)
+              .append("</width><height>")
+              .append(height)
+              .append("</height></size>");
+      List<DetectionData.Box> boxes = new java.util.ArrayList<>();
+      for (var cell : field.cells()) {
+        var b = cell.box();
+        boxes.add(new DetectionData.Box(b.x, b.y, b.width, b.height));
+        xml.append(
+            String.format(
+                Locale.ROOT,
+                "<object><name>WBC</name><bndbox><xmin>%d</xmin><ymin>%d</ymin><xmax>%d</xmax>"
+                    + "<ymax>%d</ymax></bndbox></object>",
+                b.x,
+                b.y,
+                b.x + b.width,
+                b.y + b.height));
+      }
+      Files.writeString(annotations.resolve(id + ".xml"), xml.append("</annotation>"));
+      ids.append(id).append('\n');
+      out.add(new DetectionData.Field(file, width, height, boxes));
     }
+    Files.writeString(sets.resolve("val.txt"), ids);
     return out;
+  }
+
+  /** Writes {@code image} as a JPEG of quality 0.95 (little loss; ImageIO's default is 0.75). */
+  static void writeJpeg(BufferedImage image, Path file) throws IOException {
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionQuality(0.95f);
+    Files.deleteIfExists(file);
+    try (javax.imageio.stream.ImageOutputStream stream =
+        ImageIO.createImageOutputStream(file.toFile())) {
+      writer.setOutput(stream);
+      writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+    } finally {
+      writer.dispose();
+    }
   }
 }

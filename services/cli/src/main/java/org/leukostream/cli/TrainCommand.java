@@ -95,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--cosine",
       description =
-          "Anneal the learning rate to 0 over the epochs (Zhou's schedule; default for zhou).")
+          "Anneal the learning rate to 0 over the epochs (Zhou's schedule; default for zhou;"
+              + " with --task detect over all steps).")
   boolean cosine;
 
   @Option(
@@ -199,6 +200,7 @@ final class TrainCommand implements Callable<Integer> {
           learningRate == null ? 1e-3f : learningRate,
           seed,
           nonFinite,
+          cosine,
           name,
           version,
           realCellFields == 0

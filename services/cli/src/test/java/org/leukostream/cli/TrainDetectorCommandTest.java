@@ -211,6 +211,7 @@ class TrainDetectorCommandTest {
             model.toString(),
             "--epochs",
             "1",
+            "--cosine",
             "--batch",
             "2");
     assertThat(exit).as(err.toString()).isZero();
@@ -230,6 +231,37 @@ class TrainDetectorCommandTest {
     assertThat(validation.path(DataOptions.sourceName(yolo)).path("truths").asInt()).isEqualTo(8);
     assertThat(validation.path("synthetic").path("truths").asInt()).isPositive();
     assertThat(validation.path("real-cells").path("truths").asInt()).isGreaterThanOrEqualTo(20);
+    assertThat(
+            new ObjectMapper()
+                .readTree(model.resolve("training.json").toFile())
+                .path("cosine")
+                .asBoolean())
+        .isTrue();
+    // The real-cell validation fields are a VOC set evaluate reads, scored as in training.
+    StringWriter scored = new StringWriter();
+    exit =
+        Cli.run(
+            scored,
+            new StringWriter(),
+            "evaluate",
+            "--task",
+            "detect",
+            "--data",
+            dir.resolve("detector-mixed-real-cell-val").toString(),
+            "--model",
+            model.toString(),
+            "--part",
+            "val",
+            "--json");
+    assertThat(exit).isZero();
+    JsonNode real =
+        new ObjectMapper().readTree(scored.toString()).path("bySource").elements().next();
+    assertThat(real.path("truths").asInt())
+        .isEqualTo(validation.path("real-cells").path("truths").asInt());
+    assertThat(real.path("averagePrecision").asDouble())
+        .isCloseTo(
+            validation.path("real-cells").path("averagePrecision").asDouble(),
+            org.assertj.core.data.Offset.offset(1e-9));
     // The VOC set's red cells and the synthetic fields' (34 px of 640: 13.6 input px); the YOLO set
     // names no classes (no data.yaml), so its red cells are unknown.
     JsonNode scale =
