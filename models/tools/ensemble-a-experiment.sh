@@ -6,13 +6,15 @@
 #   models/tools/ensemble-a-experiment.sh OUT [--synthetic]     (about 30 min on 2 cores; run from the repository root)
 # Writes OUT/split.tsv, OUT/model (the trained model) and OUT/report (its test part). With --synthetic the split is
 # dealt with the synthetic cells in it; the README's run kept the real images' parts of the run without them.
+# DATA=DIR trains on another copy of matek-bm/train with the same folders and file names, e.g. the framed copy
+# `leukostream frame` writes (models/tools/framed-experiment.sh).
 set -euo pipefail
 out=${1:?output folder}
 synthetic=()
 [[ ${2:-} == --synthetic ]] && synthetic=(--synthetic 400 --synthetic-dir "$out/synthetic-cells")
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 held="$here/src/main/resources/org/leukostream/models/default/wbc-resnet50/heldout.tsv"
-data=../shared/datasets/matek-bm/train
+data=${DATA:-../shared/datasets/matek-bm/train}
 common=(--task blast --data "$data" "${synthetic[@]}" --alias PMO=normal --alias MON=normal --seed 9
   --arch efficientnet_b0 --preset medium)
 mkdir -p "$out"

@@ -160,7 +160,7 @@ public final class Ensemble implements AutoCloseable {
     double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
     List<String> models =
         members.stream()
-            .map(m -> m.model().manifest().name() + ":" + m.model().manifest().version())
+            .map(m -> m.model().manifest().id())
             .toList();
     List<EnsemblePrediction> out = new ArrayList<>(crops.size());
     for (int i = 0; i < crops.size(); i++) {

@@ -148,6 +148,11 @@ public record ModelManifest(
         micrometresPerInputPixel);
   }
 
+  /** The model as logs, health checks and reports name it: {@code name:version}. */
+  public String id() {
+    return name + ":" + version;
+  }
+
   /** The same manifest recording the scales a detector was trained at. */
   public ModelManifest withScale(ScaleRange range) {
     return new ModelManifest(

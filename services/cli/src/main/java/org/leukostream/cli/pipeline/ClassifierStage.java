@@ -108,7 +108,7 @@ final class ClassifierStage implements StageWorker.Stage, AutoCloseable {
   List<String> models() {
     return labeller.ensembles().stream()
         .flatMap(e -> e.members().stream())
-        .map(m -> m.model().manifest().name() + ":" + m.model().manifest().version())
+        .map(m -> m.model().manifest().id())
         .toList();
   }
 

@@ -139,7 +139,7 @@ public final class DetectorStage implements StageWorker.Stage, AutoCloseable {
   }
 
   String model() {
-    return detector.manifest().name() + ":" + detector.manifest().version();
+    return detector.manifest().id();
   }
 
   @Override
