@@ -158,10 +158,7 @@ public final class Ensemble implements AutoCloseable {
               : meanOverViews(outputs, crops.size(), augmentation.views()));
     }
     double[] weights = members.stream().mapToDouble(EnsembleMember::weight).toArray();
-    List<String> models =
-        members.stream()
-            .map(m -> m.model().manifest().id())
-            .toList();
+    List<String> models = members.stream().map(m -> m.model().manifest().id()).toList();
     List<EnsemblePrediction> out = new ArrayList<>(crops.size());
     for (int i = 0; i < crops.size(); i++) {
       List<Classifications> memberOutputs = new ArrayList<>();

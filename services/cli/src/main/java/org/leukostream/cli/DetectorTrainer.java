@@ -221,6 +221,15 @@ final class DetectorTrainer {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("task", "detect");
     report.put("data", data.describe());
+    if (realCells.fields() > 0) {
+      report.put(
+          "realCells",
+          Map.of(
+              "folder", realCells.folder().toString(),
+              "fields", realCells.fields(),
+              "cellFraction", realCells.cellFraction(),
+              "redCellPixels", realCells.redCellPixels()));
+    }
     report.put("trainingFields", samples.size());
     report.put("steps", steps);
     report.put("batch", batch);
@@ -258,7 +267,7 @@ final class DetectorTrainer {
   /** AP@0.5 over every box scoring at least 0.05 on fields never trained on. */
   static DetectionMetrics.Result validate(Path model, List<DetectionData.Field> fields)
       throws IOException {
-    return validate(model, fields, DetectionMetrics.OPERATING_THRESHOLD, 1);
+    return validate(model.toString(), fields, DetectionMetrics.OPERATING_THRESHOLD, 1);
   }
 
   /**
@@ -266,9 +275,9 @@ final class DetectorTrainer {
    * one dropped above {@code containment} (1: IoU suppression only).
    */
   static DetectionMetrics.Result validate(
-      Path model, List<DetectionData.Field> fields, double threshold, double containment)
+      String model, List<DetectionData.Field> fields, double threshold, double containment)
       throws IOException {
-    try (StoredModel stored = ModelStore.load(model);
+    try (StoredModel stored = ModelStore.load(model, ai.djl.Device.cpu());
         WbcDetector detector =
             new WbcDetector(stored, new DetectorSettings(0.05, 0.5, containment, 300, 4))) {
       return DetectionMetrics.evaluate(detector, fields, 0.5, threshold);

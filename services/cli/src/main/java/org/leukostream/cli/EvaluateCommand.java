@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.leukostream.classifier.label.StageMembers;
+import org.leukostream.cli.pipeline.DetectorStage;
 import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -283,12 +285,19 @@ final class EvaluateCommand implements Callable<Integer> {
    * directory on a detection set's {@code --part} ({@code test} for BCCD, {@code val} for TXL-PBC).
    */
   private int detect(PrintWriter err) throws Exception {
-    if (models == null || models.size() != 1) {
-      throw new IllegalArgumentException("--task detect evaluates one model directory (--model)");
+    if (models != null && models.size() != 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--task detect evaluates one model directory (--model)");
     }
+    // Without --model: the detector service's configured (shipped) model.
+    String model =
+        models == null
+            ? DetectorStage.settings(new java.util.Properties())
+                .getProperty("leukostream.detector.model")
+            : models.get(0);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("task", "detect");
-    summary.put("model", models.get(0));
+    summary.put("model", model);
     summary.put("part", part);
     summary.put("containment", containment);
     Map<String, Object> bySource = new LinkedHashMap<>();
@@ -296,7 +305,7 @@ final class EvaluateCommand implements Callable<Integer> {
       List<DetectionData.Field> fields = DetectorTrainer.fields(root, part);
       err.printf("%s: %d fields of part %s%n", root, fields.size(), part);
       DetectionMetrics.Result result =
-          DetectorTrainer.validate(Path.of(models.get(0)), fields, threshold, containment);
+          DetectorTrainer.validate(model, fields, threshold, containment);
       bySource.put(DataOptions.sourceName(root), result);
       if (!json) {
         spec.commandLine()

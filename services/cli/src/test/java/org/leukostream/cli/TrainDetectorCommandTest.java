@@ -262,6 +262,26 @@ class TrainDetectorCommandTest {
         .isCloseTo(
             validation.path("real-cells").path("averagePrecision").asDouble(),
             org.assertj.core.data.Offset.offset(1e-9));
+    // Without --model: the detector service's configured model.
+    StringWriter shipped = new StringWriter();
+    exit =
+        Cli.run(
+            shipped,
+            new StringWriter(),
+            "evaluate",
+            "--task",
+            "detect",
+            "--data",
+            dir.resolve("detector-mixed-real-cell-val").toString(),
+            "--part",
+            "val",
+            "--json");
+    assertThat(exit).isZero();
+    JsonNode defaults = new ObjectMapper().readTree(shipped.toString());
+    assertThat(defaults.path("model").asText())
+        .isEqualTo("classpath:org/leukostream/models/default/detector");
+    assertThat(defaults.path("bySource").elements().next().path("truths").asInt())
+        .isEqualTo(real.path("truths").asInt());
     // The VOC set's red cells and the synthetic fields' (34 px of 640: 13.6 input px); the YOLO set
     // names no classes (no data.yaml), so its red cells are unknown.
     JsonNode scale =
