@@ -2,13 +2,15 @@
 # Copies a trained model directory into the jar's shipped defaults, with the list of the real images its
 # training run held out (the test part of its split.tsv, synthetic cells left out) as heldout.tsv, so
 # ShippedModelsTest can recompute the model card's figures on a machine that has ../shared/datasets.
-#   models/tools/ship-model.sh MODEL_DIR NAME
-# The model card (MODEL_CARD.md) is written by hand beside it.
+#   models/tools/ship-model.sh MODEL_DIR NAME [SET]
+# SET is the folder under org/leukostream/models (default: default, the services' defaults; e.g. framed).
+# A model trained on a copy of a shared data set (`leukostream frame --out OUT`, OUT/<set>/<part>/...) lists
+# the shared originals of its held-out copies. The model card (MODEL_CARD.md) is written by hand beside it.
 set -euo pipefail
 src=${1:?model directory}
 name=${2:?name under models/default}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dest="$here/src/main/resources/org/leukostream/models/default/$name"
+dest="$here/src/main/resources/org/leukostream/models/${3:-default}/$name"
 manifest="$src/manifest.json"
 [[ -f $manifest ]] || { echo "no manifest.json in $src" >&2; exit 2; }
 weights=$(sed -n 's/.*"weights" *: *"\([^"]*\)".*/\1/p' "$manifest")
@@ -28,8 +30,11 @@ fi
   echo "# label	data set (under ../shared/datasets)	file (under the data set)"
   awk -F'\t' '$1 == "test" {
       p = $4 ~ /(^|\/)datasets\// ? $4 : ($3 ~ /^file:.*\/datasets\// ? $3 : "");
+      copy = p == "" && $3 ~ /^file:/; # a framed copy: OUT/<set>/<part>/<class>/<file>
+      if (copy) p = $3;
       if (p == "") next;
       sub(/.*datasets\//, "", p); n = split(p, c, "/");
+      if (copy) { c[1] = c[n-3]; c[2] = c[n-2] }
       printf "%s\t%s/%s\t%s/%s\n", $2, c[1], c[2], c[n-1], c[n] }' "$src/split.tsv"
 } > "$dest/heldout.tsv"
 echo "shipped $name: $(du -sh "$dest" | cut -f1), $(($(wc -l < "$dest/heldout.tsv") - 1)) held-out images"

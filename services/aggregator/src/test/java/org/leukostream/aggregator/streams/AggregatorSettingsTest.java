@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.leukostream.aggregator.decision.LabelPolicy;
@@ -87,20 +88,28 @@ class AggregatorSettingsTest {
         .hasMessageContaining("rule.rates.non-blasts");
   }
 
-  /** The rates file of the shipped models (rates/) is one the aggregator accepts. */
+  /** Every rates file of the shipped model sets (rates/) is one the aggregator accepts. */
   @Test
-  void theShippedModelsRatesFileLoads() throws Exception {
-    Properties rates = new Properties();
-    try (var in =
-        java.nio.file.Files.newInputStream(
-            java.nio.file.Path.of("rates", "default-models-matek.properties"))) {
-      rates.load(in);
+  void theShippedModelsRatesFilesLoad() throws Exception {
+    List<java.nio.file.Path> files;
+    try (var listed = java.nio.file.Files.list(java.nio.file.Path.of("rates"))) {
+      files = listed.filter(f -> f.toString().endsWith(".properties")).sorted().toList();
     }
-    var rule = AggregatorSettings.fromApplicationProperties(rates).rule();
-    assertThat(rule.rates()).isNotNull();
-    assertThat(rule.decideOnAdjusted()).isTrue();
-    assertThat(rule.rates().truePositiveRate() - rule.rates().falsePositiveRate())
-        .isGreaterThanOrEqualTo(org.leukostream.aggregator.decision.CallRates.MIN_SEPARATION);
+    assertThat(files)
+        .extracting(f -> f.getFileName().toString())
+        .contains("default-models-matek.properties", "marrow-models-matek-native.properties");
+    for (java.nio.file.Path file : files) {
+      Properties rates = new Properties();
+      try (var in = java.nio.file.Files.newInputStream(file)) {
+        rates.load(in);
+      }
+      var rule = AggregatorSettings.fromApplicationProperties(rates).rule();
+      assertThat(rule.rates()).as(file.toString()).isNotNull();
+      assertThat(rule.decideOnAdjusted()).isTrue();
+      assertThat(rule.rates().truePositiveRate() - rule.rates().falsePositiveRate())
+          .as(file.toString())
+          .isGreaterThanOrEqualTo(org.leukostream.aggregator.decision.CallRates.MIN_SEPARATION);
+    }
     assertThat(AggregatorSettings.fromApplicationProperties().rule().rates()).isNull();
   }
 }

@@ -1,35 +1,68 @@
 package org.leukostream.classifier.label;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * A stage's members as {@code application.properties} lists them ({@code
- * leukostream.classifier.<stage>.members[i].model / .weight}), read outside Quarkus: location to
- * weight in member order; members without a weight share what the given weights leave.
+ * The rule that turns a stage's configured members ({@code
+ * leukostream.classifier.<stage>.members[i].model / .weight}) into the ensemble's member weights,
+ * for the service's config mapping and for plain properties outside Quarkus alike: members without
+ * a weight share what the given weights leave; a member of weight 0 is left out (so a settings
+ * override can switch off a default member it does not replace); a model listed twice is refused.
  */
 public final class StageMembers {
   private static final String PREFIX = "leukostream.classifier.";
 
+  /** A member as configured: its model's location and its weight, where one is given. */
+  public record Member(String model, Optional<Double> weight) {}
+
   private StageMembers() {}
 
-  public static Map<String, Double> fromProperties(Properties p, String stage) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (int i = 0; p.containsKey(PREFIX + stage + ".members[" + i + "].model"); i++) {
-      given.put(
-          p.getProperty(PREFIX + stage + ".members[" + i + "].model"),
-          p.getProperty(PREFIX + stage + ".members[" + i + "].weight"));
+  /**
+   * Location to weight, in member order.
+   *
+   * @throws IllegalArgumentException when no member is left, or a model is listed twice
+   */
+  public static Map<String, Double> resolve(String stage, List<Member> members) {
+    double given = 0;
+    int unweighted = 0;
+    for (Member member : members) {
+      if (member.weight().isPresent()) {
+        given += member.weight().get();
+      } else {
+        unweighted++;
+      }
     }
-    if (given.isEmpty()) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Member member : members) {
+      double weight = member.weight().orElse(unweighted == 0 ? 0 : (1 - given) / unweighted);
+      if (out.containsKey(member.model())) {
+        throw new IllegalArgumentException(
+            "Stage " + stage + " lists " + member.model() + " twice");
+      }
+      out.put(member.model(), weight);
+    }
+    out.values().removeIf(weight -> weight == 0);
+    if (out.isEmpty()) {
       throw new IllegalArgumentException("Stage " + stage + " has no members configured");
     }
-    double sum =
-        given.values().stream().filter(w -> w != null).mapToDouble(Double::parseDouble).sum();
-    long unweighted = given.values().stream().filter(w -> w == null).count();
-    Map<String, Double> out = new LinkedHashMap<>();
-    given.forEach(
-        (model, w) -> out.put(model, w != null ? Double.parseDouble(w) : (1 - sum) / unweighted));
     return out;
+  }
+
+  /** The members {@code p} configures for {@code stage}, resolved. */
+  public static Map<String, Double> fromProperties(Properties p, String stage) {
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; p.containsKey(PREFIX + stage + ".members[" + i + "].model"); i++) {
+      String weight = p.getProperty(PREFIX + stage + ".members[" + i + "].weight");
+      members.add(
+          new Member(
+              p.getProperty(PREFIX + stage + ".members[" + i + "].model"),
+              Optional.ofNullable(weight).map(Double::parseDouble)));
+    }
+    return resolve(stage, members);
   }
 }

@@ -6,12 +6,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.classifier.label.StageMembers;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.ModelLoad;
 import org.leukostream.models.store.ModelStore;
@@ -82,30 +82,13 @@ public class ClassifierRuntime {
     return ensemble;
   }
 
-  /** Member locations and weights in order; members without a weight share what is left. */
+  /** Member locations and weights in order, by {@link StageMembers}' rule. */
   static Map<String, Double> weights(String stage, ClassifierConfig.Stage settings) {
-    List<ClassifierConfig.Member> members = settings.members();
-    if (members.isEmpty()) {
-      throw new IllegalArgumentException("Stage " + stage + " has no members configured");
-    }
-    double given = 0;
-    int unweighted = 0;
-    for (ClassifierConfig.Member member : members) {
-      if (member.weight().isPresent()) {
-        given += member.weight().get();
-      } else {
-        unweighted++;
-      }
-    }
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (ClassifierConfig.Member member : members) {
-      double weight = member.weight().orElse(unweighted == 0 ? 0 : (1 - given) / unweighted);
-      if (out.put(member.model(), weight) != null) {
-        throw new IllegalArgumentException(
-            "Stage " + stage + " lists " + member.model() + " twice");
-      }
-    }
-    return out;
+    return StageMembers.resolve(
+        stage,
+        settings.members().stream()
+            .map(m -> new StageMembers.Member(m.model(), m.weight()))
+            .toList());
   }
 
   /** The loaded labeller for one batch, waiting for start-up to finish; close after the batch. */

@@ -1,0 +1,76 @@
+package org.leukostream.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Rectangle;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.leukostream.classifier.label.StageMembers;
+import org.leukostream.models.detect.CellDetection;
+import org.leukostream.models.detect.WbcDetector;
+import org.leukostream.models.store.StoredModel;
+import org.leukostream.testkit.smear.CellType;
+import org.leukostream.testkit.smear.SmearCell;
+import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.testkit.smear.SmearGenerator;
+
+/**
+ * The bone-marrow model set's settings file configures the services as it says: its detector, and
+ * ensemble A of its one framed-crop model (the default's second member switched off).
+ */
+class MarrowModelSetTest {
+  static final Path FILE =
+      Path.of("..", "aggregator", "rates", "marrow-models-matek-native.properties");
+
+  static Properties settings() throws Exception {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(FILE)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  @Test
+  void ensembleAIsTheFramedModelAlone() throws Exception {
+    assertThat(StageMembers.fromProperties(ClassifierStage.settings(settings()), "blast"))
+        .containsExactly(
+            Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet", 1.0));
+    // The other stages stay the defaults.
+    assertThat(StageMembers.fromProperties(ClassifierStage.settings(settings()), "wbc"))
+        .isEqualTo(StageMembers.fromProperties(ClassifierStage.settings(new Properties()), "wbc"));
+  }
+
+  @Test
+  void itsDetectorFindsTheCellsOfASyntheticField() throws Exception {
+    Properties detector = DetectorStage.settings(settings());
+    SmearGenerator.Options options = SmearGenerator.Options.DEFAULT;
+    SmearField field =
+        new SmearGenerator(17)
+            .field(
+                List.of(
+                    CellType.LYMPHOBLAST,
+                    CellType.LYMPHOCYTE,
+                    CellType.NEUTROPHIL,
+                    CellType.MONOCYTE),
+                options);
+    try (StoredModel model = DetectorStage.model(detector);
+        WbcDetector wbc = DetectorStage.detector(model, detector)) {
+      assertThat(wbc.manifest().id()).isEqualTo("wbc-detector:2026.12.02-bccd-txl-syn-matek8c");
+      List<CellDetection> found =
+          wbc.detect(field.image(), OptionalDouble.of(options.micrometresPerPixel())).cells();
+      int matched = 0;
+      for (SmearCell cell : field.cells()) {
+        Rectangle b = cell.box();
+        CellDetection truth = new CellDetection(b.x, b.y, b.width, b.height, 1, "wbc");
+        matched += found.stream().anyMatch(d -> d.iou(truth) >= 0.5) ? 1 : 0;
+      }
+      assertThat(matched).isGreaterThanOrEqualTo(3);
+    }
+  }
+}
