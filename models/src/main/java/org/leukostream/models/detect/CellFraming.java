@@ -27,19 +27,27 @@ public record CellFraming(WbcDetector detector, CropExtractor crops) {
    * One framed cell.
    *
    * @param crop the classifier's input as the service would cut it
-   * @param box the cell's box in the field: the detector's, or the known one
-   * @param detected whether the detector found the cell
+   * @param known where the cell was known to be
+   * @param nearest the detection that best overlaps it, or {@code known} when there is none
+   * @param overlap their IoU (0 when there is no detection)
    * @param detections cells the detector found in the field
-   * @param overlap the best IoU of a detection with the known box (0 when none)
-   * @param nearest that detection, or the known box when there is none
    */
   public record Framed(
       BufferedImage crop,
-      CellDetection box,
-      boolean detected,
-      int detections,
+      CellDetection known,
+      CellDetection nearest,
       double overlap,
-      CellDetection nearest) {}
+      int detections) {
+    /** Whether the detector found the cell. */
+    public boolean detected() {
+      return overlap >= MIN_IOU;
+    }
+
+    /** The box the crop was cut around: the detector's where it found the cell, else the known. */
+    public CellDetection box() {
+      return cutAround(known, nearest, overlap);
+    }
+  }
 
   /**
    * Frames the cell at {@code known} in {@code field}.
@@ -59,9 +67,18 @@ public record CellFraming(WbcDetector detector, CropExtractor crops) {
         overlap = iou;
       }
     }
-    boolean detected = overlap >= MIN_IOU;
-    CellDetection box = detected ? nearest : known;
-    return new Framed(crops.crop(field, box), box, detected, found.size(), overlap, nearest);
+    return new Framed(
+        crops.crop(field, cutAround(known, nearest, overlap)),
+        known,
+        nearest,
+        overlap,
+        found.size());
+  }
+
+  /** The nearest detection where it overlaps the known box enough to be the cell, else that box. */
+  private static CellDetection cutAround(
+      CellDetection known, CellDetection nearest, double overlap) {
+    return overlap >= MIN_IOU ? nearest : known;
   }
 
   /**

@@ -30,6 +30,7 @@ import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.ScaleRange;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.train.NonFiniteGuard;
+import org.leukostream.testkit.smear.CellImage;
 import org.leukostream.testkit.smear.SmearField;
 import org.leukostream.testkit.smear.SmearGenerator;
 
@@ -115,15 +116,15 @@ final class DetectorTrainer {
     }
     if (data.synthetic > 0) {
       List<SmearField> synthetic = SyntheticCells.fields(data.synthetic, data.syntheticSeed);
-      for (SmearField field : synthetic) {
-        samples.add(new DetectorTraining.Sample(field.image(), boxes(field)));
-      }
-      Path held = out.resolveSibling(out.getFileName() + "-synthetic-val");
-      validation.put(
-          "synthetic",
-          SyntheticCells.writeVoc(
-              held,
-              SyntheticCells.fields(Math.max(10, data.synthetic / 10), data.syntheticSeed + 1)));
+      Path held =
+          addDrawn(
+              "synthetic",
+              "-synthetic-val",
+              synthetic,
+              SyntheticCells.fields(Math.max(10, data.synthetic / 10), data.syntheticSeed + 1),
+              out,
+              samples,
+              validation);
       err.printf(
           "synthetic: %d training fields, validation fields in %s%n", synthetic.size(), held);
     }
@@ -131,30 +132,29 @@ final class DetectorTrainer {
       RealCells.Partition pools =
           RealCells.partition(realCells.folder(), data.aliases, realCells.cellFraction());
       double scale = SmearGenerator.Options.DEFAULT.redCellDiameter() / realCells.redCellPixels();
+      boolean noneHeldOut = pools.heldOut().isEmpty();
+      List<CellImage> validating = noneHeldOut ? pools.free() : pools.heldOut();
       List<SmearField> real =
           SyntheticCells.realCellFields(
               pools.free(), realCells.fields(), data.syntheticSeed + 2, scale);
-      for (SmearField field : real) {
-        samples.add(new DetectorTraining.Sample(field.image(), boxes(field)));
-      }
-      Path held = out.resolveSibling(out.getFileName() + "-real-cell-val");
-      validation.put(
-          "real-cells",
-          SyntheticCells.writeVoc(
-              held,
+      Path held =
+          addDrawn(
+              "real-cells",
+              "-real-cell-val",
+              real,
               SyntheticCells.realCellFields(
-                  pools.heldOut().isEmpty() ? pools.free() : pools.heldOut(),
-                  Math.max(10, realCells.fields() / 10),
-                  data.syntheticSeed + 3,
-                  scale)));
+                  validating, Math.max(10, realCells.fields() / 10), data.syntheticSeed + 3, scale),
+              out,
+              samples,
+              validation);
       err.printf(
           "real cells of %s: %d training fields of %d images no shipped stage holds out;"
               + " validation fields of %d %s in %s%n",
           realCells.folder(),
           real.size(),
           pools.free().size(),
-          pools.heldOut().isEmpty() ? pools.free().size() : pools.heldOut().size(),
-          pools.heldOut().isEmpty() ? "of the same images (none is held out)" : "held-out images",
+          validating.size(),
+          noneHeldOut ? "of the same images (none is held out)" : "held-out images",
           held);
     }
     List<ModelClass> classes = List.of(new ModelClass("wbc", ClassRole.COUNTED));
@@ -255,6 +255,29 @@ final class DetectorTrainer {
         false,
         out.resolve("training.png"));
     return 0;
+  }
+
+  /**
+   * Adds drawn {@code training} fields to {@code samples}, and writes {@code held} as the VOC set
+   * beside the model (its folder name plus {@code suffix}) that validates them as {@code name}.
+   *
+   * @return the validation set's folder
+   */
+  private static Path addDrawn(
+      String name,
+      String suffix,
+      List<SmearField> training,
+      List<SmearField> held,
+      Path out,
+      List<DetectorTraining.Sample> samples,
+      Map<String, List<DetectionData.Field>> validation)
+      throws IOException {
+    for (SmearField field : training) {
+      samples.add(new DetectorTraining.Sample(field.image(), boxes(field)));
+    }
+    Path dir = out.resolveSibling(out.getFileName() + suffix);
+    validation.put(name, SyntheticCells.writeVoc(dir, held));
+    return dir;
   }
 
   /** The white cells of a drawn field as training boxes. */

@@ -79,7 +79,7 @@ final class FrameCommand implements Callable<Integer> {
 
   @Option(
       names = "--red-cell-px",
-      defaultValue = "90",
+      defaultValue = RealCellOptions.MATEK_RED_CELL_PX,
       description =
           "A red cell's diameter in the images, in pixels (default 90, Matek's 250 px crops; PBC's"
               + " 360 px crops: about 75): sets their pixel size (7.5 um over it).")
@@ -96,7 +96,7 @@ final class FrameCommand implements Callable<Integer> {
 
   @Option(
       names = "--cell-fraction",
-      defaultValue = "0.6",
+      defaultValue = RealCellOptions.MATEK_CELL_FRACTION,
       description =
           "Share of an image's width its cell spans (default 0.6, Matek's; PBC 0.4): where the"
               + " cell is, and what is cut where the detector does not find it.")
@@ -187,10 +187,7 @@ final class FrameCommand implements Callable<Integer> {
           continue;
         }
         BufferedImage where = image;
-        CellDetection known =
-            CellFraming.centred(image.getWidth(), image.getHeight(), cellFraction);
-        OptionalDouble pixelSize =
-            OptionalDouble.of(SmearGenerator.Options.RED_CELL_MICROMETRES / redCellPixels);
+        CellFraming.Framed framed;
         if (placement == Placement.field) {
           SmearField placed =
               generator.field(
@@ -199,17 +196,26 @@ final class FrameCommand implements Callable<Integer> {
                   field);
           Rectangle at = placed.cells().get(0).box();
           where = placed.image();
-          known = new CellDetection(at.x, at.y, at.width, at.height, 1, "placed");
-          pixelSize = OptionalDouble.of(field.micrometresPerPixel());
+          framed =
+              framing.frame(
+                  where,
+                  new CellDetection(at.x, at.y, at.width, at.height, 1, "placed"),
+                  OptionalDouble.of(field.micrometresPerPixel()));
+        } else {
+          framed =
+              framing.frame(
+                  image,
+                  CellFraming.centred(image.getWidth(), image.getHeight(), cellFraction),
+                  OptionalDouble.of(SmearGenerator.Options.RED_CELL_MICROMETRES / redCellPixels));
         }
-        CellFraming.Framed framed = framing.frame(where, known, pixelSize);
         if (i < fields) {
-          drawBoxes(where, known, framed.nearest());
+          drawBoxes(where, framed);
           write(
               where, out.resolve("fields").resolve(relative.toString().replace('/', '_') + ".png"));
         }
         Path target = write(framed.crop(), out.resolve(relative));
         CellDetection n = framed.nearest();
+        CellDetection known = framed.known();
         tsv.write(
             String.format(
                 Locale.ROOT,
@@ -269,15 +275,12 @@ final class FrameCommand implements Callable<Integer> {
   }
 
   /** Draws the known box (green) and the nearest detection (red) on {@code image}. */
-  private static void drawBoxes(BufferedImage image, CellDetection known, CellDetection nearest) {
+  private static void drawBoxes(BufferedImage image, CellFraming.Framed framed) {
     Graphics2D g = image.createGraphics();
     g.setStroke(new BasicStroke(3));
-    g.setColor(Color.GREEN);
-    g.drawRect((int) known.x(), (int) known.y(), (int) known.width(), (int) known.height());
-    if (nearest != known) {
-      g.setColor(Color.RED);
-      g.drawRect(
-          (int) nearest.x(), (int) nearest.y(), (int) nearest.width(), (int) nearest.height());
+    for (CellDetection box : List.of(framed.known(), framed.nearest())) {
+      g.setColor(box == framed.known() ? Color.GREEN : Color.RED);
+      g.drawRect((int) box.x(), (int) box.y(), (int) box.width(), (int) box.height());
     }
     g.dispose();
   }

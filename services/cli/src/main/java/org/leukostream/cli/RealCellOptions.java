@@ -10,6 +10,12 @@ import picocli.CommandLine.Option;
 
 /** Where {@code demo} and {@code validate} take real single-cell images for virtual patients. */
 final class RealCellOptions {
+  /** The share of a Matek image's width its cell spans: the default for single-cell sets. */
+  static final String MATEK_CELL_FRACTION = "0.6";
+
+  /** A red cell's diameter in Matek's images, in pixels: the default for single-cell sets. */
+  static final String MATEK_RED_CELL_PX = "90";
+
   @Option(
       names = "--data",
       description =
@@ -31,13 +37,13 @@ final class RealCellOptions {
 
   @Option(
       names = "--cell-fraction",
-      defaultValue = "0.6",
+      defaultValue = MATEK_CELL_FRACTION,
       description = "Share of a --data image's width its cell spans (default 0.6, Matek's).")
   double cellFraction;
 
   @Option(
       names = "--red-cell-px",
-      defaultValue = "90",
+      defaultValue = MATEK_RED_CELL_PX,
       description =
           "A red cell's diameter in --data's images, in pixels (default 90, Matek's 250 px "
               + "crops; PBC's 360 px crops: about 75); sets the scale cells are placed at.")

@@ -155,13 +155,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--real-cell-fraction",
-      defaultValue = "0.6",
+      defaultValue = RealCellOptions.MATEK_CELL_FRACTION,
       description = "Share of a --real-cells image's width its cell spans (default 0.6, Matek's).")
   double realCellFraction;
 
   @Option(
       names = "--real-cell-red-cell-px",
-      defaultValue = "90",
+      defaultValue = RealCellOptions.MATEK_RED_CELL_PX,
       description = "A red cell's diameter in --real-cells images (default 90, Matek's).")
   double realCellRedCellPixels;
 

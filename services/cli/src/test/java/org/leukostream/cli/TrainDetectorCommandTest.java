@@ -116,25 +116,8 @@ class TrainDetectorCommandTest {
     assertThat(last).as("mean loss of the last 4 steps below the first 4").isLessThan(first);
 
     // evaluate --task detect scores the same model on the same fields the same way.
-    StringWriter out = new StringWriter();
-    exit =
-        Cli.run(
-            out,
-            new StringWriter(),
-            "evaluate",
-            "--task",
-            "detect",
-            "--data",
-            data.toString(),
-            "--model",
-            model.toString(),
-            "--part",
-            "val",
-            "--json");
-    assertThat(exit).isZero();
     JsonNode scored =
-        new ObjectMapper()
-            .readTree(out.toString())
+        evaluateVal(data, "--model", model.toString())
             .path("bySource")
             .path(DataOptions.sourceName(data));
     assertThat(scored.path("truths").asInt()).isEqualTo(10);
@@ -142,6 +125,18 @@ class TrainDetectorCommandTest {
     assertThat(scored.path("threshold").asDouble()).isEqualTo(0.5);
     assertThat(scored.path("recallAtThreshold").asDouble())
         .isBetween(0.0, scored.path("recall").asDouble());
+  }
+
+  /** {@code evaluate --task detect --part val --json} on {@code data}: its JSON summary. */
+  static JsonNode evaluateVal(Path data, String... more) throws Exception {
+    StringWriter out = new StringWriter();
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("evaluate", "--task", "detect", "--data", data.toString(), "--part", "val"));
+    args.addAll(List.of(more));
+    args.add("--json");
+    assertThat(Cli.run(out, new StringWriter(), args.toArray(String[]::new))).isZero();
+    return new ObjectMapper().readTree(out.toString());
   }
 
   /** A YOLO set (TXL-PBC's layout) whose first training field is val field 0 of the VOC set. */
@@ -238,24 +233,9 @@ class TrainDetectorCommandTest {
                 .asBoolean())
         .isTrue();
     // The real-cell validation fields are a VOC set evaluate reads, scored as in training.
-    StringWriter scored = new StringWriter();
-    exit =
-        Cli.run(
-            scored,
-            new StringWriter(),
-            "evaluate",
-            "--task",
-            "detect",
-            "--data",
-            dir.resolve("detector-mixed-real-cell-val").toString(),
-            "--model",
-            model.toString(),
-            "--part",
-            "val",
-            "--json");
-    assertThat(exit).isZero();
+    Path realCellVal = dir.resolve("detector-mixed-real-cell-val");
     JsonNode real =
-        new ObjectMapper().readTree(scored.toString()).path("bySource").elements().next();
+        evaluateVal(realCellVal, "--model", model.toString()).path("bySource").elements().next();
     assertThat(real.path("truths").asInt())
         .isEqualTo(validation.path("real-cells").path("truths").asInt());
     assertThat(real.path("averagePrecision").asDouble())
@@ -263,21 +243,7 @@ class TrainDetectorCommandTest {
             validation.path("real-cells").path("averagePrecision").asDouble(),
             org.assertj.core.data.Offset.offset(1e-9));
     // Without --model: the detector service's configured model.
-    StringWriter shipped = new StringWriter();
-    exit =
-        Cli.run(
-            shipped,
-            new StringWriter(),
-            "evaluate",
-            "--task",
-            "detect",
-            "--data",
-            dir.resolve("detector-mixed-real-cell-val").toString(),
-            "--part",
-            "val",
-            "--json");
-    assertThat(exit).isZero();
-    JsonNode defaults = new ObjectMapper().readTree(shipped.toString());
+    JsonNode defaults = evaluateVal(realCellVal);
     assertThat(defaults.path("model").asText())
         .isEqualTo("classpath:org/leukostream/models/default/detector");
     assertThat(defaults.path("bySource").elements().next().path("truths").asInt())
