@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.leukostream.classifier.label.StageMembers;
-import org.leukostream.cli.pipeline.DetectorStage;
+import org.leukostream.classifier.core.ClassifierModels;
+import org.leukostream.cli.pipeline.ServiceConfigs;
 import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.data.Split;
@@ -18,7 +19,6 @@ import org.leukostream.models.eval.RankingMetrics;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.TestTimeAugmentation;
 import org.leukostream.models.store.ModelStore;
-import org.leukostream.schemas.ServiceProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,10 +114,11 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Double> members = new LinkedHashMap<>();
     if (models == null) {
       members.putAll(
-          StageMembers.fromProperties(
-              ServiceProperties.load(
-                  EvaluateCommand.class.getClassLoader(), "leukostream-classifier"),
-              task));
+          ClassifierModels.weights(ServiceConfigs.classifier(new Properties()).settings(), task)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(), "No " + task + " stage configured")));
       err.printf("evaluate: the configured %s stage: %s%n", task, members);
     } else {
       for (String model : models) {
@@ -292,8 +293,7 @@ final class EvaluateCommand implements Callable<Integer> {
     // Without --model: the detector service's configured (shipped) model.
     String model =
         models == null
-            ? DetectorStage.settings(new java.util.Properties())
-                .getProperty("leukostream.detector.model")
+            ? ServiceConfigs.detector(new Properties()).settings().model()
             : models.get(0);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("task", "detect");

@@ -21,7 +21,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.leukostream.cli.pipeline.DetectorStage;
+import org.leukostream.cli.pipeline.ServiceConfigs;
+import org.leukostream.detector.config.DetectorConfig;
+import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CellFraming;
 import org.leukostream.models.detect.WbcDetector;
@@ -163,7 +165,7 @@ final class FrameCommand implements Callable<Integer> {
     if (size != null) {
       overrides.setProperty(P + "crop.size", size.toString());
     }
-    Properties settings = DetectorStage.settings(overrides);
+    DetectorConfig settings = ServiceConfigs.detector(overrides).settings();
     List<Path> images = images(data);
     if (images.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "No images under " + data);
@@ -171,10 +173,10 @@ final class FrameCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, int[]> perFolder = new TreeMap<>();
     Files.createDirectories(out);
-    try (StoredModel model = DetectorStage.model(settings);
-        WbcDetector detector = DetectorStage.detector(model, settings);
+    try (StoredModel model = LoadedDetector.model(settings);
+        WbcDetector detector = LoadedDetector.detector(model, settings);
         Writer tsv = Files.newBufferedWriter(out.resolve("framing.tsv"))) {
-      CellFraming framing = new CellFraming(detector, DetectorStage.cropExtractor(settings));
+      CellFraming framing = new CellFraming(detector, LoadedDetector.cropExtractor(settings));
       tsv.write(
           "# file\tdetected\tx\ty\twidth\theight\tscore\tdetections\tbest IoU\tknown x\t"
               + "known y\tknown width\tknown height\n");

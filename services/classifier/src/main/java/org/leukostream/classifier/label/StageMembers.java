@@ -1,22 +1,19 @@
 package org.leukostream.classifier.label;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * The rule that turns a stage's configured members ({@code
  * leukostream.classifier.<stage>.members[i].model / .weight}) into the ensemble's member weights,
- * for the service's config mapping and for plain properties outside Quarkus alike: members without
- * a weight share what the given weights leave; a member of weight 0 is left out (so a settings
- * override can switch off a default member it does not replace); a model listed twice is refused.
+ * for the service's config mapping (in Quarkus and, through SmallRye Config, in the demo): members
+ * without a weight share what the given weights leave; a member of weight 0 is left out (so a
+ * settings override can switch off a default member it does not replace); a model listed twice is
+ * refused.
  */
 public final class StageMembers {
-  private static final String PREFIX = "leukostream.classifier.";
-
   /** A member as configured: its model's location and its weight, where one is given. */
   public record Member(String model, Optional<Double> weight) {}
 
@@ -51,18 +48,5 @@ public final class StageMembers {
       throw new IllegalArgumentException("Stage " + stage + " has no members configured");
     }
     return out;
-  }
-
-  /** The members {@code p} configures for {@code stage}, resolved. */
-  public static Map<String, Double> fromProperties(Properties p, String stage) {
-    List<Member> members = new ArrayList<>();
-    for (int i = 0; p.containsKey(PREFIX + stage + ".members[" + i + "].model"); i++) {
-      String weight = p.getProperty(PREFIX + stage + ".members[" + i + "].weight");
-      members.add(
-          new Member(
-              p.getProperty(PREFIX + stage + ".members[" + i + "].model"),
-              Optional.ofNullable(weight).map(Double::parseDouble)));
-    }
-    return resolve(stage, members);
   }
 }

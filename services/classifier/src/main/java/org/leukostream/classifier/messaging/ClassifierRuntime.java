@@ -1,27 +1,21 @@
 package org.leukostream.classifier.messaging;
 
-import ai.djl.Device;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.label.CellLabeller;
-import org.leukostream.classifier.label.StageMembers;
-import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.ModelLoad;
-import org.leukostream.models.store.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the three stages once, at start-up, on their own thread (health answers while they load),
- * warms every member up at the configured batch sizes, and hands the labeller to the consumer. A
- * model that cannot be loaded leaves the service not ready and not live, with the reason.
+ * Loads the three stages ({@link ClassifierModels}) once, at start-up, on their own thread (health
+ * answers while they load), and hands the labeller to the consumer. A model that cannot be loaded
+ * leaves the service not ready and not live, with the reason.
  */
 @ApplicationScoped
 public class ClassifierRuntime {
@@ -35,60 +29,9 @@ public class ClassifierRuntime {
   }
 
   void start(@Observes StartupEvent event) {
-    load = ModelLoad.start("Classifier models on " + config.device(), this::build);
-  }
-
-  private CellLabeller build() throws Exception {
-    Device device = ModelStore.device(config.device());
-    int maxBatch = config.batch().maxSize();
-    List<Ensemble> loaded = new ArrayList<>();
-    try {
-      Ensemble countable = ensemble(CellLabeller.COUNTABLE, config.countable(), device, loaded);
-      Ensemble wbc = ensemble(CellLabeller.WBC, config.wbc(), device, loaded);
-      Optional<Ensemble> blast = Optional.empty();
-      if (config.blast().isPresent()) {
-        blast = Optional.of(ensemble(CellLabeller.BLAST, config.blast().get(), device, loaded));
-      }
-      CellLabeller labeller = new CellLabeller(countable, wbc, blast, config.countableThreshold());
-      int[] sizes = config.batch().warmUp().stream().mapToInt(Integer::intValue).toArray();
-      for (Ensemble ensemble : loaded) {
-        ensemble.warmUp(sizes);
-        LOG.info(
-            "Stage {}: {} (max batch {})",
-            ensemble.stage(),
-            ensemble.members().stream()
-                .map(
-                    m ->
-                        m.model().manifest().name()
-                            + ":"
-                            + m.model().manifest().version()
-                            + " x "
-                            + m.weight())
-                .toList(),
-            maxBatch);
-      }
-      return labeller;
-    } catch (Exception | LinkageError e) {
-      loaded.forEach(Ensemble::close);
-      throw e;
-    }
-  }
-
-  private Ensemble ensemble(
-      String stage, ClassifierConfig.Stage settings, Device device, List<Ensemble> loaded) {
-    Ensemble ensemble =
-        Ensemble.load(stage, weights(stage, settings), device, config.batch().maxSize());
-    loaded.add(ensemble);
-    return ensemble;
-  }
-
-  /** Member locations and weights in order, by {@link StageMembers}' rule. */
-  static Map<String, Double> weights(String stage, ClassifierConfig.Stage settings) {
-    return StageMembers.resolve(
-        stage,
-        settings.members().stream()
-            .map(m -> new StageMembers.Member(m.model(), m.weight()))
-            .toList());
+    load =
+        ModelLoad.start(
+            "Classifier models on " + config.device(), () -> ClassifierModels.load(config));
   }
 
   /** The loaded labeller for one batch, waiting for start-up to finish; close after the batch. */
@@ -125,13 +68,7 @@ public class ClassifierRuntime {
                         .flatMap(
                             e ->
                                 e.members().stream()
-                                    .map(
-                                        m ->
-                                            e.stage()
-                                                + "="
-                                                + m.model().manifest().name()
-                                                + ":"
-                                                + m.model().manifest().version()))
+                                    .map(m -> e.stage() + "=" + m.model().manifest().id()))
                         .toList()
                         .toString())
             .orElse("loading");

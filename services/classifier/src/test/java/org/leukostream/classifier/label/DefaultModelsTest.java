@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.it.TestCrops;
 import org.leukostream.models.inference.Ensemble;
 
@@ -24,7 +25,7 @@ class DefaultModelsTest {
   static final String PREFIX = "leukostream.classifier.";
 
   static Map<String, Double> members(Properties config, String stage) {
-    return StageMembers.fromProperties(config, stage);
+    return ClassifierModels.weights(TestSettings.classifier(config), stage).orElseThrow();
   }
 
   @Test

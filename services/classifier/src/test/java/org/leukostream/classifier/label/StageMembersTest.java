@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.leukostream.classifier.core.ClassifierModels;
 
-/** One member-weight rule for the service's config mapping and for plain properties. */
+/** One member-weight rule for the service's config mapping, in Quarkus and in the demo alike. */
 class StageMembersTest {
   static StageMembers.Member member(String model, Double weight) {
     return new StageMembers.Member(model, Optional.ofNullable(weight));
@@ -31,7 +32,7 @@ class StageMembersTest {
     p.setProperty("leukostream.classifier.blast.members[0].weight", "1.0");
     p.setProperty("leukostream.classifier.blast.members[1].model", "classpath:default/vit");
     p.setProperty("leukostream.classifier.blast.members[1].weight", "0");
-    assertThat(StageMembers.fromProperties(p, "blast"))
+    assertThat(ClassifierModels.weights(TestSettings.classifier(p), "blast").orElseThrow())
         .containsExactly(Map.entry("/models/framed", 1.0));
 
     assertThatThrownBy(() -> StageMembers.resolve("blast", List.of(member("a", 0.0))))
@@ -40,11 +41,11 @@ class StageMembersTest {
   }
 
   @Test
-  void aModelListedTwiceIsRefusedFromPropertiesAsFromTheConfigMapping() {
+  void aModelListedTwiceIsRefused() {
     Properties p = new Properties();
     p.setProperty("leukostream.classifier.blast.members[0].model", "/models/a");
     p.setProperty("leukostream.classifier.blast.members[1].model", "/models/a");
-    assertThatThrownBy(() -> StageMembers.fromProperties(p, "blast"))
+    assertThatThrownBy(() -> ClassifierModels.weights(TestSettings.classifier(p), "blast"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lists /models/a twice");
   }

@@ -12,29 +12,52 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.aggregator.streams.StandaloneAggregator;
+import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.classifier.core.ClassifierModels;
+import org.leukostream.classifier.core.CropProcessor;
+import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.detector.config.DetectorConfig;
+import org.leukostream.detector.core.FieldProcessor;
+import org.leukostream.detector.core.LoadedDetector;
+import org.leukostream.detector.field.FieldDetector;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.ReportSettings;
 import org.leukostream.ehr.streams.StandaloneBridge;
+import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /**
  * Detector, classifier, aggregator and EHR bridge in this process, each with the service's own
- * configuration and consumer group, on the broker of {@code clientConfig}: what {@code leukostream
- * demo}, the end-to-end test and {@code bench pipeline} run. The classifier loads the shipped
- * default models; the bridge publishes each FINAL diagnosis as a FHIR report on {@code
- * fhir.reports.v1} (delivery to a FHIR server and sign-off stay with the bridge service).
+ * configuration and consumer group and the service's own core (the detector's {@link
+ * FieldProcessor}, the classifier's {@link CropProcessor} on {@link StageWorker}s; the aggregator's
+ * and bridge's topologies), on the broker of {@code clientConfig}: what {@code leukostream demo},
+ * the end-to-end test and {@code bench pipeline} run. The classifier loads the shipped default
+ * models; the bridge publishes each FINAL diagnosis as a FHIR report on {@code fhir.reports.v1}
+ * (delivery to a FHIR server and sign-off stay with the bridge service).
  */
 public final class Pipeline implements AutoCloseable {
-  private final DetectorStage detector;
-  private final ClassifierStage classifier;
+  private final LoadedDetector detector;
+  private final CellLabeller classifier;
+  private final ProducerSink detectorOut;
+  private final ProducerSink classifierOut;
   private final List<StageWorker> workers = new ArrayList<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicLong detectorNanos = new AtomicLong();
+  private final AtomicLong fieldsDone = new AtomicLong();
+  private final AtomicLong classifierNanos = new AtomicLong();
+  private final AtomicLong cropsDone = new AtomicLong();
   private final KafkaStreams aggregator;
   private final KafkaStreams bridge;
   private final Path stateDir;
@@ -67,27 +90,46 @@ public final class Pipeline implements AutoCloseable {
       AggregatorSettings aggregatorSettings)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    this.detector = new DetectorStage(clientConfig, overrides, claimRoot);
-    this.classifier = new ClassifierStage(clientConfig, overrides);
-    Duration sendTimeout = Duration.ofMinutes(2);
-    workers.add(
-        new StageWorker(
-            "detector",
+    Properties detectorOverrides = new Properties();
+    detectorOverrides.putAll(overrides);
+    claimRoot.ifPresent(
+        root ->
+            detectorOverrides.setProperty(
+                "leukostream.detector.claim-check.file-root", root.toString()));
+    ServiceConfigs<DetectorConfig> detectorConfig = ServiceConfigs.detector(detectorOverrides);
+    ServiceConfigs<ClassifierConfig> classifierConfig = ServiceConfigs.classifier(overrides);
+    this.detector = load("detector", () -> LoadedDetector.load(detectorConfig.settings()));
+    try {
+      this.classifier =
+          load("classifier", () -> ClassifierModels.load(classifierConfig.settings()));
+    } catch (RuntimeException e) {
+      detector.close();
+      throw e;
+    }
+    this.detectorOut =
+        new ProducerSink(
             clientConfig,
-            "leukostream-detector",
-            Topics.SLIDE_FIELDS,
-            1,
-            detector,
-            sendTimeout));
+            List.of(Topics.CELL_CROPS, Topics.FIELD_RESULTS, Topics.SLIDE_FIELDS_DLQ));
+    this.classifierOut =
+        new ProducerSink(clientConfig, List.of(Topics.CELL_LABELS, Topics.CELL_CROPS_DLQ));
     workers.add(
-        new StageWorker(
-            "classifier",
+        detectorWorker(
             clientConfig,
-            "leukostream-classifier",
-            Topics.CELL_CROPS,
-            classifier.maxBatch,
+            detectorConfig,
+            detector.fields(),
+            detectorOut,
+            closing::get,
+            detectorNanos,
+            fieldsDone));
+    workers.add(
+        classifierWorker(
+            clientConfig,
+            classifierConfig,
             classifier,
-            sendTimeout));
+            classifierOut,
+            closing::get,
+            classifierNanos,
+            cropsDone));
     try {
       this.stateDir = Files.createTempDirectory("leukostream-pipeline-" + run + "-");
     } catch (IOException e) {
@@ -130,11 +172,77 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * The detector service's core ({@link FieldProcessor}) on a plain-client worker of the service's
+   * consumer group, poll size and send timeout; adds each field's time to {@code nanos}.
+   */
+  static StageWorker detectorWorker(
+      Map<String, Object> clientConfig,
+      ServiceConfigs<DetectorConfig> config,
+      FieldDetector detector,
+      TopicSink out,
+      BooleanSupplier closing,
+      AtomicLong nanos,
+      AtomicLong fields) {
+    FieldProcessor processor = new FieldProcessor(clientConfig, closing);
+    return new StageWorker(
+        "detector",
+        clientConfig,
+        "leukostream-detector",
+        Topics.SLIDE_FIELDS,
+        config.maxPollRecords("slide-fields"),
+        records -> {
+          List<CompletionStage<?>> sends = new ArrayList<>();
+          for (ConsumerRecord<String, byte[]> record : records) {
+            long start = System.nanoTime();
+            sends.addAll(processor.process(record, detector, out).sends());
+            nanos.addAndGet(System.nanoTime() - start);
+            fields.incrementAndGet();
+          }
+          return sends;
+        },
+        config.settings().sendTimeout());
+  }
+
+  /**
+   * The classifier service's core ({@link CropProcessor}) on a plain-client worker of the service's
+   * consumer group, batch size and send timeout; adds each poll's time to {@code nanos}.
+   */
+  static StageWorker classifierWorker(
+      Map<String, Object> clientConfig,
+      ServiceConfigs<ClassifierConfig> config,
+      CellLabeller labeller,
+      TopicSink out,
+      BooleanSupplier closing,
+      AtomicLong nanos,
+      AtomicLong crops) {
+    ClassifierConfig settings = config.settings();
+    CropProcessor processor =
+        new CropProcessor(
+            clientConfig, settings.cropMaxPixels(), settings.batch().maxSize(), closing);
+    return new StageWorker(
+        "classifier",
+        clientConfig,
+        "leukostream-classifier",
+        Topics.CELL_CROPS,
+        config.maxPollRecords("cell-crops"),
+        records -> {
+          long start = System.nanoTime();
+          List<CompletionStage<?>> sends = processor.process(records, labeller, out).sends();
+          nanos.addAndGet(System.nanoTime() - start);
+          crops.addAndGet(records.count());
+          return sends;
+        },
+        settings.sendTimeout());
+  }
+
   /** {@code name:version} of the detector, then every classifier member. */
   public List<String> models() {
     List<String> out = new ArrayList<>();
-    out.add(detector.model());
-    out.addAll(classifier.models());
+    out.add(detector.detector().manifest().id());
+    classifier.ensembles().stream()
+        .flatMap(e -> e.members().stream())
+        .forEach(m -> out.add(m.model().manifest().id()));
     return out;
   }
 
@@ -159,22 +267,37 @@ public final class Pipeline implements AutoCloseable {
 
   public StageTimes times() {
     return new StageTimes(
-        detector.fieldsDone.get(),
-        detector.nanos.get() / 1e9,
-        classifier.cropsDone.get(),
-        classifier.nanos.get() / 1e9);
+        fieldsDone.get(), detectorNanos.get() / 1e9, cropsDone.get(), classifierNanos.get() / 1e9);
   }
 
   @Override
   public void close() throws InterruptedException {
+    closing.set(true);
     for (StageWorker worker : workers) {
       worker.close();
     }
     aggregator.close(Duration.ofSeconds(30));
     bridge.close(Duration.ofSeconds(30));
+    detectorOut.close();
+    classifierOut.close();
     detector.close();
     classifier.close();
     deleteRecursively(stateDir);
+  }
+
+  /** What a stage's loader may throw. */
+  private interface Loader<T> {
+    T load() throws Exception;
+  }
+
+  private static <T> T load(String stage, Loader<T> loader) {
+    try {
+      return loader.load();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot load the " + stage + " models: " + e.getMessage(), e);
+    }
   }
 
   /** Deletes a temporary directory of the run and what is in it, as far as it can. */

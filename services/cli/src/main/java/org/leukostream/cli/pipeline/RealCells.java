@@ -16,8 +16,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.label.CellLabeller;
-import org.leukostream.classifier.label.StageMembers;
 import org.leukostream.models.data.ClassFolders;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.store.HeldOut;
@@ -166,13 +167,12 @@ public record RealCells(
 
   /** The held-out lists of the configured stages' first members, by stage. */
   private static Map<String, HeldOut> heldOutLists(Properties classifierOverrides) {
-    Properties classifier = ClassifierStage.settings(classifierOverrides);
+    ClassifierConfig classifier = ServiceConfigs.classifier(classifierOverrides).settings();
     Map<String, HeldOut> stages = new LinkedHashMap<>();
     for (String stage : List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST)) {
-      if (classifier.containsKey("leukostream.classifier." + stage + ".members[0].model")) {
-        String first = StageMembers.fromProperties(classifier, stage).keySet().iterator().next();
-        HeldOut.of(first).ifPresent(h -> stages.put(stage, h));
-      }
+      ClassifierModels.weights(classifier, stage)
+          .flatMap(members -> HeldOut.of(members.keySet().iterator().next()))
+          .ifPresent(h -> stages.put(stage, h));
     }
     return stages;
   }

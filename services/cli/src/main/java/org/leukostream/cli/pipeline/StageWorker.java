@@ -4,28 +4,29 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.leukostream.schemas.Topic;
 
 /**
- * One service stage on plain Kafka clients, as the Quarkus service runs it: poll a batch of raw
- * records, hand it to the stage, wait until the broker has every output the stage wrote for it
- * (labels, crops, results, dead letters), and only then commit the batch's offsets. A stage that
- * dies mid-batch leaves it to be read again; the aggregator counts each cell id once.
+ * A service's core on plain Kafka clients, as the Quarkus service runs it: poll a batch of raw
+ * records (at most the service's own {@code max.poll.records}), hand it to the core, wait until the
+ * broker has every output the core wrote for it (labels, crops, results, dead letters), and only
+ * then commit the batch's offsets. A core that throws (registry unreachable, shutting down) stops
+ * the worker with the batch uncommitted, to be read again; the aggregator counts each cell id once.
  */
 final class StageWorker implements Runnable, AutoCloseable {
-  /** What a stage does with one poll's records; returns the sends to wait for. */
+  /** What a service's core does with one poll's records; returns the sends to wait for. */
   interface Stage {
-    List<Future<RecordMetadata>> handle(ConsumerRecords<String, byte[]> records) throws Exception;
+    List<CompletionStage<?>> handle(ConsumerRecords<String, byte[]> records);
   }
 
   private final String name;
@@ -83,9 +84,11 @@ final class StageWorker implements Runnable, AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
-        for (Future<RecordMetadata> send : stage.handle(records)) {
-          send.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        CompletableFuture.allOf(
+                stage.handle(records).stream()
+                    .map(CompletionStage::toCompletableFuture)
+                    .toArray(CompletableFuture[]::new))
+            .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         consumer.commitSync();
       }
     } catch (WakeupException e) {

@@ -19,10 +19,10 @@ import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
+import org.leukostream.cli.pipeline.ProducerSink;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.TopicWriter;
 
 /**
  * The scanner side of a case: the OPENED event, one {@code slide.fields.v1} record per image
@@ -80,8 +80,8 @@ public final class CaseSender implements AutoCloseable {
    */
   public CaseSender(
       Map<String, Object> clientConfig, int inlineLimit, Optional<ClaimCheckStore> store) {
-    this.events = TopicWriter.producer(clientConfig, Topics.CASE_EVENTS);
-    this.slideFields = TopicWriter.producer(clientConfig, Topics.SLIDE_FIELDS);
+    this.events = ProducerSink.producer(clientConfig, Topics.CASE_EVENTS);
+    this.slideFields = ProducerSink.producer(clientConfig, Topics.SLIDE_FIELDS);
     this.inlineLimit = inlineLimit;
     this.store = store;
   }

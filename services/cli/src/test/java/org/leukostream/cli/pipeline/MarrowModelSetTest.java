@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.leukostream.classifier.label.StageMembers;
+import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.classifier.core.ClassifierModels;
+import org.leukostream.detector.config.DetectorConfig;
+import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.store.StoredModel;
@@ -38,17 +41,20 @@ class MarrowModelSetTest {
 
   @Test
   void ensembleAIsTheFramedModelAlone() throws Exception {
-    assertThat(StageMembers.fromProperties(ClassifierStage.settings(settings()), "blast"))
+    ClassifierConfig marrow = ServiceConfigs.classifier(settings()).settings();
+    assertThat(ClassifierModels.weights(marrow, "blast").orElseThrow())
         .containsExactly(
             Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet", 1.0));
     // The other stages stay the defaults.
-    assertThat(StageMembers.fromProperties(ClassifierStage.settings(settings()), "wbc"))
-        .isEqualTo(StageMembers.fromProperties(ClassifierStage.settings(new Properties()), "wbc"));
+    assertThat(ClassifierModels.weights(marrow, "wbc"))
+        .isEqualTo(
+            ClassifierModels.weights(
+                ServiceConfigs.classifier(new Properties()).settings(), "wbc"));
   }
 
   @Test
   void itsDetectorFindsTheCellsOfASyntheticField() throws Exception {
-    Properties detector = DetectorStage.settings(settings());
+    DetectorConfig detector = ServiceConfigs.detector(settings()).settings();
     SmearGenerator.Options options = SmearGenerator.Options.DEFAULT;
     SmearField field =
         new SmearGenerator(17)
@@ -59,8 +65,8 @@ class MarrowModelSetTest {
                     CellType.NEUTROPHIL,
                     CellType.MONOCYTE),
                 options);
-    try (StoredModel model = DetectorStage.model(detector);
-        WbcDetector wbc = DetectorStage.detector(model, detector)) {
+    try (StoredModel model = LoadedDetector.model(detector);
+        WbcDetector wbc = LoadedDetector.detector(model, detector)) {
       assertThat(wbc.manifest().id()).isEqualTo("wbc-detector:2026.12.02-bccd-txl-syn-matek8c");
       List<CellDetection> found =
           wbc.detect(field.image(), OptionalDouble.of(options.micrometresPerPixel())).cells();

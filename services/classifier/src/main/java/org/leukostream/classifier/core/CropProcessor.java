@@ -1,0 +1,182 @@
+package org.leukostream.classifier.core;
+
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.translate.TranslateException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.CellLabel;
+import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.images.ImageRefs;
+import org.leukostream.images.ImageRejectedException;
+import org.leukostream.schemas.TopicSink;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The classifier service's record handling, one poll of {@code cell.crops.v1} at a time: the
+ * readable crops in inference batches of at most {@code maxBatch} through stage 1, ensemble B and
+ * ensemble A, one {@code cell.labels.v1} record per crop. A crop that cannot be read, or that fails
+ * alone when its batch failed and was labelled crop by crop, goes to {@code cell.crops.dlq} and the
+ * rest of the poll goes on, so a poison record never blocks its partition. An unreachable registry
+ * is not the record's fault: it is rethrown (the channel fails, health DOWN); so is a failure
+ * during shutdown, which leaves the poll for redelivery. The Quarkus service and the demo both run
+ * this class; the caller waits for {@link Handled#sends()} before the poll's offsets may be
+ * committed.
+ */
+public final class CropProcessor {
+  public static final String SERVICE = "classifier";
+  private static final Logger LOG = LoggerFactory.getLogger(CropProcessor.class);
+
+  /** One inference batch: its crops and its wall time through all stages. */
+  public record Batch(int size, long nanos) {}
+
+  /**
+   * @param labels labels written
+   * @param deadLetters crops dead-lettered
+   * @param batches the inference batches that succeeded
+   * @param sends what the poll produced, to be acknowledged before its offsets are committed
+   */
+  public record Handled(
+      int labels, int deadLetters, List<Batch> batches, List<CompletionStage<?>> sends) {}
+
+  /** A crop that was read and decoded, with where it came from. */
+  private record Readable(ConsumerRecord<String, byte[]> record, CellCrop crop, Image image) {}
+
+  private final Deserializer<CellCrop> crops;
+  private final ImageRefs images;
+  private final int maxBatch;
+  private final BooleanSupplier shuttingDown;
+
+  /**
+   * @param serdeConfig the registry settings the crop values are decoded with
+   * @param cropMaxPixels largest crop accepted (width x height)
+   * @param maxBatch most crops per forward pass
+   * @param shuttingDown true once shutdown has begun
+   */
+  public CropProcessor(
+      Map<String, ?> serdeConfig, long cropMaxPixels, int maxBatch, BooleanSupplier shuttingDown) {
+    this.crops = Topics.CELL_CROPS.valueSerde(serdeConfig).deserializer();
+    // Crops are inline PNGs of at most the topic's message size; no claim checks.
+    this.images = new ImageRefs(List.of(), Topics.CELL_CROPS.maxMessageBytes(), cropMaxPixels);
+    this.maxBatch = maxBatch;
+    this.shuttingDown = shuttingDown;
+  }
+
+  /** Labels one poll's records with {@code labeller}, writing to {@code out}. */
+  public Handled process(
+      Iterable<ConsumerRecord<String, byte[]>> records, CellLabeller labeller, TopicSink out) {
+    Work work = new Work(out);
+    List<Readable> readable = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      CellCrop crop;
+      try {
+        crop = record.value() == null ? null : crops.deserialize(record.topic(), record.value());
+      } catch (RegistryUnavailableException e) {
+        throw e; // not the record's fault: stop rather than dead-letter good crops
+      } catch (RuntimeException e) {
+        work.deadLetter(
+            record, Topics.caseOfCropKey(record.key()), e, "undecodable record: " + e.getMessage());
+        continue;
+      }
+      if (crop == null) {
+        work.deadLetter(
+            record,
+            Topics.caseOfCropKey(record.key()),
+            new IllegalArgumentException("empty record"),
+            "tombstone");
+        continue;
+      }
+      try {
+        Image image = ImageFactory.getInstance().fromImage(images.decode(crop.getCrop()));
+        readable.add(new Readable(record, crop, image));
+      } catch (ImageRejectedException e) {
+        if (shuttingDown.getAsBoolean()) {
+          throw new IllegalStateException("Shutting down: crop left for redelivery", e);
+        }
+        work.deadLetter(record, crop.getCaseId(), e, e.getMessage());
+      }
+    }
+    for (int from = 0; from < readable.size(); from += maxBatch) {
+      List<Readable> batch = readable.subList(from, Math.min(readable.size(), from + maxBatch));
+      for (CellLabel label : label(labeller, batch, work)) {
+        work.sends.add(out.send(Topics.CELL_LABELS, label.getCaseId(), label));
+        work.labels++;
+      }
+    }
+    return new Handled(work.labels, work.deadLetters, work.batches, work.sends);
+  }
+
+  /**
+   * The batch's labels; when the batch fails as a whole, its crops one at a time, so that only the
+   * crop that fails alone is dead-lettered.
+   */
+  private List<CellLabel> label(CellLabeller labeller, List<Readable> batch, Work work) {
+    try {
+      long start = System.nanoTime();
+      List<CellLabel> out =
+          labeller.label(
+              batch.stream().map(Readable::crop).toList(),
+              batch.stream().map(Readable::image).toList());
+      work.batches.add(new Batch(batch.size(), System.nanoTime() - start));
+      return out;
+    } catch (TranslateException | RuntimeException e) {
+      if (shuttingDown.getAsBoolean()) {
+        throw new IllegalStateException("Shutting down: batch left for redelivery", e);
+      }
+      if (batch.size() == 1) {
+        Readable only = batch.get(0);
+        work.deadLetter(
+            only.record(), only.crop().getCaseId(), e, "classifier failed: " + e.getMessage());
+        return List.of();
+      }
+      LOG.warn(
+          "Batch of {} failed ({}); labelling its crops one by one", batch.size(), e.toString());
+      List<CellLabel> out = new ArrayList<>();
+      for (Readable one : batch) {
+        out.addAll(label(labeller, List.of(one), work));
+      }
+      return out;
+    }
+  }
+
+  /** What one poll has produced so far. */
+  private static final class Work {
+    private final TopicSink out;
+    private final List<CompletionStage<?>> sends = new ArrayList<>();
+    private final List<Batch> batches = new ArrayList<>();
+    private int labels;
+    private int deadLetters;
+
+    private Work(TopicSink out) {
+      this.out = out;
+    }
+
+    private void deadLetter(
+        ConsumerRecord<String, byte[]> record, String caseId, Exception error, String reason) {
+      LOG.warn(
+          "{}[{}]@{} (key {}) dead-lettered: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.key(),
+          reason);
+      deadLetters++;
+      sends.add(
+          out.send(
+              Topics.CELL_CROPS_DLQ,
+              record.key(),
+              DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now())));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.leukostream.cli.pipeline;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicSink;
+
+/**
+ * A service core's outputs on plain Kafka producers, one per topic (acks all, idempotent, sized for
+ * the topic's largest message): what the demo's workers give the detector's and classifier's cores
+ * where the services give their emitters.
+ */
+public final class ProducerSink implements TopicSink, AutoCloseable {
+  private final Map<Topic<?>, KafkaProducer<String, ?>> producers = new HashMap<>();
+
+  public ProducerSink(Map<String, Object> clientConfig, List<Topic<?>> topics) {
+    for (Topic<?> topic : topics) {
+      producers.put(topic, producer(clientConfig, topic));
+    }
+  }
+
+  /** A producer of {@code topic}'s records; the caller closes it. */
+  public static <V extends SpecificRecord> KafkaProducer<String, V> producer(
+      Map<String, Object> clientConfig, Topic<V> topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
+    return new KafkaProducer<>(
+        config, topic.keySerde().serializer(), topic.valueSerde(clientConfig).serializer());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+    KafkaProducer<String, V> producer = (KafkaProducer<String, V>) producers.get(topic);
+    if (producer == null) {
+      throw new IllegalArgumentException("No producer for topic " + topic.name());
+    }
+    CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
+    producer.send(
+        new ProducerRecord<>(topic.name(), key, value),
+        (metadata, error) -> {
+          if (error != null) {
+            sent.completeExceptionally(error);
+          } else {
+            sent.complete(metadata);
+          }
+        });
+    return sent;
+  }
+
+  @Override
+  public void close() {
+    producers.values().forEach(KafkaProducer::close);
+  }
+}

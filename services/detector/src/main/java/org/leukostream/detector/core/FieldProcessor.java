@@ -1,0 +1,138 @@
+package org.leukostream.detector.core;
+
+import ai.djl.translate.TranslateException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.SlideField;
+import org.leukostream.detector.field.FieldDetector;
+import org.leukostream.images.ImageRejectedException;
+import org.leukostream.schemas.TopicSink;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector service's record handling, one {@code slide.fields.v1} record at a time: its crops
+ * on {@code cell.crops.v1} and its result on {@code field.results.v1}; a field that cannot be used
+ * gets a REJECTED result (so its case does not wait) and its record, with the reason, on {@code
+ * slide.fields.dlq}. Values arrive as bytes and are decoded here, so that a record no schema reads
+ * is dead-lettered with its bytes instead of stopping the partition. An unreachable registry is not
+ * the record's fault: it is rethrown (the channel fails, health DOWN) rather than dead-letter good
+ * fields; so is a failure during shutdown, which leaves the field for redelivery. The Quarkus
+ * service and the demo both run this class; the caller waits for {@link Handled#sends()} before the
+ * record's offset may be committed.
+ */
+public final class FieldProcessor {
+  public static final String SERVICE = "detector";
+  private static final Logger LOG = LoggerFactory.getLogger(FieldProcessor.class);
+
+  /** What became of one record. */
+  public enum Outcome {
+    /** Detected: crops and a result written. */
+    PROCESSED,
+    /** Read but unusable (image, specimen, model failure): a REJECTED result and a dead letter. */
+    REJECTED,
+    /** Not a field at all (undecodable, tombstone): a dead letter only. */
+    UNDECODABLE
+  }
+
+  /**
+   * @param cells crops written
+   * @param inferenceMillis the detector's forward pass, 0 when none ran
+   * @param sends what the record produced, to be acknowledged before its offset is committed
+   */
+  public record Handled(
+      Outcome outcome, int cells, double inferenceMillis, List<CompletionStage<?>> sends) {}
+
+  private final Deserializer<SlideField> fields;
+  private final BooleanSupplier shuttingDown;
+
+  /**
+   * @param serdeConfig the registry settings the field values are decoded with
+   * @param shuttingDown true once shutdown has begun
+   */
+  public FieldProcessor(Map<String, ?> serdeConfig, BooleanSupplier shuttingDown) {
+    this.fields = Topics.SLIDE_FIELDS.valueSerde(serdeConfig).deserializer();
+    this.shuttingDown = shuttingDown;
+  }
+
+  /** Handles one record with {@code detector}, writing to {@code out}. */
+  public Handled process(
+      ConsumerRecord<String, byte[]> record, FieldDetector detector, TopicSink out) {
+    SlideField field;
+    try {
+      field = record.value() == null ? null : fields.deserialize(record.topic(), record.value());
+    } catch (RegistryUnavailableException e) {
+      throw e; // not the record's fault: stop rather than dead-letter good fields
+    } catch (RuntimeException e) {
+      return undecodable(record, e, "undecodable record: " + e.getMessage(), out);
+    }
+    if (field == null) {
+      return undecodable(record, new IllegalArgumentException("empty record"), "tombstone", out);
+    }
+    try {
+      FieldDetector.Detection detection = detector.detect(field);
+      List<CompletionStage<?>> sends = new ArrayList<>(detection.crops().size() + 1);
+      String cropKey = Topics.cropKey(field.getCaseId(), field.getFieldIndex());
+      for (CellCrop crop : detection.crops()) {
+        sends.add(out.send(Topics.CELL_CROPS, cropKey, crop));
+      }
+      sends.add(out.send(Topics.FIELD_RESULTS, field.getCaseId(), detection.result()));
+      LOG.debug(
+          "Case {} field {}: {} cells",
+          field.getCaseId(),
+          field.getFieldIndex(),
+          detection.crops().size());
+      return new Handled(
+          Outcome.PROCESSED, detection.crops().size(), detection.inferenceMillis(), sends);
+    } catch (ImageRejectedException | TranslateException e) {
+      if (shuttingDown.getAsBoolean()) {
+        throw new IllegalStateException("Shutting down: field left for redelivery", e);
+      }
+      String reason =
+          e instanceof TranslateException ? "detector failed: " + e.getMessage() : e.getMessage();
+      List<CompletionStage<?>> sends = new ArrayList<>(2);
+      sends.add(
+          out.send(
+              Topics.FIELD_RESULTS,
+              field.getCaseId(),
+              FieldDetector.rejected(field, reason, detector.model(), Instant.now())));
+      sends.add(deadLetter(record, field.getCaseId(), e, reason, out));
+      return new Handled(Outcome.REJECTED, 0, 0, sends);
+    }
+  }
+
+  private Handled undecodable(
+      ConsumerRecord<String, byte[]> record, Exception error, String reason, TopicSink out) {
+    return new Handled(
+        Outcome.UNDECODABLE, 0, 0, List.of(deadLetter(record, record.key(), error, reason, out)));
+  }
+
+  private static CompletionStage<?> deadLetter(
+      ConsumerRecord<String, byte[]> record,
+      String caseId,
+      Exception error,
+      String reason,
+      TopicSink out) {
+    LOG.warn(
+        "{}[{}]@{} (case {}) dead-lettered: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        caseId,
+        reason);
+    return out.send(
+        Topics.SLIDE_FIELDS_DLQ,
+        record.key(),
+        DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now()));
+  }
+}
