@@ -3,6 +3,7 @@ package org.leukostream.testkit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.leukostream.embedded.EmbeddedStack;
 
 /**
  * JUnit 5 extension that hands tests an {@link EmbeddedStack} parameter. One stack serves every

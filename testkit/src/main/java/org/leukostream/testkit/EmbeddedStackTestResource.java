@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.leukostream.embedded.EmbeddedKafkaBroker;
+import org.leukostream.embedded.EmbeddedStack;
 
 /**
  * Quarkus test resource that starts an {@link EmbeddedStack} for a {@code @QuarkusTest} /

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.SampleRecords;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;

@@ -10,8 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /** A field resized to TXL-PBC's 416 x 416 and re-encoded as JPEG is the same field; others not. */
 class NearDuplicatesTest {

@@ -10,9 +10,9 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * The shipped detector frames a cell of a synthetic field as the service would cut it; a place

@@ -12,10 +12,10 @@ import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * The shipped detector on the same cells sent at two physical extents: four synthetic fields, each

@@ -15,8 +15,8 @@ import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.testing.TestModels;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
 
 /**
  * The small RetinaNet, trained for a few seconds on synthetic fields, finds the white cells of

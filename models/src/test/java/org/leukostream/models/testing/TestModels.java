@@ -17,10 +17,10 @@ import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * Model directories for tests of the models and of the services that run them: a small detector

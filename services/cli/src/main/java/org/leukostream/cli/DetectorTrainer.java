@@ -30,9 +30,9 @@ import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.ScaleRange;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.train.NonFiniteGuard;
-import org.leukostream.testkit.smear.CellImage;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellImage;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * {@code train --task detect}: the WBC detector on Pascal VOC (BCCD) and YOLO (TXL-PBC) data sets

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.leukostream.cli.pipeline.RealCells;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.SmearGenerator;
 import picocli.CommandLine.Option;
 
 /** Where {@code demo} and {@code validate} take real single-cell images for virtual patients. */

@@ -22,7 +22,7 @@ import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.S3Settings;
-import org.leukostream.testkit.TopicReader;
+import org.leukostream.schemas.TopicReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -12,10 +12,10 @@ import javax.imageio.ImageIO;
 import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * Synthetic single-cell images as a class-folder data set, so training can add them to real data:
@@ -110,7 +110,7 @@ final class SyntheticCells {
    * @param scale field pixels per image pixel (the fields' red-cell diameter over the images')
    */
   static List<SmearField> realCellFields(
-      List<org.leukostream.testkit.smear.CellImage> pool, int count, long seed, double scale) {
+      List<org.leukostream.synthetic.smear.CellImage> pool, int count, long seed, double scale) {
     if (pool.isEmpty()) {
       throw new IllegalArgumentException("No cell images to draw real-cell fields from");
     }
@@ -119,7 +119,7 @@ final class SyntheticCells {
     List<SmearField> out = new java.util.ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int cells = 2 + random.nextInt(7);
-      List<org.leukostream.testkit.smear.CellImage> drawn = new java.util.ArrayList<>(cells);
+      List<org.leukostream.synthetic.smear.CellImage> drawn = new java.util.ArrayList<>(cells);
       for (int c = 0; c < cells; c++) {
         drawn.add(pool.get(random.nextInt(pool.size())));
       }

@@ -11,9 +11,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * {@code frame}: a single-cell set cut the way the detector service cuts cells, same folders and

@@ -33,9 +33,9 @@ import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
 import org.leukostream.testkit.EmbeddedStackExtension;
 
 /**

@@ -20,13 +20,13 @@ import org.leukostream.avro.ClaimCheck;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.images.FileClaimChecks;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearGenerator;
 import org.leukostream.testkit.EmbeddedStackExtension;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearGenerator;
 import picocli.CommandLine;
 
 /** {@code leukostream scan} against a real broker and registry. */

@@ -12,10 +12,10 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * {@code train --task detect} on a tiny synthetic Pascal VOC set: the loss falls, AP is reported.

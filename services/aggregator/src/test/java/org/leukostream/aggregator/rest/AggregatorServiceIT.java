@@ -27,10 +27,10 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
+import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.SyntheticCase;
-import org.leukostream.testkit.TopicReader;
 
 /** The aggregator service as deployed, against the real embedded broker and registry. */
 @QuarkusTest

@@ -30,10 +30,10 @@ import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.aggregator.streams.DiagnosisBuilder;
 import org.leukostream.aggregator.streams.StandaloneAggregator;
 import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackExtension;
-import org.leukostream.testkit.SyntheticCase;
 
 /**
  * Two aggregator instances of one application, each answering {@code GET /cases/{id}} with the

@@ -23,10 +23,10 @@ import org.leukostream.avro.Comparison;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackExtension;
-import org.leukostream.testkit.SyntheticCase;
 
 /**
  * The topology against the real embedded broker with exactly-once: the cases of the driver tests

@@ -35,7 +35,7 @@ import org.leukostream.avro.FieldResult;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
-import org.leukostream.testkit.SyntheticCase;
+import org.leukostream.synthetic.SyntheticCase;
 
 class AggregatorTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");

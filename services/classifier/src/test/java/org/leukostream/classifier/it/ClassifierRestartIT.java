@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.embedded.EmbeddedStack;
+import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
-import org.leukostream.testkit.TopicReader;
 
 /**
  * The packaged classifier stopped in the middle of its work, as Kubernetes does it: a SIGTERM

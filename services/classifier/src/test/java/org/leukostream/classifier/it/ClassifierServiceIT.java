@@ -26,10 +26,10 @@ import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.images.ImageRefs;
+import org.leukostream.schemas.TopicReader;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TopicReader;
-import org.leukostream.testkit.TopicWriter;
 
 /**
  * The classifier service as deployed, against the real embedded broker and registry: every good

@@ -18,12 +18,12 @@ import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.SlideField;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.models.testing.TestModels;
+import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStack;
-import org.leukostream.testkit.SyntheticFields;
-import org.leukostream.testkit.TopicReader;
-import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.synthetic.SyntheticFields;
+import org.leukostream.synthetic.smear.SmearField;
 
 /**
  * Both packaged services against one real broker: synthetic fields on {@code slide.fields.v1}

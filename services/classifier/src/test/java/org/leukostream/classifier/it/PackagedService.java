@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.leukostream.testkit.EmbeddedStack;
+import org.leukostream.embedded.EmbeddedStack;
 
 /** A packaged Quarkus service run as its own process against a test's embedded stack. */
 final class PackagedService {

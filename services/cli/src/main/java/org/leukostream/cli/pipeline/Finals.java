@@ -12,8 +12,8 @@ import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FhirReport;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.TopicReader;
 
 /**
  * Waits for what the pipeline finally publishes for a set of cases: the FINAL diagnoses on {@code

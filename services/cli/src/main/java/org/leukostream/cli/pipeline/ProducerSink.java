@@ -7,11 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicSink;
+import org.leukostream.schemas.TopicWriter;
 
 /**
  * A service core's outputs on plain Kafka producers, one per topic (acks all, idempotent, sized for
@@ -23,19 +23,8 @@ public final class ProducerSink implements TopicSink, AutoCloseable {
 
   public ProducerSink(Map<String, Object> clientConfig, List<Topic<?>> topics) {
     for (Topic<?> topic : topics) {
-      producers.put(topic, producer(clientConfig, topic));
+      producers.put(topic, TopicWriter.producer(clientConfig, topic));
     }
-  }
-
-  /** A producer of {@code topic}'s records; the caller closes it. */
-  public static <V extends SpecificRecord> KafkaProducer<String, V> producer(
-      Map<String, Object> clientConfig, Topic<V> topic) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
-    return new KafkaProducer<>(
-        config, topic.keySerde().serializer(), topic.valueSerde(clientConfig).serializer());
   }
 
   @Override

@@ -22,9 +22,9 @@ import org.leukostream.classifier.label.CellLabeller;
 import org.leukostream.models.data.ClassFolders;
 import org.leukostream.models.data.LabelledImage;
 import org.leukostream.models.store.HeldOut;
-import org.leukostream.testkit.smear.CellImage;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellImage;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * The real single-cell images virtual patients are made of: a class-folder data set (Matek's bone

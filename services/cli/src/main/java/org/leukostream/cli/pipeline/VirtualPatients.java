@@ -11,9 +11,9 @@ import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
-import org.leukostream.testkit.smear.CellImage;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellImage;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * Seeded virtual patients: a case of a chosen number of fields, white cells per field and

@@ -19,9 +19,9 @@ import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
-import org.leukostream.cli.pipeline.ProducerSink;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.ImageRefs;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 
 /**
@@ -80,8 +80,8 @@ public final class CaseSender implements AutoCloseable {
    */
   public CaseSender(
       Map<String, Object> clientConfig, int inlineLimit, Optional<ClaimCheckStore> store) {
-    this.events = ProducerSink.producer(clientConfig, Topics.CASE_EVENTS);
-    this.slideFields = ProducerSink.producer(clientConfig, Topics.SLIDE_FIELDS);
+    this.events = TopicWriter.producer(clientConfig, Topics.CASE_EVENTS);
+    this.slideFields = TopicWriter.producer(clientConfig, Topics.SLIDE_FIELDS);
     this.inlineLimit = inlineLimit;
     this.store = store;
   }

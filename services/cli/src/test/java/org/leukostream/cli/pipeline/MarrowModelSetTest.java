@@ -18,10 +18,10 @@ import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * The bone-marrow model set's settings file configures the services as it says: its detector, and

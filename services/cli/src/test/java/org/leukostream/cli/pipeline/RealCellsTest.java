@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Decision;
-import org.leukostream.testkit.smear.CellType;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /**
  * Virtual patients of real single-cell images: a class-folder data set laid out as Matek's (here

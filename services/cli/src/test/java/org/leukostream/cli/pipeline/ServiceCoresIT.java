@@ -24,10 +24,10 @@ import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.core.FieldProcessor;
 import org.leukostream.detector.core.LoadedDetector;
+import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.serde.SerdeConfig;
-import org.leukostream.testkit.EmbeddedStack;
 
 /**
  * The demo runs the detector service's own core ({@link FieldProcessor}) with the service's own

@@ -24,10 +24,10 @@ import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.models.testing.TestModels;
-import org.leukostream.testkit.SyntheticFields;
-import org.leukostream.testkit.smear.SmearCell;
-import org.leukostream.testkit.smear.SmearField;
-import org.leukostream.testkit.smear.SmearGenerator;
+import org.leukostream.synthetic.SyntheticFields;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
 
 /** The detector's work on one field, with the small detector trained on synthetic fields. */
 class FieldDetectorTest {

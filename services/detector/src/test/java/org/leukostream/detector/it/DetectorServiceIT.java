@@ -31,12 +31,12 @@ import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.models.testing.TestModels;
+import org.leukostream.schemas.TopicReader;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.synthetic.SyntheticFields;
+import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.SyntheticFields;
-import org.leukostream.testkit.TopicReader;
-import org.leukostream.testkit.TopicWriter;
-import org.leukostream.testkit.smear.SmearField;
 
 /**
  * The detector service as deployed, against the real embedded broker and registry: good fields

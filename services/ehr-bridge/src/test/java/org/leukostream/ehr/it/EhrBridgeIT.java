@@ -29,10 +29,10 @@ import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicReader;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TopicReader;
-import org.leukostream.testkit.TopicWriter;
 
 /**
  * The bridge as deployed, against the real embedded broker and registry and a FHIR server built

@@ -30,10 +30,10 @@ import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.schemas.TopicReader;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TopicReader;
-import org.leukostream.testkit.TopicWriter;
 
 /**
  * Sign-off with authentication on, as in production: OIDC bearer tokens, verified here against a

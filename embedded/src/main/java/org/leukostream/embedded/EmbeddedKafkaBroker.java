@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -189,7 +189,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path dir) {
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

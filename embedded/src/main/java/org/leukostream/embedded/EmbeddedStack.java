@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +10,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicReader;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.slf4j.Logger;

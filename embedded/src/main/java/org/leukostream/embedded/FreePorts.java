@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

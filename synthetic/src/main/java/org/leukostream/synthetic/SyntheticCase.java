@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.synthetic;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
+import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 
 /**

@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.schemas;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +10,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /** Reads catalogue topics from the start, as tests check what a service wrote. */

@@ -1,11 +1,10 @@
-package org.leukostream.testkit;
+package org.leukostream.schemas;
 
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.leukostream.schemas.Topic;
 
 /** Producers of catalogue topics, as tests and benchmarks feed the services. */
 public final class TopicWriter {

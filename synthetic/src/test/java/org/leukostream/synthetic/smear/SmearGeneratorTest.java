@@ -1,4 +1,4 @@
-package org.leukostream.testkit.smear;
+package org.leukostream.synthetic.smear;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

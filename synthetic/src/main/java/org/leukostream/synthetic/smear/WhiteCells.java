@@ -1,4 +1,4 @@
-package org.leukostream.testkit.smear;
+package org.leukostream.synthetic.smear;
 
 import java.awt.Color;
 import java.awt.Graphics2D;

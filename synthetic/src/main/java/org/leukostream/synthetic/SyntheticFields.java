@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.synthetic;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -10,7 +10,7 @@ import org.leukostream.avro.ImageRef;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
-import org.leukostream.testkit.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearField;
 
 /**
  * {@code slide.fields.v1} records of real encoded images, as a scanner sends them: inline, or with
