@@ -21,7 +21,7 @@ class AggregatorSettingsTest {
     p.setProperty("leukostream.aggregator.rule.policy", "BOTH_AGREE");
     p.setProperty("leukostream.aggregator.rule.blast-probability-threshold", "0.6");
     p.setProperty("leukostream.aggregator.taxonomy.lymphoblast-class", "blast");
-    p.setProperty("leukostream.aggregator.taxonomy.lymphoid-classes", "lymphocyte, blast");
+    p.setProperty("leukostream.aggregator.taxonomy.lymphoid-classes", "lymphocyte,blast");
     p.setProperty("leukostream.aggregator.taxonomy.non-nucleated-classes", "platelet");
     p.setProperty("leukostream.aggregator.preliminary-interval", "250ms");
     p.setProperty("leukostream.aggregator.incomplete-timeout", "PT90S");
@@ -32,8 +32,8 @@ class AggregatorSettingsTest {
   }
 
   @Test
-  void readsEverySettingAndIgnoresProfiles() {
-    AggregatorSettings settings = AggregatorSettings.fromProperties(fab());
+  void readsEverySettingThroughTheServicesMappingAndIgnoresProfiles() {
+    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(fab());
 
     assertThat(settings.rule().name()).isEqualTo("fab");
     assertThat(settings.rule().comparison()).isEqualTo(Comparison.GREATER_OR_EQUAL);
@@ -52,10 +52,13 @@ class AggregatorSettingsTest {
   @Test
   void missingSettingOrBadDurationIsAClearError() {
     Properties p = fab();
-    p.remove("leukostream.aggregator.rule.policy");
-    assertThatThrownBy(() -> AggregatorSettings.fromProperties(p))
+    p.setProperty("leukostream.aggregator.rule.policy", "");
+    assertThatThrownBy(() -> AggregatorSettings.fromApplicationProperties(p))
         .hasMessageContaining("leukostream.aggregator.rule.policy");
-    assertThatThrownBy(() -> AggregatorSettings.duration("soon")).hasMessageContaining("soon");
+    Properties q = fab();
+    q.setProperty("leukostream.aggregator.preliminary-interval", "soon");
+    assertThatThrownBy(() -> AggregatorSettings.fromApplicationProperties(q))
+        .hasMessageContaining("soon");
   }
 
   @Test
@@ -68,7 +71,7 @@ class AggregatorSettingsTest {
 
   @Test
   void callRatesAreOptionalAndReadWhereGiven() {
-    assertThat(AggregatorSettings.fromProperties(fab()).rule().rates()).isNull();
+    assertThat(AggregatorSettings.fromApplicationProperties(fab()).rule().rates()).isNull();
     Properties p = fab();
     p.setProperty("leukostream.aggregator.rule.rates.true-positive-rate", "0.81");
     p.setProperty("leukostream.aggregator.rule.rates.false-positive-rate", "0.04");
@@ -76,15 +79,15 @@ class AggregatorSettingsTest {
     p.setProperty("leukostream.aggregator.rule.rates.non-blasts", "480");
     p.setProperty("leukostream.aggregator.rule.rates.measured-on", "matek validation");
     p.setProperty("leukostream.aggregator.rule.decide-on-adjusted", "false");
-    var rule = AggregatorSettings.fromProperties(p).rule();
+    var rule = AggregatorSettings.fromApplicationProperties(p).rule();
     assertThat(rule.rates().truePositiveRate()).isEqualTo(0.81);
     assertThat(rule.rates().falsePositiveRate()).isEqualTo(0.04);
     assertThat(rule.rates().blasts()).isEqualTo(120);
     assertThat(rule.rates().nonBlasts()).isEqualTo(480);
     assertThat(rule.rates().measuredOn()).isEqualTo("matek validation");
     assertThat(rule.decideOnAdjusted()).isFalse();
-    p.remove("leukostream.aggregator.rule.rates.non-blasts");
-    assertThatThrownBy(() -> AggregatorSettings.fromProperties(p))
+    p.setProperty("leukostream.aggregator.rule.rates.non-blasts", "");
+    assertThatThrownBy(() -> AggregatorSettings.fromApplicationProperties(p))
         .hasMessageContaining("rule.rates.non-blasts");
   }
 

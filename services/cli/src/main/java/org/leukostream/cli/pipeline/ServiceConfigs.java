@@ -1,16 +1,10 @@
 package org.leukostream.cli.pipeline;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.config.ServiceSettings;
 import org.leukostream.detector.config.DetectorConfig;
-import org.leukostream.schemas.ServiceProperties;
 
 /**
  * A service's own settings mapping ({@link DetectorConfig}, {@link ClassifierConfig}) read outside
@@ -40,22 +34,7 @@ public record ServiceConfigs<T>(T settings, SmallRyeConfig config) {
   }
 
   static <T> ServiceConfigs<T> load(Class<T> mapping, String application, Properties overrides) {
-    Properties own = ServiceProperties.load(ServiceConfigs.class.getClassLoader(), application);
-    SmallRyeConfig config =
-        new SmallRyeConfigBuilder()
-            .addDefaultInterceptors()
-            .withSources(new PropertiesConfigSource(map(own), application + " application", 250))
-            .withSources(new PropertiesConfigSource(map(overrides), "overrides", 400))
-            .withConverter(Duration.class, 200, new DurationConverter())
-            .withMapping(mapping)
-            .withValidateUnknown(false)
-            .build();
+    SmallRyeConfig config = ServiceSettings.config(application, overrides, mapping);
     return new ServiceConfigs<>(config.getConfigMapping(mapping), config);
-  }
-
-  private static Map<String, String> map(Properties p) {
-    Map<String, String> out = new HashMap<>();
-    p.stringPropertyNames().forEach(name -> out.put(name, p.getProperty(name)));
-    return out;
   }
 }

@@ -1,10 +1,10 @@
 package org.leukostream.ehr.fhir;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.leukostream.schemas.ServiceProperties;
+import org.leukostream.config.ServiceSettings;
+import org.leukostream.ehr.config.BridgeConfig;
 
 /**
  * What the report builder needs from configuration: the identifier systems that key every resource,
@@ -48,44 +48,17 @@ public record ReportSettings(
 
   /**
    * The settings from the bridge's {@code application.properties} (this module's resource), for
-   * running its topology outside Quarkus (the embedded demo). Profile lines are ignored.
+   * running its topology outside Quarkus (the embedded demo), read through the service's own
+   * mapping ({@link BridgeConfig}) as the service reads them.
    */
   public static ReportSettings fromApplicationProperties() {
-    return fromProperties(
-        ServiceProperties.load(ReportSettings.class.getClassLoader(), "leukostream-ehr-bridge"));
+    return fromApplicationProperties(new Properties());
   }
 
-  /**
-   * The settings from {@code leukostream.ehr.identifiers.*} and {@code leukostream.ehr.codes.*}
-   * keys; a code key may be quoted as in {@code application.properties} ({@code
-   * codes."report.BONE_MARROW"}).
-   */
-  public static ReportSettings fromProperties(Properties p) {
-    String codesPrefix = PREFIX + "codes.";
-    Map<String, String> codes = new LinkedHashMap<>();
-    for (String key : p.stringPropertyNames()) {
-      if (key.startsWith(codesPrefix)) {
-        String name = key.substring(codesPrefix.length());
-        if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
-          name = name.substring(1, name.length() - 1);
-        }
-        codes.put(name, p.getProperty(key).trim());
-      }
-    }
-    return new ReportSettings(
-        identifier(p, "case-system"),
-        identifier(p, "patient-key-system"),
-        identifier(p, "reviewer-system"),
-        identifier(p, "device-system"),
-        codes);
-  }
-
-  private static String identifier(Properties p, String name) {
-    String value = p.getProperty(PREFIX + "identifiers." + name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("Missing setting " + PREFIX + "identifiers." + name);
-    }
-    return value.trim();
+  /** The same, with {@code overrides} over the service's own settings. */
+  public static ReportSettings fromApplicationProperties(Properties overrides) {
+    return ServiceSettings.load(BridgeConfig.class, "leukostream-ehr-bridge", overrides)
+        .reportSettings();
   }
 
   /** The external coding of {@code key} for {@code specimen}, or for any specimen. */

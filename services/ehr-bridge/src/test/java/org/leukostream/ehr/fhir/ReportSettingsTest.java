@@ -29,15 +29,13 @@ class ReportSettingsTest {
   @Test
   void aMissingIdentifierSystemOrAMalformedCodeIsRefused() {
     Properties p = new Properties();
-    p.setProperty("leukostream.ehr.identifiers.case-system", "urn:a");
-    p.setProperty("leukostream.ehr.identifiers.patient-key-system", "urn:b");
-    p.setProperty("leukostream.ehr.identifiers.reviewer-system", "urn:c");
-    assertThatThrownBy(() -> ReportSettings.fromProperties(p))
+    p.setProperty("leukostream.ehr.identifiers.device-system", "");
+    assertThatThrownBy(() -> ReportSettings.fromApplicationProperties(p))
         .hasMessageContaining("leukostream.ehr.identifiers.device-system");
 
-    p.setProperty("leukostream.ehr.identifiers.device-system", "urn:d");
-    p.setProperty("leukostream.ehr.codes.report", "http://loinc.org|48807-2");
-    assertThatThrownBy(() -> ReportSettings.fromProperties(p))
+    Properties q = new Properties();
+    q.setProperty("leukostream.ehr.codes.report", "http://loinc.org|48807-2");
+    assertThatThrownBy(() -> ReportSettings.fromApplicationProperties(q))
         .hasMessageContaining("system|code|display");
   }
 }

@@ -1,4 +1,4 @@
-package org.leukostream.schemas;
+package org.leukostream.config;
 
 import java.io.IOException;
 import java.io.InputStream;
