@@ -59,8 +59,6 @@ import picocli.CommandLine.Spec;
     })
 public final class DemoCommand implements Callable<Integer> {
   /** The demo's own pseudonymisation secret: virtual patients only, never a site's secret. */
-  static final String DEMO_SECRET = "leukostream demo secret - virtual patients only";
-
   @Spec CommandSpec spec;
 
   @Option(names = "--cases", defaultValue = "6", description = "Virtual patients (default 6).")
@@ -120,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     long begin = System.nanoTime();
     java.util.Properties overrides = properties(config);
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(overrides);
-    PatientKeys keys = new PatientKeys(DEMO_SECRET);
+    PatientKeys keys = VirtualPatients.keys();
     List<FieldImage> real =
         images == null
             ? List.of()

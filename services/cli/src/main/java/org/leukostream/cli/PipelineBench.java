@@ -66,7 +66,7 @@ public final class PipelineBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
-    PatientKeys keys = new PatientKeys(DemoCommand.DEMO_SECRET);
+    PatientKeys keys = VirtualPatients.keys();
     err.printf("bench pipeline: drawing %d virtual patients ...%n", cases);
     List<VirtualPatients.Patient> cohort =
         VirtualPatients.drawCohort("bench", cases, seed, settings.rule());

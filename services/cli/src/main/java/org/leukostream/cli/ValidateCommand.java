@@ -105,7 +105,7 @@ final class ValidateCommand implements Callable<Integer> {
           VirtualPatients.drawCohort(
               "val-" + seed, cases, seed * 1000, settings.rule(), Optional.of(cells)));
     }
-    PatientKeys keys = new PatientKeys(DemoCommand.DEMO_SECRET);
+    PatientKeys keys = VirtualPatients.keys();
     Map<String, VirtualPatients.Patient> byCase = new LinkedHashMap<>();
     cohort.forEach(p -> byCase.put(p.caseId(), p));
     Path claims = Files.createTempDirectory("leukostream-validate-claims-");

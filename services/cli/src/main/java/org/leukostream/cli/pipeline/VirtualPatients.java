@@ -26,6 +26,14 @@ public final class VirtualPatients {
    * Fields of a patient case: 288 cells, so the count stays over the 200-cell minimum if the
    * detector misses some.
    */
+  /**
+   * The pseudonymisation of virtual patients (demo, validate, bench): a fixed secret, since their
+   * patient ids are made up; a site's scanner uses its own secret.
+   */
+  public static PatientKeys keys() {
+    return new PatientKeys("leukostream demo secret - virtual patients only");
+  }
+
   public static final int FIELDS = 36;
 
   public static final int CELLS_PER_FIELD = 8;
