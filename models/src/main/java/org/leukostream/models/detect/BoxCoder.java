@@ -4,14 +4,14 @@ package org.leukostream.models.detect;
  * Box offsets relative to an anchor, as RetinaNet and Faster R-CNN regress them: centre shift in
  * anchor widths and heights, and the log of the size ratio. Boxes are {@code (x1, y1, x2, y2)}.
  */
-final class BoxCoder {
+public final class BoxCoder {
   /** Largest log size ratio decoded, so that an untrained head cannot overflow a box. */
-  static final double MAX_LOG_RATIO = Math.log(1000.0 / 16);
+  public static final double MAX_LOG_RATIO = Math.log(1000.0 / 16);
 
   private BoxCoder() {}
 
   /** The offsets that move {@code anchors[a]} onto {@code box}, written to {@code out[o..o+3]}. */
-  static void encode(float[] anchors, int a, float[] box, float[] out, int o) {
+  public static void encode(float[] anchors, int a, float[] box, float[] out, int o) {
     double aw = anchors[a * 4 + 2] - anchors[a * 4];
     double ah = anchors[a * 4 + 3] - anchors[a * 4 + 1];
     double ax = anchors[a * 4] + aw / 2;
@@ -25,7 +25,7 @@ final class BoxCoder {
   }
 
   /** The box that {@code offsets[o..o+3]} make of {@code anchors[a]}. */
-  static double[] decode(float[] anchors, int a, float[] offsets, int o) {
+  public static double[] decode(float[] anchors, int a, float[] offsets, int o) {
     double aw = anchors[a * 4 + 2] - anchors[a * 4];
     double ah = anchors[a * 4 + 3] - anchors[a * 4 + 1];
     double ax = anchors[a * 4] + aw / 2;
@@ -38,7 +38,7 @@ final class BoxCoder {
   }
 
   /** Intersection over union of two {@code (x1, y1, x2, y2)} boxes. */
-  static double iou(double[] a, double[] b) {
+  public static double iou(double[] a, double[] b) {
     double w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
     double h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
     if (w <= 0 || h <= 0) {

@@ -15,14 +15,14 @@ import ai.djl.ndarray.types.Shape;
  * @param fieldWidth field width in pixels
  * @param fieldHeight field height in pixels
  */
-record Letterbox(double scale, int fieldWidth, int fieldHeight) {
+public record Letterbox(double scale, int fieldWidth, int fieldHeight) {
 
-  static Letterbox of(int width, int height, int side) {
+  public static Letterbox of(int width, int height, int side) {
     return new Letterbox((double) side / Math.max(width, height), width, height);
   }
 
   /** {@code (3, side, side)} float input of {@code field}. */
-  static NDArray tensor(
+  public static NDArray tensor(
       NDManager manager, Image field, int side, float[] mean, float[] std, Letterbox box) {
     int w = Math.max(1, (int) Math.round(box.fieldWidth() * box.scale()));
     int h = Math.max(1, (int) Math.round(box.fieldHeight() * box.scale()));

@@ -5,14 +5,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Greedy non-maximum suppression within each label. */
-final class Nms {
+public final class Nms {
   private Nms() {}
 
   /**
    * Keeps the highest-scoring boxes, dropping any box that overlaps a kept box of the same label by
    * more than {@code iou}; at most {@code max} boxes, best first.
    */
-  static List<CellDetection> suppress(List<CellDetection> boxes, double iou, int max) {
+  public static List<CellDetection> suppress(List<CellDetection> boxes, double iou, int max) {
     return suppress(boxes, iou, 1, max);
   }
 
@@ -22,7 +22,7 @@ final class Nms {
    * around a nucleus or a lobe inside the cell's box, or around the cell and a neighbour: the same
    * cell found twice, which IoU alone lets through); {@code containment} 1 turns this off.
    */
-  static List<CellDetection> suppress(
+  public static List<CellDetection> suppress(
       List<CellDetection> boxes, double iou, double containment, int max) {
     List<CellDetection> sorted = new ArrayList<>(boxes);
     sorted.sort(Comparator.comparingDouble(CellDetection::score).reversed());

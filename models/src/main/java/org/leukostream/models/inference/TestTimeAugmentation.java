@@ -5,7 +5,6 @@ import ai.djl.modality.cv.ImageFactory;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import org.leukostream.models.train.Ders;
 
 /**
  * Test-time augmentation: each crop is also classified flipped or turned, and a member's
@@ -15,23 +14,24 @@ import org.leukostream.models.train.Ders;
  * cost of inference grows with the number of views.
  */
 public enum TestTimeAugmentation {
-  NONE(List.of(Ders.IDENTITY)),
-  FLIPS(List.of(Ders.IDENTITY, Ders.FLIP_LR, Ders.FLIP_UD, Ders.ROT180)),
+  NONE(List.of(Dihedral.IDENTITY)),
+  FLIPS(List.of(Dihedral.IDENTITY, Dihedral.FLIP_LR, Dihedral.FLIP_UD, Dihedral.ROT180)),
   DIHEDRAL(
       List.of(
-          Ders.IDENTITY,
-          Ders.FLIP_LR,
-          Ders.FLIP_UD,
-          Ders.ROT90,
-          Ders.ROT180,
-          Ders.ROT270,
-          Ders.TRANSPOSE,
-          new Ders.Transform(
-              "anti-transpose", i -> Ders.ROT90.apply().apply(Ders.FLIP_LR.apply().apply(i)))));
+          Dihedral.IDENTITY,
+          Dihedral.FLIP_LR,
+          Dihedral.FLIP_UD,
+          Dihedral.ROT90,
+          Dihedral.ROT180,
+          Dihedral.ROT270,
+          Dihedral.TRANSPOSE,
+          new Dihedral.Transform(
+              "anti-transpose",
+              i -> Dihedral.ROT90.apply().apply(Dihedral.FLIP_LR.apply().apply(i)))));
 
-  private final List<Ders.Transform> views;
+  private final List<Dihedral.Transform> views;
 
-  TestTimeAugmentation(List<Ders.Transform> views) {
+  TestTimeAugmentation(List<Dihedral.Transform> views) {
     this.views = views;
   }
 
@@ -61,7 +61,7 @@ public enum TestTimeAugmentation {
     }
     List<Image> out = new ArrayList<>(crops.size() * views.size());
     out.addAll(crops);
-    for (Ders.Transform view : views.subList(1, views.size())) {
+    for (Dihedral.Transform view : views.subList(1, views.size())) {
       for (Image crop : crops) {
         out.add(ImageFactory.getInstance().fromImage(view.apply().apply(pixels(crop))));
       }

@@ -112,12 +112,12 @@ public final class ModelStore {
   }
 
   /** The resource folder of a {@code classpath:dir} location. */
-  static String classpathRoot(String location) {
+  public static String classpathRoot(String location) {
     return location.substring(CLASSPATH.length()).replaceAll("^/+|/+$", "");
   }
 
   /** {@code resource} from the thread's class loader (or this library's), null when absent. */
-  static InputStream openResource(String resource) {
+  public static InputStream openResource(String resource) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     return (loader != null ? loader : ModelStore.class.getClassLoader())
         .getResourceAsStream(resource);

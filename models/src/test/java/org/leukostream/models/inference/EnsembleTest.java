@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leukostream.models.TestModels;
+import org.leukostream.models.UntrainedModels;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelStore;
@@ -42,14 +42,14 @@ class EnsembleTest {
 
   @Test
   void ensembleARunsBothMembersOnTheSameBatchEachAtItsOwnInputSize() throws Exception {
-    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL); // 64 px
-    TestModels.save(
+    UntrainedModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL); // 64 px
+    UntrainedModels.save(
         dir.resolve("eff"), "blast-effnet", "efficientnet_b0", "medium", BLAST_VS_NORMAL); // 128
     List<Image> crops =
         List.of(
-            TestModels.crop(90, new Color(80, 40, 140)),
-            TestModels.crop(120, new Color(150, 70, 160)),
-            TestModels.crop(70, new Color(200, 120, 150)));
+            UntrainedModels.crop(90, new Color(80, 40, 140)),
+            UntrainedModels.crop(120, new Color(150, 70, 160)),
+            UntrainedModels.crop(70, new Color(200, 120, 150)));
 
     try (StoredModel vit = ModelStore.load(dir.resolve("vit"));
         StoredModel eff = ModelStore.load(dir.resolve("eff"));
@@ -124,12 +124,11 @@ class EnsembleTest {
    */
   @Test
   void dihedralTestTimeAugmentationAveragesTheViewsAndIgnoresHowTheCellLies() throws Exception {
-    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
-    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    UntrainedModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    UntrainedModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
     var factory = ai.djl.modality.cv.ImageFactory.getInstance();
     Image crop = factory.fromImage(lopsided());
-    Image turned =
-        factory.fromImage(org.leukostream.models.train.Ders.ROT90.apply().apply(lopsided()));
+    Image turned = factory.fromImage(Dihedral.ROT90.apply().apply(lopsided()));
     try (StoredModel vit = ModelStore.load(dir.resolve("vit"));
         StoredModel eff = ModelStore.load(dir.resolve("eff"));
         Ensemble plain =
@@ -163,8 +162,8 @@ class EnsembleTest {
 
   @Test
   void anEnsembleLoadsItsMembersFromConfiguredLocationsAndOwnsThem() throws Exception {
-    TestModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
-    TestModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    UntrainedModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    UntrainedModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
     var members = new java.util.LinkedHashMap<String, Double>();
     members.put(dir.resolve("vit").toString(), 0.7);
     members.put(dir.resolve("eff").toString(), 0.3);
@@ -175,7 +174,7 @@ class EnsembleTest {
               org.assertj.core.groups.Tuple.tuple("blast-vit", 0.7),
               org.assertj.core.groups.Tuple.tuple("blast-effnet", 0.3));
       ensemble.warmUp(1, 4);
-      assertThat(ensemble.predict(List.of(TestModels.crop(80, Color.BLUE)))).hasSize(1);
+      assertThat(ensemble.predict(List.of(UntrainedModels.crop(80, Color.BLUE)))).hasSize(1);
     }
     members.put(dir.resolve("absent").toString(), 0.0);
     assertThatThrownBy(() -> Ensemble.load("blast", members, ai.djl.Device.cpu(), 4))
@@ -185,8 +184,8 @@ class EnsembleTest {
 
   @Test
   void membersMustShareClassesAndWeightsMustSumToOne() throws Exception {
-    TestModels.save(dir.resolve("a"), "a", "resnet50", BLAST_VS_NORMAL);
-    TestModels.save(
+    UntrainedModels.save(dir.resolve("a"), "a", "resnet50", BLAST_VS_NORMAL);
+    UntrainedModels.save(
         dir.resolve("b"),
         "b",
         "resnet50",

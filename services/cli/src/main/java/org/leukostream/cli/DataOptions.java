@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.leukostream.models.data.ClassFolders;
-import org.leukostream.models.data.LabelledImage;
-import org.leukostream.models.data.Tasks;
+import org.leukostream.training.data.ClassFolders;
+import org.leukostream.training.data.LabelledImage;
+import org.leukostream.training.data.Tasks;
 import picocli.CommandLine.Option;
 
 /**

@@ -15,24 +15,24 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.leukostream.cli.pipeline.RealCells;
 import org.leukostream.models.arch.Architecture;
-import org.leukostream.models.data.DetectionData;
-import org.leukostream.models.data.NearDuplicates;
 import org.leukostream.models.detect.DetectorSettings;
-import org.leukostream.models.detect.DetectorTraining;
-import org.leukostream.models.detect.RedCellScale;
 import org.leukostream.models.detect.WbcDetector;
-import org.leukostream.models.eval.DetectionMetrics;
-import org.leukostream.models.eval.Plots;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.ScaleRange;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.models.train.NonFiniteGuard;
 import org.leukostream.synthetic.smear.CellImage;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.data.DetectionData;
+import org.leukostream.training.data.NearDuplicates;
+import org.leukostream.training.detect.DetectorTraining;
+import org.leukostream.training.detect.RedCellScale;
+import org.leukostream.training.eval.DetectionMetrics;
+import org.leukostream.training.eval.Plots;
+import org.leukostream.training.train.NonFiniteGuard;
 
 /**
  * {@code train --task detect}: the WBC detector on Pascal VOC (BCCD) and YOLO (TXL-PBC) data sets

@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.leukostream.models.data.DetectionData;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.data.DetectionData;
 
 /**
  * Synthetic single-cell images as a class-folder data set, so training can add them to real data:

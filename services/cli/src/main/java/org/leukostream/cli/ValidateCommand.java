@@ -26,7 +26,7 @@ import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.images.ClaimCheckStore;
-import org.leukostream.models.eval.Plots;
+import org.leukostream.training.eval.Plots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

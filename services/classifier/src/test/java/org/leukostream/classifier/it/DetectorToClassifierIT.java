@@ -19,11 +19,11 @@ import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.SlideField;
 import org.leukostream.embedded.EmbeddedStack;
-import org.leukostream.models.testing.TestModels;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.training.testing.TestModels;
 
 /**
  * Both packaged services against one real broker: synthetic fields on {@code slide.fields.v1}

@@ -15,9 +15,9 @@ import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.images.ImageRejectedException;
-import org.leukostream.models.testing.TestModels;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.training.testing.TestModels;
 
 /** {@code cell.crops.v1} records cut from synthetic fields at their true boxes. */
 public final class TestCrops {

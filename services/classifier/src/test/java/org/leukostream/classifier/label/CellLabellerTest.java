@@ -20,7 +20,7 @@ import org.leukostream.avro.ClassProbability;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.classifier.it.TestCrops;
 import org.leukostream.models.inference.Ensemble;
-import org.leukostream.models.testing.TestModels;
+import org.leukostream.training.testing.TestModels;
 
 /** The three stages on one batch, with initialised small models: real forward passes. */
 class CellLabellerTest {

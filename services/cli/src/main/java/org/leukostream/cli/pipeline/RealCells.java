@@ -19,12 +19,12 @@ import javax.imageio.ImageIO;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.label.CellLabeller;
-import org.leukostream.models.data.ClassFolders;
-import org.leukostream.models.data.LabelledImage;
-import org.leukostream.models.store.HeldOut;
 import org.leukostream.synthetic.smear.CellImage;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.data.ClassFolders;
+import org.leukostream.training.data.HeldOut;
+import org.leukostream.training.data.LabelledImage;
 
 /**
  * The real single-cell images virtual patients are made of: a class-folder data set (Matek's bone

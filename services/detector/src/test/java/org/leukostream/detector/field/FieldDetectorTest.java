@@ -23,11 +23,11 @@ import org.leukostream.models.detect.DetectorSettings;
 import org.leukostream.models.detect.WbcDetector;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
-import org.leukostream.models.testing.TestModels;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.testing.TestModels;
 
 /** The detector's work on one field, with the small detector trained on synthetic fields. */
 class FieldDetectorTest {

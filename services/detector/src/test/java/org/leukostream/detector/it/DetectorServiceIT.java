@@ -30,13 +30,13 @@ import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
-import org.leukostream.models.testing.TestModels;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.training.testing.TestModels;
 
 /**
  * The detector service as deployed, against the real embedded broker and registry: good fields

@@ -2,7 +2,7 @@ package org.leukostream.detector.it;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
-import org.leukostream.models.testing.TestModels;
+import org.leukostream.training.testing.TestModels;
 
 /**
  * Points the service at the small detector trained on synthetic fields (trained once per build).

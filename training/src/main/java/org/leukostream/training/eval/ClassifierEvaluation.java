@@ -1,0 +1,236 @@
+package org.leukostream.training.eval;
+
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.inference.EnsemblePrediction;
+import org.leukostream.training.data.LabelledImage;
+
+/**
+ * A classifier (one model or an ensemble) on labelled images it never saw: accuracy, per-class
+ * precision / recall / F1, macro and weighted F1, the confusion matrix, ROC AUC and average
+ * precision one-vs-rest; written as JSON and Markdown with PNG pictures.
+ */
+public final class ClassifierEvaluation {
+  /**
+   * @param metrics the confusion matrix and what follows from it
+   * @param rocAuc per class, one-vs-rest
+   * @param averagePrecision per class, one-vs-rest
+   * @param scores per class, its probability for every image (for the curves)
+   * @param truth per image, its true class index
+   */
+  public record Result(
+      ClassificationMetrics metrics,
+      Map<String, Double> rocAuc,
+      Map<String, Double> averagePrecision,
+      double[][] scores,
+      int[] truth) {}
+
+  private ClassifierEvaluation() {}
+
+  public static Result evaluate(
+      Ensemble ensemble, List<LabelledImage> images, int batch, Consumer<Integer> progress)
+      throws TranslateException {
+    List<String> classes = ensemble.classes();
+    int n = images.size();
+    int[] truth = new int[n];
+    double[][] scores = new double[classes.size()][n];
+    for (int from = 0; from < n; from += batch) {
+      List<LabelledImage> chunk = images.subList(from, Math.min(n, from + batch));
+      List<Image> inputs = new ArrayList<>(chunk.size());
+      for (LabelledImage image : chunk) {
+        try {
+          inputs.add(ImageFactory.getInstance().fromImage(ImageIO.read(image.file().toFile())));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot read " + image.file(), e);
+        }
+      }
+      List<EnsemblePrediction> out = ensemble.predict(inputs);
+      for (int i = 0; i < chunk.size(); i++) {
+        int index = from + i;
+        truth[index] = classes.indexOf(chunk.get(i).label());
+        if (truth[index] < 0) {
+          throw new IllegalArgumentException(
+              "Class "
+                  + chunk.get(i).label()
+                  + " of "
+                  + chunk.get(i).file()
+                  + " is not one of the model's "
+                  + classes);
+        }
+        Classifications c = out.get(i).combined();
+        for (int k = 0; k < classes.size(); k++) {
+          scores[k][index] = c.getProbabilities().get(k);
+        }
+      }
+      progress.accept(Math.min(n, from + batch));
+    }
+    return of(classes, scores, truth);
+  }
+
+  /**
+   * The metrics of the images {@code keep} selects (by index) from {@code result}, without running
+   * the models again: e.g. one data set of several evaluated together.
+   */
+  public static Result subset(Result result, java.util.function.IntPredicate keep) {
+    int[] indices =
+        java.util.stream.IntStream.range(0, result.truth().length).filter(keep).toArray();
+    double[][] scores = new double[result.scores().length][indices.length];
+    int[] truth = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      truth[i] = result.truth()[indices[i]];
+      for (int k = 0; k < scores.length; k++) {
+        scores[k][i] = result.scores()[k][indices[i]];
+      }
+    }
+    return of(result.metrics().classes(), scores, truth);
+  }
+
+  /** Metrics of class scores ({@code scores[class][image]}) against true class indices. */
+  static Result of(List<String> classes, double[][] scores, int[] truth) {
+    int n = truth.length;
+    int[] predicted = new int[n];
+    for (int i = 0; i < n; i++) {
+      double best = -1;
+      for (int k = 0; k < classes.size(); k++) {
+        if (scores[k][i] > best) {
+          best = scores[k][i];
+          predicted[i] = k;
+        }
+      }
+    }
+    ClassificationMetrics metrics = ClassificationMetrics.of(classes, truth, predicted);
+    Map<String, Double> auc = new LinkedHashMap<>();
+    Map<String, Double> ap = new LinkedHashMap<>();
+    for (int k = 0; k < classes.size(); k++) {
+      boolean[] positive = positives(truth, k);
+      auc.put(classes.get(k), RankingMetrics.rocAuc(scores[k], positive));
+      ap.put(classes.get(k), RankingMetrics.averagePrecision(scores[k], positive));
+    }
+    return new Result(metrics, auc, ap, scores, truth);
+  }
+
+  /** The result as a JSON-ready map. */
+  public static Map<String, Object> summary(Result result) {
+    ClassificationMetrics m = result.metrics();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("images", m.total());
+    out.put("accuracy", m.accuracy());
+    out.put("macroF1", m.macroF1());
+    out.put("weightedF1", m.weightedF1());
+    List<Map<String, Object>> perClass = new ArrayList<>();
+    for (ClassificationMetrics.PerClass c : m.perClass()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("class", c.className());
+      row.put("precision", c.precision());
+      row.put("recall", c.recall());
+      row.put("f1", c.f1());
+      row.put("support", c.support());
+      row.put("rocAuc", result.rocAuc().get(c.className()));
+      row.put("averagePrecision", result.averagePrecision().get(c.className()));
+      perClass.add(row);
+    }
+    out.put("perClass", perClass);
+    out.put("classes", m.classes());
+    out.put("confusion", m.confusion());
+    return out;
+  }
+
+  /** Writes report.json, report.md, confusion-matrix.png, roc.png and pr.png into {@code dir}. */
+  public static void write(Result result, String title, Map<String, Object> context, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Map<String, Object> json = new LinkedHashMap<>(context);
+      json.putAll(summary(result));
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(dir.resolve("report.json").toFile(), json);
+      Files.writeString(
+          dir.resolve("report.md"), markdown(result, title, context), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the report to " + dir, e);
+    }
+    ClassificationMetrics m = result.metrics();
+    Plots.confusionMatrix(m, title, dir.resolve("confusion-matrix.png"));
+    List<Plots.Series> roc = new ArrayList<>();
+    List<Plots.Series> pr = new ArrayList<>();
+    List<String> classes = m.classes();
+    // Binary: the positive (first) class's curves; more classes: one curve each.
+    int curves = classes.size() == 2 ? 1 : classes.size();
+    for (int k = 0; k < curves; k++) {
+      boolean[] positive = positives(result.truth(), k);
+      double[][] r = RankingMetrics.rocCurve(result.scores()[k], positive);
+      double[][] p = RankingMetrics.prCurve(result.scores()[k], positive);
+      roc.add(
+          new Plots.Series(
+              String.format("%s (AUC %.3f)", classes.get(k), result.rocAuc().get(classes.get(k))),
+              r[0],
+              r[1]));
+      pr.add(
+          new Plots.Series(
+              String.format(
+                  "%s (AP %.3f)", classes.get(k), result.averagePrecision().get(classes.get(k))),
+              p[0],
+              p[1]));
+    }
+    Plots.lines(
+        title + ": ROC",
+        "false-positive rate",
+        "true-positive rate",
+        roc,
+        true,
+        dir.resolve("roc.png"));
+    Plots.lines(
+        title + ": precision-recall", "recall", "precision", pr, true, dir.resolve("pr.png"));
+  }
+
+  static String markdown(Result result, String title, Map<String, Object> context) {
+    ClassificationMetrics m = result.metrics();
+    StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
+    context.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+    md.append(
+        String.format(
+            "%n%d images: accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n%n",
+            m.total(), m.accuracy(), m.macroF1(), m.weightedF1()));
+    md.append(
+        "| class | precision | recall | F1 | support | ROC AUC | AP |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (ClassificationMetrics.PerClass c : m.perClass()) {
+      md.append(
+          String.format(
+              "| %s | %.4f | %.4f | %.4f | %d | %.4f | %.4f |%n",
+              c.className(),
+              c.precision(),
+              c.recall(),
+              c.f1(),
+              c.support(),
+              result.rocAuc().get(c.className()),
+              result.averagePrecision().get(c.className())));
+    }
+    md.append(
+        "\nConfusion matrix (rows true, columns predicted): `confusion-matrix.png`; curves: `roc.png`, `pr.png`.\n");
+    return md.toString();
+  }
+
+  private static boolean[] positives(int[] truth, int k) {
+    boolean[] out = new boolean[truth.length];
+    for (int i = 0; i < truth.length; i++) {
+      out[i] = truth[i] == k;
+    }
+    return out;
+  }
+}
