@@ -1,5 +1,6 @@
 package org.leukostream.embedded;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
@@ -98,6 +100,16 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** An idempotent producer of {@code topic}'s records; the caller closes it. */
+  /**
+   * Where a service's Kafka Streams topology runs on this stack, exactly-once as in the services.
+   *
+   * @param stateDir a directory of this instance's own
+   */
+  public StandaloneStreams streams(String applicationId, Path stateDir) {
+    return StandaloneStreams.exactlyOnce(
+        applicationId, bootstrapServers(), registryUrl(), stateDir);
+  }
+
   public <V extends SpecificRecord> KafkaProducer<String, V> producer(Topic<V> topic) {
     return TopicWriter.producer(clientConfig(), topic);
   }

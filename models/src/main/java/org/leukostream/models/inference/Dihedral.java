@@ -1,6 +1,7 @@
 package org.leukostream.models.inference;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +28,10 @@ public final class Dihedral {
       new Transform("rot270", i -> remap(i, true, (x, y, w, h) -> new int[] {y, w - 1 - x}));
   public static final Transform TRANSPOSE =
       new Transform("transpose", i -> remap(i, true, (x, y, w, h) -> new int[] {y, x}));
+
+  /** The identity and the six turns and flips Jiang et al. publish (DERS' minority-class set). */
+  public static final List<Transform> PUBLISHED =
+      List.of(IDENTITY, FLIP_LR, FLIP_UD, ROT90, ROT180, ROT270, TRANSPOSE);
 
   /** Where pixel (x, y) of a w x h image goes. */
   private interface PixelMap {

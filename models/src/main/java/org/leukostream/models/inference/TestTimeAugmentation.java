@@ -17,17 +17,13 @@ public enum TestTimeAugmentation {
   NONE(List.of(Dihedral.IDENTITY)),
   FLIPS(List.of(Dihedral.IDENTITY, Dihedral.FLIP_LR, Dihedral.FLIP_UD, Dihedral.ROT180)),
   DIHEDRAL(
-      List.of(
-          Dihedral.IDENTITY,
-          Dihedral.FLIP_LR,
-          Dihedral.FLIP_UD,
-          Dihedral.ROT90,
-          Dihedral.ROT180,
-          Dihedral.ROT270,
-          Dihedral.TRANSPOSE,
-          new Dihedral.Transform(
-              "anti-transpose",
-              i -> Dihedral.ROT90.apply().apply(Dihedral.FLIP_LR.apply().apply(i)))));
+      java.util.stream.Stream.concat(
+              Dihedral.PUBLISHED.stream(),
+              java.util.stream.Stream.of(
+                  new Dihedral.Transform(
+                      "anti-transpose",
+                      i -> Dihedral.ROT90.apply().apply(Dihedral.FLIP_LR.apply().apply(i)))))
+          .toList());
 
   private final List<Dihedral.Transform> views;
 

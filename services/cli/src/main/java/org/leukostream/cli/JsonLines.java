@@ -2,28 +2,66 @@ package org.leukostream.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
 
-/** Writes one JSON object per line, the machine-readable output of every {@code --json} command. */
-final class JsonLines {
+/**
+ * Writes one JSON object per line, the machine-readable output of every {@code --json} command:
+ * each line is a record of the command's, its components in order as the fields, under the event's
+ * name.
+ */
+public final class JsonLines {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JsonLines() {}
 
   /** {@code value} to three decimals, as figures are printed in JSON output. */
-  static double round(double value) {
+  public static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
   }
 
   /** {@link #round} of a figure that may be absent (null stays null). */
-  static Double roundOrNull(Double value) {
+  public static Double roundOrNull(Double value) {
     return value == null ? null : round(value);
   }
 
-  static void write(PrintWriter out, Map<String, ?> object) {
+  /** {@code {"event": event, ...the record's components}}. */
+  public static void write(PrintWriter out, String event, Record line) {
+    ObjectNode node = JSON.createObjectNode().put("event", event);
+    node.setAll((ObjectNode) JSON.valueToTree(line));
+    print(out, node);
+  }
+
+  /** The record's components as one line (results that are not events, e.g. {@code describe}). */
+  public static void write(PrintWriter out, Record line) {
+    print(out, line);
+  }
+
+  /**
+   * An object whose keys are data rather than a fixed shape (e.g. {@code evaluate}'s metrics per
+   * class and per data set).
+   */
+  public static void write(PrintWriter out, Map<String, ?> object) {
+    print(out, object);
+  }
+
+  /** The record's components as a two-column table, one per line, for people. */
+  public static void table(PrintWriter out, Record line) {
+    for (RecordComponent component : line.getClass().getRecordComponents()) {
+      try {
+        out.printf("%-24s %s%n", component.getName(), component.getAccessor().invoke(line));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Cannot read " + component.getName(), e);
+      }
+    }
+    out.flush();
+  }
+
+  private static void print(PrintWriter out, Object value) {
     try {
-      out.println(JSON.writeValueAsString(object));
+      out.println(JSON.writeValueAsString(value));
       out.flush();
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write JSON output", e);

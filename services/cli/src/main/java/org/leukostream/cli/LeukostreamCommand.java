@@ -1,5 +1,14 @@
 package org.leukostream.cli;
 
+import org.leukostream.cli.bench.BenchCommand;
+import org.leukostream.cli.demo.DemoCommand;
+import org.leukostream.cli.describe.DescribeCommand;
+import org.leukostream.cli.evaluate.EvaluateCommand;
+import org.leukostream.cli.frame.FrameCommand;
+import org.leukostream.cli.scan.ScanCommand;
+import org.leukostream.cli.stack.StackCommand;
+import org.leukostream.cli.train.TrainCommand;
+import org.leukostream.cli.validate.ValidateCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 

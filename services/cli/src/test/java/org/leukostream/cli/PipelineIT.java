@@ -34,7 +34,6 @@ import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.embedded.EmbeddedStack;
-import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackExtension;
 
@@ -70,11 +69,7 @@ class PipelineIT {
     try (Pipeline pipeline =
         Pipeline.start(
             stack.clientConfig(), new java.util.Properties(), Optional.of(claims), settings)) {
-      try (CaseSender sender =
-          new CaseSender(
-              stack.clientConfig(),
-              CaseSender.DEFAULT_INLINE_LIMIT,
-              Optional.of(new ClaimCheckStore.Directory(claims)))) {
+      try (CaseSender sender = CaseSender.withClaimDirectory(stack.clientConfig(), claims)) {
         for (VirtualPatients.Patient p : cohort) {
           List<FieldImage> fields = new ArrayList<>(p.fields());
           if (p.caseId().endsWith("-corrupt")) {

@@ -13,9 +13,18 @@ import java.util.Map;
  * other class. {@code wbc}: every class except the uncountable.
  */
 public final class Tasks {
-  public static final List<String> NAMES = List.of("countable", "wbc", "blast");
+  /** Stage 1: countable cells against those a hematologist leaves out. */
+  public static final String COUNTABLE = "countable";
 
-  private static final Map<String, String> BLAST =
+  /** Ensemble B: the white-cell class. */
+  public static final String WBC = "wbc";
+
+  /** Ensemble A: blast against normal lymphoid cell. */
+  public static final String BLAST = "blast";
+
+  public static final List<String> NAMES = List.of(COUNTABLE, WBC, BLAST);
+
+  private static final Map<String, String> BLAST_FOLDERS =
       Map.of(
           "all",
           "blast",
@@ -40,7 +49,9 @@ public final class Tasks {
    */
   private static String blastLabel(LabelledImage image, String folder) {
     String aliased = image.label().toLowerCase(Locale.ROOT);
-    return aliased.equals("blast") || aliased.equals("normal") ? aliased : BLAST.get(folder);
+    return aliased.equals("blast") || aliased.equals("normal")
+        ? aliased
+        : BLAST_FOLDERS.get(folder);
   }
 
   /** The images of {@code task}, relabelled for it. */

@@ -22,15 +22,7 @@ import org.leukostream.models.inference.Dihedral.Transform;
  */
 public final class Ders {
   /** The published minority-class set, the original first. */
-  public static final List<Transform> MINORITY =
-      List.of(
-          Dihedral.IDENTITY,
-          Dihedral.FLIP_LR,
-          Dihedral.FLIP_UD,
-          Dihedral.ROT90,
-          Dihedral.ROT180,
-          Dihedral.ROT270,
-          Dihedral.TRANSPOSE);
+  public static final List<Transform> MINORITY = Dihedral.PUBLISHED;
 
   /** The published majority-class set, the original first. */
   public static final List<Transform> MAJORITY =

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.JsonSerde;
+import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
@@ -28,6 +30,16 @@ public final class AggregatorTopology {
   static final String DLQ_SINK = "dead-letter-sink";
 
   private AggregatorTopology() {}
+
+  /**
+   * The topology on plain Kafka Streams outside Quarkus (the demo, {@code bench aggregator},
+   * multi-instance tests), configured as the service runs it.
+   */
+  public static KafkaStreams standalone(
+      StandaloneStreams where, AggregatorSettings settings, AggregatorMetrics metrics) {
+    return where.create(
+        build(settings, where.serdeConfig(), metrics), SERVICE, Topics.AGGREGATOR_DLQ);
+  }
 
   /**
    * @param settings rule, taxonomy and timing

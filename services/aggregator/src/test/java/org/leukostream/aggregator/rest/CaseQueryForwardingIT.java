@@ -22,13 +22,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
+import org.leukostream.aggregator.streams.AggregatorTopology;
 import org.leukostream.aggregator.streams.DiagnosisBuilder;
-import org.leukostream.aggregator.streams.StandaloneAggregator;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
@@ -54,14 +53,12 @@ class CaseQueryForwardingIT {
       String address = "localhost:" + http.getAddress().getPort();
       AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
       var streams =
-          new StandaloneAggregator(
-                  applicationId,
-                  stack.bootstrapServers(),
-                  stack.registryUrl(),
-                  Files.createTempDirectory("forwarding-it-"),
-                  StreamsConfig.EXACTLY_ONCE_V2,
-                  address)
-              .create(settings, AggregatorMetrics.NONE);
+          AggregatorTopology.standalone(
+              stack
+                  .streams(applicationId, Files.createTempDirectory("forwarding-it-"))
+                  .withApplicationServer(address),
+              settings,
+              AggregatorMetrics.NONE);
       var queries =
           new CaseQueryService(
               streams, new DiagnosisBuilder(settings.rule(), settings.taxonomy()), address);

@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.leukostream.aggregator.decision.LabelPolicy;
@@ -125,14 +124,10 @@ class AggregatorRestartIT {
 
   private static KafkaStreams start(EmbeddedStack stack, String applicationId) throws Exception {
     var streams =
-        new StandaloneAggregator(
-                applicationId,
-                stack.bootstrapServers(),
-                stack.registryUrl(),
-                Files.createTempDirectory("aggregator-it-state-"),
-                StreamsConfig.EXACTLY_ONCE_V2,
-                null)
-            .create(SETTINGS, AggregatorMetrics.NONE);
+        AggregatorTopology.standalone(
+            stack.streams(applicationId, Files.createTempDirectory("aggregator-it-state-")),
+            SETTINGS,
+            AggregatorMetrics.NONE);
     streams.start();
     await()
         .atMost(Duration.ofSeconds(60))

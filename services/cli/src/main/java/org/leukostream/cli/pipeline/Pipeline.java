@@ -22,7 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
-import org.leukostream.aggregator.streams.StandaloneAggregator;
+import org.leukostream.aggregator.streams.AggregatorTopology;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.core.CropProcessor;
@@ -33,7 +33,8 @@ import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.detector.field.FieldDetector;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.ReportSettings;
-import org.leukostream.ehr.streams.StandaloneBridge;
+import org.leukostream.ehr.streams.ReportTopology;
+import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
@@ -138,22 +139,22 @@ public final class Pipeline implements AutoCloseable {
     String bootstrap = String.valueOf(clientConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
     String registry = String.valueOf(clientConfig.get(SerdeConfig.SCHEMA_REGISTRY_URL));
     this.aggregator =
-        new StandaloneAggregator(
+        AggregatorTopology.standalone(
+            StandaloneStreams.exactlyOnce(
                 "leukostream-aggregator-" + run,
                 bootstrap,
                 registry,
-                stateDir.resolve("aggregator"),
-                StreamsConfig.EXACTLY_ONCE_V2,
-                null)
-            .create(aggregatorSettings, AggregatorMetrics.NONE);
+                stateDir.resolve("aggregator")),
+            aggregatorSettings,
+            AggregatorMetrics.NONE);
     this.bridge =
-        new StandaloneBridge(
+        ReportTopology.standalone(
+            StandaloneStreams.exactlyOnce(
                 "leukostream-ehr-bridge-" + run,
                 bootstrap,
                 registry,
-                stateDir.resolve("ehr-bridge"),
-                StreamsConfig.EXACTLY_ONCE_V2)
-            .create(new ReportBuilder(ReportSettings.fromApplicationProperties()));
+                stateDir.resolve("ehr-bridge")),
+            new ReportBuilder(ReportSettings.fromApplicationProperties()));
     workers.forEach(StageWorker::start);
     aggregator.start();
     bridge.start();

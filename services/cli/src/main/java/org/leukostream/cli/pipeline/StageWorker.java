@@ -23,7 +23,7 @@ import org.leukostream.schemas.Topic;
  * then commit the batch's offsets. A core that throws (registry unreachable, shutting down) stops
  * the worker with the batch uncommitted, to be read again; the aggregator counts each cell id once.
  */
-final class StageWorker implements Runnable, AutoCloseable {
+public final class StageWorker implements Runnable, AutoCloseable {
   /** What a service's core does with one poll's records; returns the sends to wait for. */
   interface Stage {
     List<CompletionStage<?>> handle(ConsumerRecords<String, byte[]> records);

@@ -14,6 +14,7 @@ import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.synthetic.smear.CellImage;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.data.RealCells;
 
 /**
  * Seeded virtual patients: a case of a chosen number of fields, white cells per field and

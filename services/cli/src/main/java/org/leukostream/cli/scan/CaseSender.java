@@ -1,6 +1,7 @@
 package org.leukostream.cli.scan;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,15 @@ public final class CaseSender implements AutoCloseable {
     this.slideFields = TopicWriter.producer(clientConfig, Topics.SLIDE_FIELDS);
     this.inlineLimit = inlineLimit;
     this.store = store;
+  }
+
+  /**
+   * A sender for the in-process pipeline: the default inline limit, larger images as {@code
+   * file://} claim checks under {@code claims}.
+   */
+  public static CaseSender withClaimDirectory(Map<String, Object> clientConfig, Path claims) {
+    return new CaseSender(
+        clientConfig, DEFAULT_INLINE_LIMIT, Optional.of(new ClaimCheckStore.Directory(claims)));
   }
 
   /**

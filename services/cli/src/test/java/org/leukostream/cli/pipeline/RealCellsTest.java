@@ -20,6 +20,7 @@ import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Decision;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.data.RealCells;
 
 /**
  * Virtual patients of real single-cell images: a class-folder data set laid out as Matek's (here
@@ -57,7 +58,14 @@ class RealCellsTest {
   }
 
   RealCells load(Path root, Properties overrides, Map<String, String> aliases) {
-    return RealCells.load(root, aliases, overrides, false, 0.6, 90, SmearGenerator.Options.DEFAULT);
+    return RealCells.load(
+        root,
+        aliases,
+        ServiceConfigs.classifierHeldOut(overrides),
+        false,
+        0.6,
+        90,
+        SmearGenerator.Options.DEFAULT);
   }
 
   @Test
@@ -123,7 +131,14 @@ class RealCellsTest {
     assertThat(cells.heldOutByEveryStage()).isEqualTo(1);
     assertThat(load(root, overrides, Map.of()).toString()).contains("1 by every stage");
     assertThat(
-            RealCells.load(root, Map.of(), overrides, true, 0.6, 90, SmearGenerator.Options.DEFAULT)
+            RealCells.load(
+                    root,
+                    Map.of(),
+                    ServiceConfigs.classifierHeldOut(overrides),
+                    true,
+                    0.6,
+                    90,
+                    SmearGenerator.Options.DEFAULT)
                 .size())
         .isEqualTo(14);
   }
@@ -154,8 +169,7 @@ class RealCellsTest {
   void magnifiedFieldsKeepMoreOfEachCellAndStateTheirFinerPixelSize() throws Exception {
     SmearGenerator.Options fine = SmearGenerator.Options.DEFAULT.magnified(2.5);
     RealCells plain = load(matekLike(), new Properties(), Map.of());
-    RealCells magnified =
-        RealCells.load(matekLike(), Map.of(), new Properties(), false, 0.6, 90, fine);
+    RealCells magnified = RealCells.load(matekLike(), Map.of(), Map.of(), false, 0.6, 90, fine);
     var spec = new VirtualPatients.Spec("m", 4, 6, 0.5);
 
     var patient = VirtualPatients.draw(spec, 3, settings.rule(), magnified);

@@ -7,12 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,12 +24,11 @@ import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
-import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.SlideField;
-import org.leukostream.avro.SpecimenType;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.synthetic.FaultyFields;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.testkit.EmbeddedStackTestResource;
@@ -42,7 +38,8 @@ import org.leukostream.training.testing.TestModels;
  * The detector service as deployed, against the real embedded broker and registry: good fields
  * (inline and behind a file claim check) become crops and PROCESSED results; a redelivered field
  * yields the same cell ids; every kind of bad field gets a REJECTED result and a dead letter; a
- * record no schema reads gets a dead letter; the service keeps going throughout.
+ * record no schema reads gets a dead letter; the service keeps going throughout. The demo's worker
+ * meets the same faults ({@link FaultyFields}) in ServiceCoresIT with the same outcome.
  */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
@@ -60,56 +57,18 @@ class DetectorServiceIT {
     Path claims = Files.createTempDirectory("claims-");
     byte[] jpeg = smears.get(1).encode("jpg");
     Path stored = Files.write(claims.resolve("good-1.jpg"), jpeg);
-    byte[] png = smears.get(0).encode("png");
-    byte[] truncated = Arrays.copyOf(png, png.length / 3);
-
     SlideField good0 = SyntheticFields.inline("good", 0, smears.get(0));
     SlideField good1 =
         SyntheticFields.claimCheck(
             "good", 1, jpeg, "image/jpeg", smears.get(1), stored.toUri().toString());
-    SlideField corrupt = SyntheticFields.inline("bad", 0, truncated, "image/png", smears.get(0));
-    SlideField tampered =
-        SyntheticFields.record(
-            "bad",
-            1,
-            SyntheticFields.ref(png, "image/png", smears.get(0))
-                .setSha256("ab".repeat(32))
-                .setContent(new InlineImage(ByteBuffer.wrap(png)))
-                .build());
-    SlideField oversize =
-        SyntheticFields.record(
-            "bad",
-            2,
-            SyntheticFields.ref(png, "image/png", smears.get(0))
-                .setSizeBytes(64L << 20)
-                .setContent(new InlineImage(ByteBuffer.wrap(png)))
-                .build());
-    SlideField missing =
-        SyntheticFields.claimCheck(
-            "bad",
-            3,
-            png,
-            "image/png",
-            smears.get(0),
-            claims.resolve("none.png").toUri().toString());
-    SlideField unreachable =
-        SyntheticFields.claimCheck(
-            "bad", 4, png, "image/png", smears.get(0), "s3://fields/bad/4.png");
-    SlideField unknownSpecimen =
-        SyntheticFields.record(
-            "bad",
-            5,
-            SyntheticFields.ref(png, "image/png", smears.get(0))
-                .setContent(new InlineImage(ByteBuffer.wrap(png)))
-                .build(),
-            SpecimenType.UNKNOWN);
+    List<FaultyFields.Fault> faults = FaultyFields.of("bad", smears.get(0), claims);
 
     Map<String, Object> config = TopicReader.clientConfig(bootstrap, registryUrl);
     try (var producer = TopicWriter.producer(config, Topics.SLIDE_FIELDS)) {
-      for (SlideField field :
-          List.of(
-              good0, good1, corrupt, tampered, oversize, missing, unreachable, unknownSpecimen)) {
-        producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), field.getCaseId(), field));
+      producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good0));
+      producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good1));
+      for (FaultyFields.Fault fault : faults) {
+        producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "bad", fault.field()));
       }
       producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good0)); // redelivery
     }
@@ -118,9 +77,7 @@ class DetectorServiceIT {
             Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
             new StringSerializer(),
             new ByteArraySerializer())) {
-      raw.send(
-          new ProducerRecord<>(
-              Topics.SLIDE_FIELDS.name(), "garbage", "not avro".getBytes(StandardCharsets.UTF_8)));
+      raw.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "garbage", FaultyFields.GARBAGE));
     }
 
     List<FieldResult> results =
@@ -140,12 +97,10 @@ class DetectorServiceIT {
             .filter(r -> r.getCaseId().equals("bad"))
             .peek(r -> assertThat(r.getStatus()).isEqualTo(FieldStatus.REJECTED))
             .collect(Collectors.toMap(FieldResult::getFieldIndex, FieldResult::getRejectionReason));
-    assertThat(reasons.get(0)).contains("image/png bytes could not be decoded");
-    assertThat(reasons.get(1)).contains("checksum mismatch");
-    assertThat(reasons.get(2)).contains("oversize");
-    assertThat(reasons.get(3)).contains("does not exist");
-    assertThat(reasons.get(4)).contains("s3://fields/bad/4.png could not be fetched");
-    assertThat(reasons.get(5)).contains("specimen type UNKNOWN");
+    assertThat(reasons).hasSize(faults.size());
+    for (FaultyFields.Fault fault : faults) {
+      assertThat(reasons.get(fault.field().getFieldIndex())).contains(fault.reason());
+    }
 
     List<CellCrop> crops = TopicReader.values(config, Topics.CELL_CROPS);
     for (FieldResult result : good) {
@@ -167,7 +122,7 @@ class DetectorServiceIT {
     assertThat(letters).allMatch(l -> l.getService().equals("detector"));
     DeadLetter garbage =
         letters.stream().filter(l -> "garbage".equals(l.getCaseId())).findFirst().orElseThrow();
-    assertThat(StandardCharsets.UTF_8.decode(garbage.getValue()).toString()).isEqualTo("not avro");
+    assertThat(garbage.getValue().array()).isEqualTo(FaultyFields.GARBAGE);
     assertThat(letters.stream().filter(l -> "bad".equals(l.getCaseId()))).hasSize(6);
 
     given().get("/q/health/ready").then().statusCode(200).body(containsString("wbc-detector"));

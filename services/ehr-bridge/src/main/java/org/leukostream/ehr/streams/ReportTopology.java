@@ -3,9 +3,11 @@ package org.leukostream.ehr.streams;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
 
@@ -26,6 +28,15 @@ public final class ReportTopology {
   static final String DLQ_SINK = "dead-letter-sink";
 
   private ReportTopology() {}
+
+  /**
+   * The report topology on plain Kafka Streams outside Quarkus (the demo), configured as the
+   * service runs it. Delivery to a FHIR server and the sign-off endpoint stay with the service:
+   * here reports are only published on {@code fhir.reports.v1}.
+   */
+  public static KafkaStreams standalone(StandaloneStreams where, ReportBuilder builder) {
+    return where.create(build(builder, where.serdeConfig()), SERVICE, Topics.FHIR_REPORTS_DLQ);
+  }
 
   /**
    * @param builder builds the FHIR Bundle of a diagnosis

@@ -1,0 +1,222 @@
+package org.leukostream.cli.scan;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.cli.JsonLines;
+import org.leukostream.images.ClaimCheckStore;
+import org.leukostream.images.S3Settings;
+import org.leukostream.schemas.TopicReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code leukostream scan}: pushes one case from image files or folders, as a scanner pipeline
+ * does. Every image is read and decoded before anything is sent; the patient identifier becomes its
+ * HMAC-SHA256 key with the secret in {@value PatientKeys#SECRET_VARIABLE}.
+ */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Push one case: an OPENED event, one slide.fields.v1 record per field image (inline up to "
+          + "--inline-limit, otherwise stored under --claim-check), and a CLOSED event with the "
+          + "field count. Prints the case id.",
+      "The patient identifier never leaves this command: it is sent as HMAC-SHA256(secret, id), the "
+          + "secret read from "
+          + PatientKeys.SECRET_VARIABLE
+          + "."
+    })
+public final class ScanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap.")
+  String bootstrap;
+
+  @Option(
+      names = "--registry",
+      defaultValue = "http://localhost:8081",
+      description = "Schema registry URL.")
+  String registry;
+
+  @Option(
+      names = "--kafka-config",
+      description = "Client properties file (security.protocol, sasl.*, ssl.*, ...).")
+  Path kafkaConfig;
+
+  @Option(names = "--case", description = "Case id (default: a new random one).")
+  String caseId;
+
+  @Option(names = "--patient", required = true, description = "Patient identifier (sent keyed).")
+  String patient;
+
+  @Option(
+      names = "--specimen",
+      defaultValue = "bone-marrow",
+      description = "bone-marrow (default) or peripheral-blood.")
+  String specimen;
+
+  @Option(
+      names = "--um-per-pixel",
+      description =
+          "The scanner's pixel size in micrometres (e.g. 0.1 at 100x): the detector brings each"
+              + " field to the scale it was trained at. Without it fields are detected at the"
+              + " detector's default scale and their results say so.")
+  Double micrometresPerPixel;
+
+  @Option(names = "--scanner-id", defaultValue = "leukostream-scan", description = "Scanner id.")
+  String scannerId;
+
+  @Option(
+      names = "--inline-limit",
+      defaultValue = "" + CaseSender.DEFAULT_INLINE_LIMIT,
+      description = "Largest image sent inline, bytes (default 1 MiB).")
+  int inlineLimit;
+
+  @Option(
+      names = "--claim-check",
+      description = "Where larger images go: file:///dir or s3://bucket/prefix.")
+  URI claimCheck;
+
+  @Option(names = "--s3-endpoint", description = "S3-compatible endpoint (MinIO); path style.")
+  URI s3Endpoint;
+
+  @Option(names = "--s3-region", defaultValue = "us-east-1", description = "S3 region.")
+  String s3Region;
+
+  @Option(
+      names = "--max-pixels",
+      defaultValue = "100000000",
+      description = "Largest field accepted, width x height.")
+  long maxPixels;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGES", description = "Image files or folders.")
+  List<Path> images;
+
+  /** The environment the secret is read from (tests replace it). */
+  Map<String, String> environment = System.getenv();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PatientKeys keys;
+    try {
+      keys = PatientKeys.fromEnvironment(environment);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println("scan: " + e.getMessage());
+      return 2;
+    }
+    SpecimenType specimenType =
+        switch (specimen.toLowerCase(Locale.ROOT)) {
+          case "bone-marrow" -> SpecimenType.BONE_MARROW;
+          case "peripheral-blood" -> SpecimenType.PERIPHERAL_BLOOD;
+          default -> {
+            err.println("scan: --specimen is bone-marrow or peripheral-blood, not " + specimen);
+            yield null;
+          }
+        };
+    if (specimenType == null) {
+      return 2;
+    }
+    List<FieldImage> fields;
+    try {
+      fields = FieldImage.readAll(FieldImage.expand(images), maxPixels);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      err.println("scan: " + e.getMessage());
+      return 1;
+    }
+    String id = caseId != null ? caseId : "case-" + UUID.randomUUID();
+    String patientKey = keys.of(patient);
+    CaseSender.Case c;
+    try {
+      c = new CaseSender.Case(id, patientKey, specimenType, scannerId, fields, micrometresPerPixel);
+    } catch (IllegalArgumentException e) { // the pixel size is the only value it checks
+      err.println("scan: --um-per-pixel is a positive number, not " + micrometresPerPixel);
+      return 2;
+    }
+    Optional<ClaimCheckStore> store =
+        Optional.ofNullable(claimCheck).map(uri -> ClaimCheckStore.at(uri, s3Settings()));
+    CaseSender.Sent sent;
+    try (CaseSender sender = new CaseSender(clientConfig(), inlineLimit, store)) {
+      sent =
+          sender.send(
+              c,
+              n -> {
+                err.printf("\rsent %d/%d fields of %s   ", n, fields.size(), id);
+                err.flush();
+              });
+    } catch (IllegalArgumentException e) {
+      err.println();
+      err.println("scan: " + e.getMessage());
+      return 1;
+    }
+    err.println();
+    if (json) {
+      JsonLines.write(
+          out,
+          "sent",
+          new CaseSent(
+              sent.caseId(),
+              c.patientKey(),
+              sent.fields(),
+              sent.inline(),
+              sent.claimChecks(),
+              sent.bytes()));
+    } else {
+      out.println(sent.caseId());
+    }
+    return 0;
+  }
+
+  /**
+   * {@code --json}: the case is on the topics.
+   *
+   * @param inline fields sent in the record
+   * @param claimChecks fields sent through the claim-check store
+   * @param bytes image bytes sent
+   */
+  record CaseSent(
+      String caseId, String patientKey, int fields, int inline, int claimChecks, long bytes) {}
+
+  private Map<String, Object> clientConfig() throws IOException {
+    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registry));
+    if (kafkaConfig != null) {
+      Properties extra = new Properties();
+      try (InputStream in = new FileInputStream(kafkaConfig.toFile())) {
+        extra.load(in);
+      }
+      extra.forEach((k, v) -> config.put(k.toString(), v));
+    }
+    return config;
+  }
+
+  private S3Settings s3Settings() {
+    return new S3Settings(
+        Optional.ofNullable(s3Endpoint),
+        s3Region,
+        Optional.empty(),
+        Optional.empty(),
+        s3Endpoint != null,
+        Duration.ofSeconds(30));
+  }
+}

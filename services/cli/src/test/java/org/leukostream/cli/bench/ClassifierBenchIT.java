@@ -1,0 +1,66 @@
+package org.leukostream.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.leukostream.cli.Main;
+import org.leukostream.models.arch.Architecture;
+
+/** The classifier benchmark on the small ensemble A: it reports coherent figures for each batch. */
+class ClassifierBenchIT {
+
+  @Test
+  void reportsThePeakAndOnePointPerBatchWithTheEnsemblesCompute() throws Exception {
+    StringWriter out = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+
+    int exit =
+        cli.execute(
+            "bench",
+            "classifier",
+            "--presets",
+            "small",
+            "--stages",
+            "blast",
+            "--batches",
+            "1,4",
+            "--seconds",
+            "0.1",
+            "--json");
+
+    assertThat(exit).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.toString().split("\n")) {
+      lines.add(new ObjectMapper().readTree(line));
+    }
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).path("matmulGflops").asDouble()).isPositive();
+    double gflopsPerCell =
+        2
+            * (Architecture.find("vit", "small").orElseThrow().summarize(2).gflops()
+                + Architecture.find("efficientnet_b0", "small")
+                    .orElseThrow()
+                    .summarize(2)
+                    .gflops());
+    for (JsonNode point : lines.subList(1, 3)) {
+      assertThat(point.path("stage").asText()).isEqualTo("blast");
+      assertThat(point.path("cellsPerSecond").asDouble()).isPositive();
+      assertThat(point.path("gflopsPerCell").asDouble()).isCloseTo(gflopsPerCell, within(0.001));
+      assertThat(point.path("achievedGflops").asDouble())
+          .isCloseTo(
+              point.path("cellsPerSecond").asDouble() * point.path("gflopsPerCell").asDouble(),
+              within(0.05 * point.path("achievedGflops").asDouble() + 0.01));
+    }
+    assertThat(lines.get(1).path("batch").asInt()).isEqualTo(1);
+    assertThat(lines.get(2).path("batch").asInt()).isEqualTo(4);
+  }
+}

@@ -1,0 +1,360 @@
+package org.leukostream.cli.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.leukostream.cli.Cli;
+import org.leukostream.cli.Main;
+import org.leukostream.training.data.DataSets;
+
+/**
+ * {@code train} then {@code evaluate} on a tiny synthetic class-folder set laid out like Matek's
+ * (BLA, LYT, and an EOS folder the blast task leaves out): a model directory, the split, the
+ * history and pictures; a report of the held-out part.
+ */
+class TrainEvaluateCommandTest {
+  @TempDir Path dir;
+
+  Path dataSet() throws Exception {
+    return dataSet("data", "BLA", "LYT", "EOS");
+  }
+
+  /** 20 images per folder; folders named like a blast (BLA, blast, all) hold the large nuclei. */
+  Path dataSet(String name, String... folders) throws Exception {
+    Random random = new Random(3);
+    Path root = dir.resolve(name);
+    for (String folder : folders) {
+      Files.createDirectories(root.resolve(folder));
+      for (int i = 0; i < 20; i++) {
+        BufferedImage image = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(230, 205, 215));
+        g.fillRect(0, 0, 40, 40);
+        boolean blast = folder.equals("BLA") || folder.equals("blast") || folder.equals("all");
+        g.setColor(blast ? new Color(80, 30, 120) : new Color(120, 140, 220));
+        int r = blast ? 14 + random.nextInt(3) : 7 + random.nextInt(3);
+        g.fillOval(20 - r, 20 - r, 2 * r, 2 * r);
+        g.dispose();
+        ImageIO.write(
+            image, "png", root.resolve(folder).resolve(folder + "_" + i + ".png").toFile());
+      }
+    }
+    return root;
+  }
+
+  @Test
+  void trainsThenEvaluatesTheHeldOutPart() throws Exception {
+    Path data = dataSet();
+    Path model = dir.resolve("model");
+    StringWriter err = new StringWriter();
+    var train = Main.commandLine();
+    train.setErr(new PrintWriter(err, true));
+    int exit =
+        train.execute(
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--out",
+            model.toString(),
+            "--arch",
+            "resnet50",
+            "--epochs",
+            "2",
+            "--batch",
+            "8",
+            "--lr",
+            "1e-3",
+            "--max-steps-per-epoch",
+            "3");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("2 classes [blast, normal], 32 training / 4 validation");
+    for (String file :
+        new String[] {"manifest.json", "split.tsv", "training.json", "training.png"}) {
+      assertThat(model.resolve(file)).exists();
+    }
+
+    StringWriter out = new StringWriter();
+    var evaluate = Main.commandLine();
+    evaluate.setOut(new PrintWriter(out, true));
+    evaluate.setErr(new PrintWriter(new StringWriter(), true));
+    exit =
+        evaluate.execute(
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--split",
+            model.resolve("split.tsv").toString(),
+            "--part",
+            "test",
+            "--out",
+            dir.resolve("report").toString(),
+            "--json");
+    assertThat(exit).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("images").asInt()).isEqualTo(4); // 10% of 2 x 20, never trained on
+    long[][] confusion = new ObjectMapper().treeToValue(json.path("confusion"), long[][].class);
+    long right = confusion[0][0] + confusion[1][1];
+    assertThat(json.path("accuracy").asDouble()).isEqualTo(right / 4.0);
+    for (String file :
+        new String[] {"report.json", "report.md", "confusion-matrix.png", "roc.png", "pr.png"}) {
+      assertThat(dir.resolve("report").resolve(file)).exists();
+    }
+
+    var missing = Main.commandLine();
+    missing.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(
+            missing.execute(
+                "evaluate",
+                "--task",
+                "blast",
+                "--data",
+                data.toString(),
+                "--model",
+                model.toString(),
+                "--split",
+                dir.resolve("none.tsv").toString()))
+        .isNotZero();
+  }
+
+  int run(StringWriter out, StringWriter err, String... args) {
+    return Cli.run(out, err, args);
+  }
+
+  @Test
+  void trainsOnSeveralSetsWithSyntheticCellsResumesTransfersAndEvaluatesEachSet() throws Exception {
+    Path matek = dataSet("matek", "BLA", "LYT");
+    Path cnmc = dataSet("cnmc", "all", "hem");
+    Path model = dir.resolve("model");
+    String[] common = {
+      "--task",
+      "blast",
+      "--data",
+      matek.toString(),
+      "--data",
+      cnmc.toString(),
+      "--synthetic",
+      "10",
+      "--synthetic-dir",
+      dir.resolve("synthetic").toString(),
+      "--batch",
+      "8"
+    };
+    String[] training = {"--lr", "1e-3", "--max-steps-per-epoch", "2", "--cosine"};
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(common, "train", training, "--out", model.toString(), "--epochs", "1"));
+    assertThat(exit).as(err.toString()).isZero();
+    // 2 x 40 real + 20 synthetic (blast, lymphocyte) images, 80% for training
+    assertThat(err.toString()).contains("2 classes [blast, normal], 80 training / 10 validation");
+    assertThat(dir.resolve("synthetic/blast")).isDirectory();
+
+    // Interrupted after one epoch of two: --resume trains the second only.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(
+                common, "train", training, "--out", model.toString(), "--epochs", "2", "--resume"));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("resuming after epoch 1 of 2").doesNotContain("epoch 1/2");
+    JsonNode history = new ObjectMapper().readTree(model.resolve("training.json").toFile());
+    assertThat(history.path("epochs").size()).isEqualTo(2);
+    assertThat(history.path("resumedAfterEpoch").asInt()).isEqualTo(1);
+
+    // Transfer: the backbone of this model, frozen for one epoch, into a fresh one.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            concat(
+                common,
+                "train",
+                training,
+                "--out",
+                dir.resolve("transferred").toString(),
+                "--epochs",
+                "1",
+                "--init",
+                model.toString(),
+                "--freeze-epochs",
+                "1",
+                "--split",
+                model.resolve("split.tsv").toString()));
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("starting from the weights of", "1 epochs frozen");
+    // Trained on the first model's split, and carrying a copy of it.
+    assertThat(dir.resolve("transferred/split.tsv"))
+        .hasSameTextualContentAs(model.resolve("split.tsv"));
+
+    StringWriter out = new StringWriter();
+    exit =
+        run(
+            out,
+            new StringWriter(),
+            concat(
+                common,
+                "evaluate",
+                new String[0],
+                "--model",
+                model.toString(),
+                "--split",
+                model.resolve("split.tsv").toString(),
+                "--out",
+                dir.resolve("report").toString(),
+                "--json"));
+    assertThat(exit).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode bySource = json.path("bySource");
+    int parts = 0;
+    for (String source : new String[] {DataSets.name(matek), DataSets.name(cnmc), "synthetic"}) {
+      parts += bySource.path(source).path("images").asInt();
+    }
+    assertThat(parts).isEqualTo(json.path("images").asInt()).isEqualTo(10);
+    assertThat(bySource.size()).as("sets with test images").isGreaterThan(1);
+    bySource
+        .fieldNames()
+        .forEachRemaining(
+            source ->
+                assertThat(dir.resolve("report").resolve(source).resolve("report.md")).exists());
+  }
+
+  @Test
+  void syntheticCellsForSomeClassesOnlyAreRefused() throws Exception {
+    Path data = dataSet("pbc-like", "lymphocyte", "promyelocyte");
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "wbc",
+            "--data",
+            data.toString(),
+            "--synthetic",
+            "2",
+            "--synthetic-dir",
+            dir.resolve("synthetic").toString(),
+            "--out",
+            dir.resolve("model").toString());
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).contains("Synthetic cells cover", "[promyelocyte]");
+    assertThat(dir.resolve("model/manifest.json")).doesNotExist();
+  }
+
+  /**
+   * Without --model, evaluate takes the task's stage as the classifier service configures it (the
+   * shipped ensemble B); a class folder it does not know is refused in one line before any image
+   * goes through a model.
+   */
+  @Test
+  void evaluatingTheConfiguredStageRefusesAClassItDoesNotKnowBeforeInference() throws Exception {
+    Path data = dataSet("odd", "lymphocyte", "martian_cell");
+    StringWriter err = new StringWriter();
+    int exit = run(new StringWriter(), err, "evaluate", "--task", "wbc", "--data", data.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("the configured wbc stage", "wbc-resnext101")
+        .contains("classes the model does not know: [martian_cell]", "--alias FOLDER=CLASS")
+        .doesNotContain("evaluated ");
+  }
+
+  /**
+   * The aliases a model was trained with travel in its manifest: evaluating it on the same folders
+   * needs no --alias (MON is not a class of the blast task without one), and the report reads MON
+   * as normal, as training did.
+   */
+  @Test
+  void evaluationReadsTheFoldersWithTheAliasesTheModelWasTrainedWith() throws Exception {
+    Path data = dataSet("hard-negatives", "BLA", "LYT", "MON");
+    Path model = dir.resolve("aliased");
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--alias",
+            "MON=normal",
+            "--out",
+            model.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "8",
+            "--max-steps-per-epoch",
+            "1");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("48 training");
+    JsonNode manifest = new ObjectMapper().readTree(model.resolve("manifest.json").toFile());
+    assertThat(manifest.path("aliases").path("MON").asText()).isEqualTo("normal");
+
+    StringWriter out = new StringWriter();
+    err = new StringWriter();
+    exit =
+        run(
+            out,
+            err,
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--max-false-blast-rate",
+            "0.1",
+            "--json");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .contains("aliases the model was trained with: {MON=normal}", "operating point:");
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("images").asInt()).isEqualTo(60); // BLA 20 + LYT 20 + MON 20
+    long[][] confusion = new ObjectMapper().treeToValue(json.path("confusion"), long[][].class);
+    assertThat(confusion[1][0] + confusion[1][1]).as("normal row: LYT and MON").isEqualTo(40);
+    // The operating point: at most 4 of the 40 non-blasts called blast at its threshold.
+    JsonNode point = json.path("operatingPoint");
+    assertThat(point.path("negatives").asLong()).isEqualTo(40);
+    assertThat(point.path("positives").asLong()).isEqualTo(20);
+    assertThat(point.path("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.1);
+    assertThat(point.path("threshold").asDouble()).isBetween(0.0, 1.0);
+  }
+
+  static String[] concat(String[] common, String command, String[] options, String... more) {
+    List<String> all = new ArrayList<>();
+    all.add(command);
+    all.addAll(List.of(common));
+    all.addAll(List.of(options));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+}
