@@ -1,11 +1,11 @@
 package org.leukostream.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
-import java.util.Map;
 
 /**
  * Writes one JSON object per line, the machine-readable output of every {@code --json} command:
@@ -40,11 +40,15 @@ public final class JsonLines {
   }
 
   /**
-   * An object whose keys are data rather than a fixed shape (e.g. {@code evaluate}'s metrics per
-   * class and per data set).
+   * An object built from records (e.g. {@code evaluate}'s context, metrics and per-set results).
    */
-  public static void write(PrintWriter out, Map<String, ?> object) {
+  public static void write(PrintWriter out, ObjectNode object) {
     print(out, object);
+  }
+
+  /** {@code value} as a JSON tree, to add to such an object. */
+  public static JsonNode tree(Object value) {
+    return JSON.valueToTree(value);
   }
 
   /** The record's components as a two-column table, one per line, for people. */

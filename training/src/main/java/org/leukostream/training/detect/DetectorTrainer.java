@@ -2,6 +2,7 @@ package org.leukostream.training.detect;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -253,26 +254,25 @@ public final class DetectorTrainer {
             result.precisionAtThreshold());
       }
     }
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("task", "detect");
-    report.put("data", data.description());
-    if (realCells.fields() > 0) {
-      report.put(
-          "realCells",
-          Map.of(
-              "folder", realCells.folder().toString(),
-              "fields", realCells.fields(),
-              "cellFraction", realCells.cellFraction(),
-              "redCellPixels", realCells.redCellPixels()));
-    }
-    report.put("trainingFields", samples.size());
-    report.put("steps", steps);
-    report.put("batch", batch);
-    report.put("learningRate", learningRate);
-    report.put("cosine", cosine);
-    report.put("validation", validated);
-    report.put("test", tested);
-    report.put("losses", losses);
+    TrainingReport report =
+        new TrainingReport(
+            "detect",
+            data.description(),
+            realCells.fields() > 0
+                ? new RealCellReport(
+                    realCells.folder().toString(),
+                    realCells.fields(),
+                    realCells.cellFraction(),
+                    realCells.redCellPixels())
+                : null,
+            samples.size(),
+            steps,
+            batch,
+            learningRate,
+            cosine,
+            validated,
+            tested,
+            losses);
     new com.fasterxml.jackson.databind.ObjectMapper()
         .writerWithDefaultPrettyPrinter()
         .writeValue(out.resolve("training.json").toFile(), report);
@@ -291,6 +291,31 @@ public final class DetectorTrainer {
         out.resolve("training.png"));
     return 0;
   }
+
+  /**
+   * {@code training.json} of a detector.
+   *
+   * @param realCells the real-cell fields trained on, left out without them
+   * @param validation AP@0.5 and recall per validation set
+   * @param test the same per VOC test part
+   * @param losses the focal loss of every step
+   */
+  public record TrainingReport(
+      String task,
+      String data,
+      @JsonInclude(JsonInclude.Include.NON_NULL) RealCellReport realCells,
+      int trainingFields,
+      int steps,
+      int batch,
+      float learningRate,
+      boolean cosine,
+      Map<String, DetectionMetrics.Result> validation,
+      Map<String, DetectionMetrics.Result> test,
+      List<Float> losses) {}
+
+  /** The real-cell fields of a training run, in its report. */
+  public record RealCellReport(
+      String folder, int fields, double cellFraction, double redCellPixels) {}
 
   /**
    * Adds drawn {@code training} fields to {@code samples}, and writes {@code held} as the VOC set

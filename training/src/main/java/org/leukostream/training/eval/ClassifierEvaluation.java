@@ -4,8 +4,9 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import org.leukostream.training.data.LabelledImage;
  * precision one-vs-rest; written as JSON and Markdown with PNG pictures.
  */
 public final class ClassifierEvaluation {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * @param metrics the confusion matrix and what follows from it
    * @param rocAuc per class, one-vs-rest
@@ -125,41 +128,66 @@ public final class ClassifierEvaluation {
     return new Result(metrics, auc, ap, scores, truth);
   }
 
-  /** The result as a JSON-ready map. */
-  public static Map<String, Object> summary(Result result) {
+  /**
+   * A result as reports show it.
+   *
+   * @param perClass precision, recall, F1, support, ROC AUC and AP of each class
+   * @param confusion rows the truth, columns the prediction, in the order of {@code classes}
+   */
+  public record Summary(
+      long images,
+      double accuracy,
+      double macroF1,
+      double weightedF1,
+      List<ClassRow> perClass,
+      List<String> classes,
+      long[][] confusion) {}
+
+  /** One class of a {@link Summary}; {@code class} in JSON. */
+  public record ClassRow(
+      @JsonProperty("class") String className,
+      double precision,
+      double recall,
+      double f1,
+      long support,
+      Double rocAuc,
+      Double averagePrecision) {}
+
+  /** The result as reports show it. */
+  public static Summary summary(Result result) {
     ClassificationMetrics m = result.metrics();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("images", m.total());
-    out.put("accuracy", m.accuracy());
-    out.put("macroF1", m.macroF1());
-    out.put("weightedF1", m.weightedF1());
-    List<Map<String, Object>> perClass = new ArrayList<>();
+    List<ClassRow> perClass = new ArrayList<>();
     for (ClassificationMetrics.PerClass c : m.perClass()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("class", c.className());
-      row.put("precision", c.precision());
-      row.put("recall", c.recall());
-      row.put("f1", c.f1());
-      row.put("support", c.support());
-      row.put("rocAuc", result.rocAuc().get(c.className()));
-      row.put("averagePrecision", result.averagePrecision().get(c.className()));
-      perClass.add(row);
+      perClass.add(
+          new ClassRow(
+              c.className(),
+              c.precision(),
+              c.recall(),
+              c.f1(),
+              c.support(),
+              result.rocAuc().get(c.className()),
+              result.averagePrecision().get(c.className())));
     }
-    out.put("perClass", perClass);
-    out.put("classes", m.classes());
-    out.put("confusion", m.confusion());
-    return out;
+    return new Summary(
+        m.total(), m.accuracy(), m.macroF1(), m.weightedF1(), perClass, m.classes(), m.confusion());
+  }
+
+  /**
+   * The fields of {@code context} (what was evaluated: task, data, models, ...) followed by those
+   * of {@code summary}, as one JSON object.
+   */
+  public static ObjectNode merged(Record context, Object summary) {
+    ObjectNode json = JSON.valueToTree(context);
+    json.setAll((ObjectNode) JSON.valueToTree(summary));
+    return json;
   }
 
   /** Writes report.json, report.md, confusion-matrix.png, roc.png and pr.png into {@code dir}. */
-  public static void write(Result result, String title, Map<String, Object> context, Path dir) {
+  public static void write(Result result, String title, Record context, Path dir) {
     try {
       Files.createDirectories(dir);
-      Map<String, Object> json = new LinkedHashMap<>(context);
-      json.putAll(summary(result));
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(dir.resolve("report.json").toFile(), json);
+      JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(dir.resolve("report.json").toFile(), merged(context, summary(result)));
       Files.writeString(
           dir.resolve("report.md"), markdown(result, title, context), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -199,10 +227,18 @@ public final class ClassifierEvaluation {
         title + ": precision-recall", "recall", "precision", pr, true, dir.resolve("pr.png"));
   }
 
-  static String markdown(Result result, String title, Map<String, Object> context) {
+  static String markdown(Result result, String title, Record context) {
     ClassificationMetrics m = result.metrics();
     StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
-    context.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+    JSON.<ObjectNode>valueToTree(context)
+        .properties()
+        .forEach(
+            e ->
+                md.append("- ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue())
+                    .append('\n'));
     md.append(
         String.format(
             "%n%d images: accuracy %.4f, macro F1 %.4f, weighted F1 %.4f%n%n",

@@ -1,6 +1,8 @@
 package org.leukostream.cli.evaluate;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -152,14 +154,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       groups.putAll(selection.sources());
     }
     List<LabelledImage> evaluated = images; // effectively final, for the per-set selection
-    Map<String, Object> context = new LinkedHashMap<>();
-    context.put("task", task);
-    context.put("data", data.describe());
-    context.put("split", splitFile == null ? "all images" : splitFile + " part " + part);
-    context.put("models", members);
-    context.put("testTimeAugmentation", tta);
-    Map<String, Object> summary = new LinkedHashMap<>(context);
-    Map<String, Object> bySource = new LinkedHashMap<>();
+    String splitName = splitFile == null ? "all images" : splitFile + " part " + part;
+    ClassifierEvaluation.Summary overall = null;
+    Map<String, ClassifierEvaluation.Summary> bySource = new LinkedHashMap<>();
     int total = images.size();
     ClassifierEvaluation.Result everything;
     try (Ensemble ensemble =
@@ -198,12 +195,20 @@ public final class EvaluateCommand implements Callable<Integer> {
       boolean all = group.getKey().equals("all");
       if (out != null) {
         Path dir = all ? out : out.resolve(group.getKey());
-        Map<String, Object> scope = new LinkedHashMap<>(context);
-        scope.put("images", all ? "every data set" : group.getKey());
-        ClassifierEvaluation.write(result, task + " on " + group.getKey(), scope, dir);
+        ClassifierEvaluation.write(
+            result,
+            task + " on " + group.getKey(),
+            new Context(
+                task,
+                data.describe(),
+                splitName,
+                members,
+                tta,
+                all ? "every data set" : group.getKey()),
+            dir);
       }
       if (all) {
-        summary.putAll(ClassifierEvaluation.summary(result));
+        overall = ClassifierEvaluation.summary(result);
       } else {
         bySource.put(group.getKey(), ClassifierEvaluation.summary(result));
       }
@@ -220,9 +225,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 result.metrics().weightedF1());
       }
     }
-    if (!bySource.isEmpty()) {
-      summary.put("bySource", bySource);
-    }
+    RankingMetrics.OperatingPoint point = null;
     if (maxFalseBlastRate != null) {
       int blast = everything.metrics().classes().indexOf("blast");
       if (blast < 0) {
@@ -233,9 +236,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       for (int i = 0; i < positive.length; i++) {
         positive[i] = everything.truth()[i] == blast;
       }
-      RankingMetrics.OperatingPoint point =
+      point =
           RankingMetrics.operatingPoint(everything.scores()[blast], positive, maxFalseBlastRate);
-      summary.put("operatingPoint", point);
       err.printf(
           "operating point: blast probability >= %.4f calls %.1f%% of the %d non-blasts and"
               + " %.1f%% of the %d blasts blasts (bound %.1f%%)%n",
@@ -250,10 +252,34 @@ public final class EvaluateCommand implements Callable<Integer> {
       err.printf("report written to %s%n", out);
     }
     if (json) {
-      JsonLines.write(spec.commandLine().getOut(), summary);
+      ObjectNode line =
+          ClassifierEvaluation.merged(
+              new Context(task, data.describe(), splitName, members, tta, null), overall);
+      if (!bySource.isEmpty()) {
+        line.set("bySource", JsonLines.tree(bySource));
+      }
+      if (point != null) {
+        line.set("operatingPoint", JsonLines.tree(point));
+      }
+      JsonLines.write(spec.commandLine().getOut(), line);
     }
     return 0;
   }
+
+  /**
+   * What a classifier evaluation measured, first in its reports.
+   *
+   * @param split the split file and part, or all images
+   * @param models the members and their weights
+   * @param images which data set the report covers (replaced by the image count in JSON)
+   */
+  record Context(
+      String task,
+      String data,
+      String split,
+      Map<String, Double> models,
+      String testTimeAugmentation,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String images) {}
 
   /**
    * The folder aliases recorded in the manifests of the member directories ({@code classpath:}

@@ -119,6 +119,15 @@ class TrainEvaluateCommandTest {
         new String[] {"report.json", "report.md", "confusion-matrix.png", "roc.png", "pr.png"}) {
       assertThat(dir.resolve("report").resolve(file)).exists();
     }
+    assertThat(json.path("task").asText()).isEqualTo("blast");
+    assertThat(json.path("perClass").findValuesAsText("class"))
+        .containsExactlyInAnyOrder("blast", "normal");
+    JsonNode report = new ObjectMapper().readTree(dir.resolve("report/report.json").toFile());
+    assertThat(report.path("images").asInt()).isEqualTo(4);
+    assertThat(report.path("split").asText()).endsWith("part test");
+    assertThat(Files.readString(dir.resolve("report/report.md")))
+        .contains("- task: blast")
+        .contains("- images: every data set");
 
     var missing = Main.commandLine();
     missing.setErr(new PrintWriter(new StringWriter(), true));
