@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A development stand-in for a Confluent-compatible schema registry: the REST subset the serdes and
- * tools use, over {@link InMemorySchemaRegistry}, on a loopback port. Nothing is persisted, there
- * is no authentication; clusters point at a real registry instead.
+ * tools use, over {@link InMemorySchemaRegistry}, on a loopback port. Nothing is persisted; HTTP
+ * basic authentication only when a test asks for it ({@link #requireBasicAuth}); clusters point at
+ * a real registry instead.
  */
 public final class DevSchemaRegistryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevSchemaRegistryServer.class);
@@ -40,6 +41,7 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
   private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
   private final HttpServer server;
   private final ExecutorService executor;
+  private volatile String authorization;
 
   private DevSchemaRegistryServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -80,6 +82,18 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
     return "http://localhost:" + server.getAddress().getPort();
   }
 
+  /**
+   * From now on every request must carry HTTP basic credentials {@code userInfo} ({@code
+   * user:password}), as a secured registry demands; others get 401.
+   */
+  public DevSchemaRegistryServer requireBasicAuth(String userInfo) {
+    this.authorization =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return this;
+  }
+
   /** The registry behind the server, for tests that look inside. */
   public InMemorySchemaRegistry registry() {
     return registry;
@@ -94,8 +108,15 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     int status = 200;
     Object reply;
+    String required = authorization;
     try {
-      reply = route(exchange.getRequestMethod(), segments(exchange), exchange);
+      if (required != null
+          && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        status = 401;
+        reply = error(ErrorCodes.UNAUTHORIZED, "Unauthorized");
+      } else {
+        reply = route(exchange.getRequestMethod(), segments(exchange), exchange);
+      }
     } catch (SchemaRegistryException e) {
       status = ErrorCodes.httpStatus(e.errorCode());
       reply = error(e.errorCode(), e.getMessage());

@@ -21,6 +21,7 @@ import org.leukostream.schemas.registry.ErrorCodes;
 import org.leukostream.schemas.registry.HttpSchemaRegistryClient;
 import org.leukostream.schemas.registry.IncompatibleSchemaException;
 import org.leukostream.schemas.registry.RegisteredSchema;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.registry.SchemaNotFoundException;
 
 /** The REST client against the development registry: the same calls a real registry answers. */
@@ -44,6 +45,22 @@ class DevSchemaRegistryServerTest {
   @AfterEach
   void stop() {
     server.close();
+  }
+
+  @Test
+  void aSecuredRegistryRefusesMissingOrWrongCredentialsAsUnavailableNotAsASchemaError() {
+    server.requireBasicAuth("user:secret");
+    int id = client.register("orders-value", V1);
+    assertThat(client.schemaById(id)).isEqualTo(V1);
+
+    for (String credentials : new String[] {null, "user:wrong"}) {
+      var refused =
+          new HttpSchemaRegistryClient(List.of(server.url()), credentials, Duration.ofSeconds(5));
+      assertThatThrownBy(() -> refused.schemaById(id))
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageContaining("401")
+          .hasMessageContaining("basic.auth.user.info");
+    }
   }
 
   @Test

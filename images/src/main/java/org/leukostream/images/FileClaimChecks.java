@@ -9,13 +9,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code file://} claim checks (the embedded default, or a shared volume). With a root set, a URI
- * that resolves outside it is refused, so a crafted record cannot make the detector read any file
- * the pod can see.
+ * {@code file://} claim checks (the embedded default, or a shared volume), read only under a
+ * configured root: a URI that resolves outside it (after {@code ..} and symbolic links) is refused,
+ * and without a root every {@code file://} claim check is refused, so a crafted record cannot make
+ * the detector read a file the pod can see (a key, a token, {@code /etc/passwd}).
  */
 public final class FileClaimChecks implements ClaimCheckReader {
   private final Optional<Path> root;
 
+  /**
+   * @param root the directory claim checks must lie under; empty: none is read
+   */
   public FileClaimChecks(Optional<Path> root) {
     this.root = root.map(r -> r.toAbsolutePath().normalize());
   }
@@ -33,11 +37,21 @@ public final class FileClaimChecks implements ClaimCheckReader {
     } catch (IllegalArgumentException e) {
       throw new ImageRejectedException("claim check " + uri + " is not a usable file URI", e);
     }
-    if (root.isPresent() && !file.startsWith(root.get())) {
+    if (root.isEmpty()) {
+      throw new ImageRejectedException(
+          "claim check "
+              + uri
+              + " refused: file:// claim checks are off (no claim-check file root is configured)");
+    }
+    if (!file.startsWith(root.get())) {
       throw new ImageRejectedException(
           "claim check " + uri + " lies outside the configured root " + root.get());
     }
     try {
+      if (Files.exists(file) && !file.toRealPath().startsWith(root.get().toRealPath())) {
+        throw new ImageRejectedException(
+            "claim check " + uri + " lies outside the configured root " + root.get() + " (a link)");
+      }
       long size = Files.size(file);
       if (size > maxBytes) {
         throw new ImageRejectedException(

@@ -128,6 +128,31 @@ class ImageRefsTest {
   }
 
   @Test
+  void withoutARootNoFileIsReadNorCanALinkLeadOutOfTheRoot() throws Exception {
+    byte[] data = TestImages.encode(PICTURE, "png");
+    Path claims = Files.createDirectories(dir.resolve("claims"));
+    Path file = Files.write(claims.resolve("f.png"), data);
+    assertThatThrownBy(
+            () ->
+                refs(Optional.empty())
+                    .decode(TestImages.claimCheck(data, file.toUri().toString(), 64, 48)))
+        .hasMessageContaining("file:// claim checks are off");
+    assertThatThrownBy(
+            () ->
+                refs(Optional.empty())
+                    .decode(TestImages.claimCheck(data, "file:///etc/passwd", 64, 48)))
+        .hasMessageContaining("file:// claim checks are off");
+
+    Path secret = Files.write(dir.resolve("secret.png"), data);
+    Path link = Files.createSymbolicLink(claims.resolve("link.png"), secret);
+    assertThatThrownBy(
+            () ->
+                refs(Optional.of(claims))
+                    .decode(TestImages.claimCheck(data, link.toUri().toString(), 64, 48)))
+        .hasMessageContaining("outside the configured root");
+  }
+
+  @Test
   void inlinePngRefsRoundTrip() throws Exception {
     ImageRef ref = ImageRefs.inlinePng(PICTURE);
     assertThat(ref.getMediaType()).isEqualTo("image/png");

@@ -13,9 +13,10 @@ import org.leukostream.synthetic.smear.SmearField;
 /**
  * Field records the detector must reject, one of each kind of bad input, with the words its
  * rejection reason carries: a corrupt image, a checksum that does not match, an oversize image, a
- * claim check to a file that does not exist, one to an unreachable store, and an unknown specimen.
- * The same set runs through the detector service and through the demo's worker, so both are held to
- * the same outcome. {@link #GARBAGE} is a record no schema reads.
+ * claim check to a file that does not exist, one to an unreachable store, an unknown specimen, and
+ * a claim check to a file outside the claim-check root ({@code /etc/passwd}). The same set runs
+ * through the detector service and through the demo's worker, so both are held to the same outcome.
+ * {@link #GARBAGE} is a record no schema reads.
  */
 public final class FaultyFields {
   /** Not Avro of any schema (no magic byte): dead-lettered with its bytes. */
@@ -30,9 +31,9 @@ public final class FaultyFields {
   private FaultyFields() {}
 
   /**
-   * The faults of case {@code caseId}, field indices 0 to 5, made from a good field.
+   * The faults of case {@code caseId}, field indices 0 to 6, made from a good field.
    *
-   * @param claims a directory for claim checks (the missing file is named in it, not written)
+   * @param claims the detector's claim-check root (the missing file is named in it, not written)
    */
   public static List<Fault> of(String caseId, SmearField smear, Path claims) {
     byte[] png = smear.encode("png");
@@ -80,6 +81,9 @@ public final class FaultyFields {
                     .setContent(new InlineImage(ByteBuffer.wrap(png)))
                     .build(),
                 SpecimenType.UNKNOWN),
-            "specimen type UNKNOWN"));
+            "specimen type UNKNOWN"),
+        new Fault(
+            SyntheticFields.claimCheck(caseId, 6, png, "image/png", smear, "file:///etc/passwd"),
+            "outside the configured root"));
   }
 }

@@ -88,10 +88,23 @@ public record SyntheticCase(String caseId, List<List<CellLabel>> fields) {
         .build();
   }
 
+  /** The synthetic patient key of a case: SHA-256 of its id, in the pseudonym's form. */
+  public static String patientKey(String caseId) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(
+                      ("synthetic:" + caseId).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private CaseEvent event(CaseEventType type, Integer expected) {
     return CaseEvent.newBuilder()
         .setCaseId(caseId)
-        .setPatientKey("pk-" + caseId)
+        .setPatientKey(patientKey(caseId))
         .setType(type)
         .setSpecimenType(SpecimenType.BONE_MARROW)
         .setExpectedFields(expected)

@@ -12,6 +12,10 @@ public final class ErrorCodes {
   public static final int INVALID_VERSION = 42202;
   public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
   public static final int ROUTE_NOT_FOUND = 404;
+
+  /** No or wrong credentials (the reply of a secured registry). */
+  public static final int UNAUTHORIZED = 401;
+
   public static final int INTERNAL_ERROR = 50001;
 
   private ErrorCodes() {}

@@ -128,7 +128,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Thread.currentThread().interrupt();
         throw new RegistryUnavailableException("Interrupted while calling " + uri, e);
       }
-      if (response.statusCode() >= 500) {
+      String refusal = refusal(response);
+      if (refusal != null) {
         unavailable =
             new RegistryUnavailableException(
                 "Schema registry at "
@@ -139,14 +140,51 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + method
                     + " "
                     + path
-                    + ": "
-                    + response.body(),
+                    + " ("
+                    + refusal
+                    + "): "
+                    + abbreviate(response.body()),
                 response.statusCode());
         continue;
       }
       return readReply(method, uri, response);
     }
     throw unavailable;
+  }
+
+  /**
+   * Why a reply says nothing about the schema asked for, or null when it does: the registry is down
+   * or overloaded (5xx, 429, 408), refuses this client (401, 403, 407: its credentials), or what
+   * answered is not a registry (a reply that is not JSON, e.g. a proxy's page). Such a reply is an
+   * outage to wait out or a setting to fix, never a reason to dead-letter a record.
+   */
+  static String refusal(HttpResponse<String> response) {
+    int status = response.statusCode();
+    if (status >= 500) {
+      return "server error";
+    }
+    switch (status) {
+      case 401, 407 -> {
+        return "not authenticated: check " + "basic.auth.user.info";
+      }
+      case 403 -> {
+        return "not authorised for this call";
+      }
+      case 408, 429 -> {
+        return "too busy or too slow: try again";
+      }
+      default -> {}
+    }
+    try {
+      JSON.readTree(response.body());
+      return null;
+    } catch (IOException e) {
+      return "not a schema registry's reply (not JSON)";
+    }
+  }
+
+  private static String abbreviate(String body) {
+    return body.length() <= 300 ? body : body.substring(0, 300) + "...";
   }
 
   private static JsonNode readReply(String method, URI uri, HttpResponse<String> response) {

@@ -1,7 +1,11 @@
 package org.leukostream.schemas.serde;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.registry.SchemaRegistryClient;
 
@@ -26,6 +30,32 @@ public record SerdeConfig(
   public static final String SPECIFIC_VALUE_TYPE = "specific.avro.value.type";
 
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Where the Quarkus messaging services set their Kafka clients' serde settings. */
+  public static final String MESSAGING_PREFIX = "mp.messaging.connector.smallrye-kafka.";
+
+  /** Where the Kafka Streams services set them. */
+  public static final String STREAMS_PREFIX = "kafka-streams.";
+
+  /** Every key a serde reads, as the services' configuration names them under a prefix. */
+  public static final List<String> KEYS =
+      List.of(SCHEMA_REGISTRY_URL, AUTO_REGISTER_SCHEMAS, BASIC_AUTH_USER_INFO, REQUEST_TIMEOUT_MS);
+
+  /**
+   * The serde settings a service configures under {@code prefix} (e.g. {@code kafka-streams.} or
+   * {@code mp.messaging.connector.smallrye-kafka.}), registry credentials included, for the serdes
+   * its code builds itself: the same settings its Kafka clients get.
+   *
+   * @param lookup a setting's value by its full name, empty when unset
+   */
+  public static Map<String, Object> settings(
+      String prefix, Function<String, Optional<String>> lookup) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String key : KEYS) {
+      lookup.apply(prefix + key).filter(v -> !v.isBlank()).ifPresent(v -> out.put(key, v));
+    }
+    return out;
+  }
 
   /** Reads the settings from a Kafka client configuration map. */
   public static SerdeConfig from(Map<String, ?> configs) {

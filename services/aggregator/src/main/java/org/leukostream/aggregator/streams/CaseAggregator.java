@@ -23,6 +23,7 @@ import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
+import org.leukostream.schemas.PatientKey;
 import org.leukostream.schemas.deadletter.DeadLetters;
 
 /**
@@ -102,7 +103,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private boolean apply(CaseState state, CaseEvent event) {
     switch (event.getType()) {
       case OPENED -> {
-        state.patientKey = event.getPatientKey();
+        state.patientKey = PatientKey.require(event.getPatientKey());
         state.openedAtMillis = event.getOccurredAt().toEpochMilli();
         if (event.getSpecimenType() != null) {
           state.specimenType = event.getSpecimenType().name();
@@ -113,7 +114,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
           throw new IllegalArgumentException(
               "CLOSED event of case " + state.caseId + " without a valid expectedFields");
         }
-        state.patientKey = event.getPatientKey();
+        state.patientKey = PatientKey.require(event.getPatientKey());
         state.closedAtMillis = event.getOccurredAt().toEpochMilli();
         state.expectedFields = event.getExpectedFields();
       }

@@ -7,9 +7,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,13 +31,25 @@ import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackTestResource;
 
-/** The aggregator service as deployed, against the real embedded broker and registry. */
+/**
+ * The aggregator service as deployed, against the real embedded broker and a registry that demands
+ * credentials, which reach the service's topology serdes only through its configuration.
+ */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(
+    value = EmbeddedStackTestResource.class,
+    restrictToAnnotatedClass = true,
+    initArgs =
+        @ResourceArg(
+            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
+            value = AggregatorServiceIT.USER))
 class AggregatorServiceIT {
+  static final String USER = "aggregator:registry-secret";
+
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
@@ -120,7 +134,9 @@ class AggregatorServiceIT {
   }
 
   private Map<String, Object> clientConfig() {
-    return TopicReader.clientConfig(bootstrap, registryUrl);
+    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
+    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
+    return config;
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {

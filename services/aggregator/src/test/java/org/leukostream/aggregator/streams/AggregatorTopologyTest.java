@@ -32,6 +32,7 @@ import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
+import org.leukostream.avro.SpecimenType;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
@@ -127,7 +128,7 @@ class AggregatorTopologyTest {
     assertThat(diagnosis.getBlastPercent()).isEqualTo(30.0);
     assertThat(diagnosis.getBlastPercentLower95()).isLessThan(30).isGreaterThan(20);
     assertThat(diagnosis.getBorderline()).isFalse();
-    assertThat(diagnosis.getPatientKey()).isEqualTo("pk-case-all");
+    assertThat(diagnosis.getPatientKey()).isEqualTo(SyntheticCase.patientKey("case-all"));
     assertThat(diagnosis.getModels()).contains(SyntheticCase.DETECTOR);
   }
 
@@ -281,7 +282,7 @@ class AggregatorTopologyTest {
         "case-bad",
         CaseEvent.newBuilder()
             .setCaseId("case-bad")
-            .setPatientKey("pk")
+            .setPatientKey(SyntheticCase.patientKey("case-bad"))
             .setType(CaseEventType.CLOSED)
             .setOccurredAt(T0)
             .build()); // CLOSED without expectedFields
@@ -292,6 +293,27 @@ class AggregatorTopologyTest {
     assertThat(letters.get(0).getErrorMessage()).contains("expectedFields");
     assertThat(letters.get(0).getValue()).isNotNull();
     assertThat(runCase("case-after-bad", 300, 90).getDecision()).isEqualTo(Decision.ALL);
+  }
+
+  @Test
+  void aPatientReferenceThatIsNotAPseudonymIsDeadLetteredAndRepeatedNowhere() {
+    String clear = "MRN-0042-DOE";
+    caseEvents.pipeInput(
+        "case-clear",
+        CaseEvent.newBuilder()
+            .setCaseId("case-clear")
+            .setPatientKey(clear)
+            .setType(CaseEventType.OPENED)
+            .setSpecimenType(SpecimenType.BONE_MARROW)
+            .setOccurredAt(T0)
+            .build());
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getErrorMessage()).contains("not a pseudonym").doesNotContain(clear);
+    assertThat(diagnoses.readValuesToList()).isEmpty();
+    assertThat(runCase("case-after-clear", 300, 90).getPatientKey())
+        .isEqualTo(SyntheticCase.patientKey("case-after-clear"));
   }
 
   private Diagnosis runCase(String caseId, int cells, int blasts) {

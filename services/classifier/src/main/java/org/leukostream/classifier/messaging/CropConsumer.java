@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.leukostream.avro.CellLabel;
@@ -48,12 +48,14 @@ public class CropConsumer {
       ClassifierConfig config,
       @Channel("cell-labels") MutinyEmitter<CellLabel> labels,
       @Channel("cell-crops-dlq") MutinyEmitter<DeadLetter> deadLetters,
-      @ConfigProperty(name = "schema.registry.url") String registryUrl,
+      Config serviceConfig,
       MeterRegistry registry) {
     this.runtime = runtime;
     this.processor =
         new CropProcessor(
-            Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl),
+            SerdeConfig.settings(
+                SerdeConfig.MESSAGING_PREFIX,
+                key -> serviceConfig.getOptionalValue(key, String.class)),
             config.cropMaxPixels(),
             config.batch().maxSize(),
             runtime::shuttingDown);

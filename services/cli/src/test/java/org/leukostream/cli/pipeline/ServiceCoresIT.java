@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.synthetic.FaultyFields;
+import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearGenerator;
 
@@ -57,9 +59,14 @@ class ServiceCoresIT {
           new CaseSender(stack.clientConfig(), CaseSender.DEFAULT_INLINE_LIMIT, Optional.empty())) {
         sender.send(
             new CaseSender.Case(
-                caseId, "pk-cores", SpecimenType.BONE_MARROW, "it", patient.fields()),
+                caseId,
+                SyntheticCase.patientKey("cores-good"),
+                SpecimenType.BONE_MARROW,
+                "it",
+                patient.fields()),
             n -> {});
       }
+      Path claims = Files.createTempDirectory("claims-");
       List<FaultyFields.Fault> faults =
           FaultyFields.of(
               "cores-bad",
@@ -67,7 +74,7 @@ class ServiceCoresIT {
                   .field(
                       List.of(CellType.LYMPHOCYTE, CellType.LYMPHOBLAST),
                       SmearGenerator.Options.DEFAULT),
-              Files.createTempDirectory("claims-"));
+              claims);
       try (var producer = TopicWriter.producer(stack.clientConfig(), Topics.SLIDE_FIELDS)) {
         for (FaultyFields.Fault fault : faults) {
           producer.send(
@@ -84,7 +91,9 @@ class ServiceCoresIT {
             .get();
       }
 
-      ServiceConfigs<DetectorConfig> config = ServiceConfigs.detector(new Properties());
+      Properties settings = new Properties();
+      settings.setProperty("leukostream.detector.claim-check.file-root", claims.toString());
+      ServiceConfigs<DetectorConfig> config = ServiceConfigs.detector(settings);
       try (LoadedDetector detector = LoadedDetector.load(config.settings())) {
         Map<String, Object> registryDown = new HashMap<>(stack.clientConfig());
         registryDown.put(SerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:9");

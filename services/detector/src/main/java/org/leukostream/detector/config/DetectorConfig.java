@@ -87,8 +87,8 @@ public interface DetectorConfig {
   /** Where images behind a claim check are fetched from. */
   interface ClaimCheck {
     /**
-     * Directory {@code file://} claim checks must lie under; unset accepts any readable file (the
-     * embedded default).
+     * Directory {@code file://} claim checks must lie under (after {@code ..} and links); unset,
+     * every {@code file://} claim check is refused.
      */
     Optional<Path> fileRoot();
 

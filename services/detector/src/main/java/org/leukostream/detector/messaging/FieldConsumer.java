@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.leukostream.avro.CellCrop;
@@ -50,12 +50,15 @@ public class FieldConsumer {
       @Channel("cell-crops") MutinyEmitter<CellCrop> crops,
       @Channel("field-results") MutinyEmitter<FieldResult> results,
       @Channel("slide-fields-dlq") MutinyEmitter<DeadLetter> deadLetters,
-      @ConfigProperty(name = "schema.registry.url") String registryUrl,
+      Config serviceConfig,
       MeterRegistry registry) {
     this.runtime = runtime;
     this.processor =
         new FieldProcessor(
-            Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), runtime::shuttingDown);
+            SerdeConfig.settings(
+                SerdeConfig.MESSAGING_PREFIX,
+                key -> serviceConfig.getOptionalValue(key, String.class)),
+            runtime::shuttingDown);
     this.sink =
         new EmitterSink(
             Map.of(

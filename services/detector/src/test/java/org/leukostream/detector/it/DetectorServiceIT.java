@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +30,7 @@ import org.leukostream.avro.SlideField;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.synthetic.FaultyFields;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
@@ -38,23 +41,37 @@ import org.leukostream.training.testing.TestModels;
  * The detector service as deployed, against the real embedded broker and registry: good fields
  * (inline and behind a file claim check) become crops and PROCESSED results; a redelivered field
  * yields the same cell ids; every kind of bad field gets a REJECTED result and a dead letter; a
- * record no schema reads gets a dead letter; the service keeps going throughout. The demo's worker
- * meets the same faults ({@link FaultyFields}) in ServiceCoresIT with the same outcome.
+ * record no schema reads gets a dead letter; the service keeps going throughout. The registry
+ * demands credentials, which reach the service only through its configuration, as in a cluster. The
+ * demo's worker meets the same faults ({@link FaultyFields}) in ServiceCoresIT with the same
+ * outcome.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(
+    value = EmbeddedStackTestResource.class,
+    restrictToAnnotatedClass = true,
+    initArgs =
+        @ResourceArg(
+            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
+            value = DetectorServiceIT.USER))
 @QuarkusTestResource(value = TestDetectorResource.class, restrictToAnnotatedClass = true)
 class DetectorServiceIT {
+  /** The registry is secured: the service must hand these credentials to every serde it builds. */
+  static final String USER = "detector:registry-secret";
+
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
   @ConfigProperty(name = "schema.registry.url")
   String registryUrl;
 
+  @ConfigProperty(name = "leukostream.detector.claim-check.file-root")
+  String claimRoot;
+
   @Test
   void goodFieldsBecomeCropsBadFieldsAreRejectedAndDeadLettered() throws Exception {
     List<SmearField> smears = TestModels.fields(99, 2);
-    Path claims = Files.createTempDirectory("claims-");
+    Path claims = Path.of(claimRoot);
     byte[] jpeg = smears.get(1).encode("jpg");
     Path stored = Files.write(claims.resolve("good-1.jpg"), jpeg);
     SlideField good0 = SyntheticFields.inline("good", 0, smears.get(0));
@@ -63,7 +80,8 @@ class DetectorServiceIT {
             "good", 1, jpeg, "image/jpeg", smears.get(1), stored.toUri().toString());
     List<FaultyFields.Fault> faults = FaultyFields.of("bad", smears.get(0), claims);
 
-    Map<String, Object> config = TopicReader.clientConfig(bootstrap, registryUrl);
+    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
+    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
     try (var producer = TopicWriter.producer(config, Topics.SLIDE_FIELDS)) {
       producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good0));
       producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good1));
@@ -83,8 +101,10 @@ class DetectorServiceIT {
     List<FieldResult> results =
         await()
             .atMost(Duration.ofSeconds(120))
-            .until(() -> TopicReader.values(config, Topics.FIELD_RESULTS), r -> r.size() >= 9);
-    assertThat(results).hasSize(9);
+            .until(
+                () -> TopicReader.values(config, Topics.FIELD_RESULTS),
+                r -> r.size() >= 3 + faults.size());
+    assertThat(results).hasSize(3 + faults.size());
     List<FieldResult> good = results.stream().filter(r -> r.getCaseId().equals("good")).toList();
     assertThat(good).extracting(FieldResult::getStatus).containsOnly(FieldStatus.PROCESSED);
     assertThat(good).extracting(FieldResult::getFieldIndex).containsExactlyInAnyOrder(0, 1, 0);
@@ -118,20 +138,24 @@ class DetectorServiceIT {
     assertThat(crops).allMatch(c -> c.getCaseId().equals("good"));
 
     List<DeadLetter> letters = TopicReader.values(config, Topics.SLIDE_FIELDS_DLQ);
-    assertThat(letters).hasSize(7);
+    assertThat(letters).hasSize(1 + faults.size());
     assertThat(letters).allMatch(l -> l.getService().equals("detector"));
     DeadLetter garbage =
         letters.stream().filter(l -> "garbage".equals(l.getCaseId())).findFirst().orElseThrow();
     assertThat(garbage.getValue().array()).isEqualTo(FaultyFields.GARBAGE);
-    assertThat(letters.stream().filter(l -> "bad".equals(l.getCaseId()))).hasSize(6);
+    assertThat(letters.stream().filter(l -> "bad".equals(l.getCaseId()))).hasSize(faults.size());
 
     given().get("/q/health/ready").then().statusCode(200).body(containsString("wbc-detector"));
     given()
         .get("/q/metrics")
         .then()
         .statusCode(200)
-        .body(containsString("leukostream_detector_fields_total{outcome=\"rejected\"} 6.0"))
+        .body(
+            containsString(
+                "leukostream_detector_fields_total{outcome=\"rejected\"} " + faults.size() + ".0"))
         .body(containsString("leukostream_detector_fields_total{outcome=\"processed\"} 3.0"))
-        .body(containsString("leukostream_detector_dead_letters_total 7.0"));
+        .body(
+            containsString(
+                "leukostream_detector_dead_letters_total " + (faults.size() + 1) + ".0"));
   }
 }

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -47,11 +47,13 @@ public class ReportDelivery {
       BridgeConfig config,
       @Channel("fhir-reports-dlq") MutinyEmitter<DeadLetter> deadLetters,
       MeterRegistry registry,
-      @ConfigProperty(name = "kafka-streams." + SerdeConfig.SCHEMA_REGISTRY_URL)
-          String registryUrl) {
+      Config serviceConfig) {
     this.reencoder =
         Topics.FHIR_REPORTS
-            .valueSerde(java.util.Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl))
+            .valueSerde(
+                SerdeConfig.settings(
+                    SerdeConfig.MESSAGING_PREFIX,
+                    key -> serviceConfig.getOptionalValue(key, String.class)))
             .serializer();
     this.server = config.server();
     this.client =

@@ -2,28 +2,30 @@ package org.leukostream.ehr.streams;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import java.util.Map;
 import org.apache.kafka.streams.Topology;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.schemas.serde.SerdeConfig;
 
-/** Hands Quarkus the bridge's topology. */
+/**
+ * Hands Quarkus the bridge's topology; its serdes get every registry setting under {@code
+ * kafka-streams.} (credentials included), as the Streams clients do.
+ */
 @ApplicationScoped
 public class TopologyProducer {
   private final ReportBuilder builder;
-  private final String registryUrl;
+  private final Config serviceConfig;
 
-  public TopologyProducer(
-      ReportBuilder builder,
-      @ConfigProperty(name = "kafka-streams." + SerdeConfig.SCHEMA_REGISTRY_URL)
-          String registryUrl) {
+  public TopologyProducer(ReportBuilder builder, Config serviceConfig) {
     this.builder = builder;
-    this.registryUrl = registryUrl;
+    this.serviceConfig = serviceConfig;
   }
 
   @Produces
   public Topology buildTopology() {
-    return ReportTopology.build(builder, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl));
+    return ReportTopology.build(
+        builder,
+        SerdeConfig.settings(
+            SerdeConfig.STREAMS_PREFIX, key -> serviceConfig.getOptionalValue(key, String.class)));
   }
 }

@@ -7,9 +7,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +34,7 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.testkit.EmbeddedStackTestResource;
 
 /**
@@ -41,9 +44,18 @@ import org.leukostream.testkit.EmbeddedStackTestResource;
  * the report final.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(
+    value = EmbeddedStackTestResource.class,
+    restrictToAnnotatedClass = true,
+    initArgs =
+        @ResourceArg(
+            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
+            value = EhrBridgeIT.USER))
 @QuarkusTestResource(value = FhirServerTestResource.class, restrictToAnnotatedClass = true)
 class EhrBridgeIT {
+  /** The registry is secured: the service must hand these credentials to every serde it builds. */
+  static final String USER = "bridge:registry-secret";
+
   static final Duration WAIT = Duration.ofSeconds(90);
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -213,7 +225,9 @@ class EhrBridgeIT {
   }
 
   private Map<String, Object> clientConfig() {
-    return TopicReader.clientConfig(bootstrap, registryUrl);
+    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
+    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
+    return config;
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {
