@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.lang.reflect.RecordComponent;
 
 /**
  * Writes one JSON object per line, the machine-readable output of every {@code --json} command:
@@ -51,15 +50,18 @@ public final class JsonLines {
     return JSON.valueToTree(value);
   }
 
-  /** The record's components as a two-column table, one per line, for people. */
+  /**
+   * The record's components as a two-column table, one per line, for people (the same names and
+   * values as its JSON line; records of any package, public or not).
+   */
   public static void table(PrintWriter out, Record line) {
-    for (RecordComponent component : line.getClass().getRecordComponents()) {
-      try {
-        out.printf("%-24s %s%n", component.getName(), component.getAccessor().invoke(line));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("Cannot read " + component.getName(), e);
-      }
-    }
+    JSON.<ObjectNode>valueToTree(line)
+        .properties()
+        .forEach(
+            e ->
+                out.printf(
+                    "%-24s %s%n",
+                    e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
     out.flush();
   }
 
