@@ -20,6 +20,12 @@ public interface AggregatorMetrics {
 
         @Override
         public void openCases(long count) {}
+
+        @Override
+        public void lateIgnored() {}
+
+        @Override
+        public void unknownCaseDropped() {}
       };
 
   void labelCounted();
@@ -32,4 +38,13 @@ public interface AggregatorMetrics {
 
   /** Cases with state and no FINAL yet, as of the last punctuation. */
   void openCases(long count);
+
+  /**
+   * A label after its case's FINAL (its cells are forgotten, so a late one cannot be told from a
+   * redelivered one): counted here, never in the case.
+   */
+  void lateIgnored();
+
+  /** A case no OPENED or CLOSED event named, dropped at the timeout instead of reported. */
+  void unknownCaseDropped();
 }

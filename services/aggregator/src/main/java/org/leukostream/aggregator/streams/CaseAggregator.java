@@ -18,6 +18,7 @@ import org.leukostream.aggregator.decision.CellCall;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.CellFlags;
 import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
@@ -25,6 +26,8 @@ import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.schemas.PatientKey;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the differential count of every case from its labels, field results and case events, and
@@ -34,6 +37,8 @@ import org.leukostream.schemas.deadletter.DeadLetters;
  * on.
  */
 final class CaseAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(CaseAggregator.class);
+
   private final AggregatorSettings settings;
   private final AggregatorMetrics metrics;
   private final DiagnosisBuilder diagnoses;
@@ -74,7 +79,8 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         state = new CaseState(caseId, now);
       }
       if (state.finalEmitted) {
-        return; // the case is decided; a late duplicate changes nothing
+        afterFinal(state, record.value());
+        return;
       }
       boolean counted;
       if (record.value() instanceof CellLabel label) {
@@ -100,6 +106,38 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     }
   }
 
+  /**
+   * A record of a decided case changes nothing. A field result of a field the case never saw, or a
+   * CLOSED with another count, is late or wrong: dead-lettered, so it is not lost; labels (their
+   * cells forgotten) and repeats are counted as ignored.
+   */
+  private void afterFinal(CaseState state, SpecificRecord value) {
+    if (value instanceof FieldResult field && !state.fieldsSeen.contains(field.getFieldIndex())) {
+      throw new IllegalStateException(
+          "late field result: field "
+              + field.getFieldIndex()
+              + " of case "
+              + state.caseId
+              + " arrived after its FINAL; the case needs a new revision");
+    }
+    if (value instanceof CaseEvent event
+        && event.getType() == CaseEventType.CLOSED
+        && !java.util.Objects.equals(event.getExpectedFields(), state.expectedFields)) {
+      throw new IllegalStateException(
+          "CLOSED of case "
+              + state.caseId
+              + " with "
+              + event.getExpectedFields()
+              + " fields after its FINAL with "
+              + state.expectedFields);
+    }
+    if (value instanceof CellLabel) {
+      metrics.lateIgnored();
+    } else {
+      metrics.duplicateIgnored();
+    }
+  }
+
   private boolean apply(CaseState state, CaseEvent event) {
     switch (event.getType()) {
       case OPENED -> {
@@ -114,6 +152,31 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
           throw new IllegalArgumentException(
               "CLOSED event of case " + state.caseId + " without a valid expectedFields");
         }
+        int expected = event.getExpectedFields();
+        if (state.expectedFields != null) {
+          if (state.expectedFields == expected) {
+            metrics.duplicateIgnored();
+            return false;
+          }
+          throw new IllegalArgumentException(
+              "second CLOSED of case "
+                  + state.caseId
+                  + " with "
+                  + expected
+                  + " fields, after one with "
+                  + state.expectedFields
+                  + "; the first stands");
+        }
+        if (!state.fieldsSeen.isEmpty() && state.fieldsSeen.last() >= expected) {
+          throw new IllegalArgumentException(
+              "CLOSED of case "
+                  + state.caseId
+                  + " declares "
+                  + expected
+                  + " fields, but field index "
+                  + state.fieldsSeen.last()
+                  + " was already reported");
+        }
         state.patientKey = PatientKey.require(event.getPatientKey());
         state.closedAtMillis = event.getOccurredAt().toEpochMilli();
         state.expectedFields = event.getExpectedFields();
@@ -124,7 +187,18 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   }
 
   private boolean apply(CaseState state, FieldResult field) {
-    if (!state.fieldsSeen.add(field.getFieldIndex())) {
+    int index = field.getFieldIndex();
+    if (index < 0 || state.expectedFields != null && index >= state.expectedFields) {
+      throw new IllegalArgumentException(
+          "field index "
+              + index
+              + " of case "
+              + state.caseId
+              + " is outside the "
+              + (state.expectedFields == null ? "valid range" : state.expectedFields + " fields")
+              + " its CLOSED declares");
+    }
+    if (!state.fieldsSeen.add(index)) {
       metrics.duplicateIgnored();
       return false;
     }
@@ -185,6 +259,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private void punctuate(long now) {
     List<KeyValue<String, CaseState>> updates = new ArrayList<>();
     List<String> expired = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
     long open = 0;
     try (var all = cases.all()) {
       while (all.hasNext()) {
@@ -198,6 +273,15 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         }
         open++;
         if (now - state.lastActivityMillis >= settings.incompleteTimeout().toMillis()) {
+          if (state.patientKey == null) {
+            // No OPENED or CLOSED ever named this case: no report for nobody.
+            LOG.warn(
+                "Case {} had records but no OPENED or CLOSED event within {}; dropped, not reported",
+                state.caseId,
+                settings.incompleteTimeout());
+            unknown.add(entry.key);
+            continue;
+          }
           emit(state, DiagnosisStatus.FINAL, state.missing(), now);
           updates.add(entry);
         } else if (state.dirty
@@ -209,7 +293,13 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     }
     updates.forEach(u -> cases.put(u.key, u.value));
     expired.forEach(cases::delete);
-    metrics.openCases(open - updates.stream().filter(u -> u.value.finalEmitted).count());
+    for (String caseId : unknown) {
+      forgetCells(caseId);
+      cases.delete(caseId);
+      metrics.unknownCaseDropped();
+    }
+    metrics.openCases(
+        open - unknown.size() - updates.stream().filter(u -> u.value.finalEmitted).count());
   }
 
   private void emit(CaseState state, DiagnosisStatus status, String incompleteReason, long now) {

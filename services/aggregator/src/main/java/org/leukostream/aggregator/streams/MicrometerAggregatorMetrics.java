@@ -17,6 +17,8 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private final Counter duplicates;
   private final Counter deadLetters;
   private final AtomicLong openCases = new AtomicLong();
+  private final Counter late;
+  private final Counter unknownCases;
 
   public MicrometerAggregatorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -28,6 +30,18 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
         .tag("reason", "undecodable")
         .register(registry);
     registry.gauge("leukostream.aggregator.cases.open", openCases);
+    this.late = registry.counter("leukostream.aggregator.late.labels.ignored");
+    this.unknownCases = registry.counter("leukostream.aggregator.unknown.cases.dropped");
+  }
+
+  @Override
+  public void lateIgnored() {
+    late.increment();
+  }
+
+  @Override
+  public void unknownCaseDropped() {
+    unknownCases.increment();
   }
 
   @Override

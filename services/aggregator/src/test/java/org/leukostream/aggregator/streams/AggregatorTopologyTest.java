@@ -316,6 +316,92 @@ class AggregatorTopologyTest {
         .isEqualTo(SyntheticCase.patientKey("case-after-clear"));
   }
 
+  @Test
+  void completenessIsTheSetOfDeclaredFieldsOutOfRangeAndContradictoryRecordsAreDeadLettered() {
+    SyntheticCase feed = SyntheticCase.of("case-set", 3, 300, 90);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    close(feed); // 3 fields
+    caseEvents.pipeInput(
+        feed.caseId(), CaseEvent.newBuilder(feed.closed()).setExpectedFields(1).build());
+    fieldResults.pipeInput(
+        feed.caseId(), FieldResult.newBuilder(feed.fieldResult(1)).setFieldIndex(7).build());
+    caseEvents.pipeInput(feed.caseId(), feed.closed()); // the same CLOSED again: a redelivery
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0).getErrorMessage()).contains("second CLOSED").contains("first stands");
+    assertThat(letters.get(1).getErrorMessage()).contains("field index 7").contains("3 fields");
+    assertThat(finals(feed.caseId())).as("two of three fields: not complete").isEmpty();
+
+    for (int f = 1; f < 3; f++) {
+      field(feed, f);
+      label(feed, f);
+    }
+    List<Diagnosis> finals = finals(feed.caseId());
+    assertThat(finals).hasSize(1);
+    assertThat(finals.get(0).getFieldsSeen()).isEqualTo(3);
+    assertThat(finals.get(0).getCellsCounted()).isEqualTo(300);
+  }
+
+  @Test
+  void aClosedCountBelowAFieldAlreadyReportedIsDeadLetteredNotAnEarlyFinal() {
+    SyntheticCase feed = SyntheticCase.of("case-short", 4, 200, 20);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    field(feed, 3);
+    label(feed, 3);
+    caseEvents.pipeInput(
+        feed.caseId(), CaseEvent.newBuilder(feed.closed()).setExpectedFields(2).build());
+
+    assertThat(deadLetters.readValuesToList())
+        .singleElement()
+        .satisfies(l -> assertThat(l.getErrorMessage()).contains("field index 3"));
+    assertThat(finals(feed.caseId())).isEmpty();
+  }
+
+  @Test
+  void aFieldAfterTheFinalIsDeadLetteredAndChangesNothing() {
+    SyntheticCase feed = SyntheticCase.of("case-late", 2, 200, 60);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    close(feed);
+    driver.advanceWallClockTime(Duration.ofMinutes(11)); // FINAL INCOMPLETE: field 1 missing
+    assertThat(finals(feed.caseId())).singleElement();
+
+    field(feed, 1);
+    label(feed, 1);
+    field(feed, 0); // a redelivered field: a duplicate, not late
+
+    assertThat(deadLetters.readValuesToList())
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l.getErrorMessage())
+                    .contains("late field result")
+                    .contains("after its FINAL"));
+    assertThat(finals(feed.caseId())).isEmpty();
+  }
+
+  @Test
+  void recordsOfACaseNoEventNamedAreDroppedAtTheTimeoutNotReported() {
+    SyntheticCase feed = SyntheticCase.of("case-unknown", 2, 200, 60);
+    field(feed, 0);
+    label(feed, 0);
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+
+    assertThat(diagnoses.readValuesToList())
+        .noneMatch(d -> d.getStatus() == DiagnosisStatus.FINAL)
+        .allMatch(d -> d.getCaseId().equals(feed.caseId()));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(finals(feed.caseId())).isEmpty();
+    assertThat(runCase("case-known", 300, 90).getPatientKey())
+        .isEqualTo(SyntheticCase.patientKey("case-known"));
+  }
+
   private Diagnosis runCase(String caseId, int cells, int blasts) {
     SyntheticCase feed = SyntheticCase.of(caseId, 5, cells, blasts);
     open(feed);
