@@ -3,6 +3,7 @@ package org.leukostream.schemas;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -72,6 +73,11 @@ public record StandaloneStreams(
     props.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, deadLetters.name());
     props.put(DeadLetterDeserializationHandler.SERVICE_CONFIG, service);
     props.put(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+    // Dead letters of records near their topic's limit are larger than 1 MiB; the dead-letter
+    // topic is the largest a service writes.
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        deadLetters.maxMessageBytes());
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }

@@ -63,6 +63,10 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // The envelope of an input record near its topic's limit is larger than the record: the
+    // dead-letter topic is sized for it, and so is this producer's request (not the 1 MiB default,
+    // which would fail the send and stop the stream on every restart).
+    producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, topic.maxMessageBytes());
     configs.forEach(
         (key, value) -> {
           if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {

@@ -3,13 +3,16 @@ package org.leukostream.aggregator.streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicLong;
 import org.leukostream.avro.Decision;
 import org.leukostream.schemas.deadletter.DeadLetterDeserializationHandler;
 
-/** The aggregator's counters on {@code /q/metrics}. */
-@ApplicationScoped
+/**
+ * The aggregator's counters on {@code /q/metrics}. A singleton, not a lazily created proxy, so the
+ * meters exist (at 0) from start-up, before the first label.
+ */
+@Singleton
 public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private static final String DEAD_LETTERS = "leukostream.aggregator.dead.letters";
   private final MeterRegistry registry;

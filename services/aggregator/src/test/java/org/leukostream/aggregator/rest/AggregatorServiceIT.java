@@ -77,16 +77,26 @@ class AggregatorServiceIT {
     given().get("/cases/{id}", "no-such-case").then().statusCode(404);
   }
 
+  /**
+   * A record just under its topic's 1 MiB limit that no schema reads: its dead letter is larger
+   * than 1 MiB, which the dead-letter producer must be able to send, and the stream goes on.
+   */
   @Test
-  void undecodableLabelIsDeadLetteredWhole() {
+  void undecodableLabelNearTheTopicLimitIsDeadLetteredWholeAndTheStreamGoesOn() throws Exception {
     String caseId = "svc-corrupt-" + UUID.randomUUID();
-    byte[] corrupt = {0, 0, 0, 0, 1, (byte) 0xFF};
+    byte[] corrupt = new byte[Topics.CELL_LABELS.maxMessageBytes() - 140];
+    corrupt[4] = 1;
+    corrupt[5] = (byte) 0xFF;
     try (var raw =
         new KafkaProducer<>(
-            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Topics.CELL_LABELS.maxMessageBytes()),
             new StringSerializer(),
             new ByteArraySerializer())) {
-      raw.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, corrupt));
+      raw.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, corrupt)).get();
     }
 
     DeadLetter letter =
@@ -112,6 +122,15 @@ class AggregatorServiceIT {
             .matcher(metrics);
     assertThat(undecodable.find()).as("undecodable dead-letter counter in %s", metrics).isTrue();
     assertThat(Double.parseDouble(undecodable.group(1))).isGreaterThanOrEqualTo(1.0);
+
+    SyntheticCase after = SyntheticCase.of("svc-after-" + UUID.randomUUID(), 2, 200, 20);
+    SyntheticCase.publish(clientConfig(), List.of(after));
+    assertThat(
+            await()
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> finalOf(after.caseId()), d -> d != null)
+                .getDecision())
+        .isEqualTo(Decision.NOT_ALL);
   }
 
   @Test
