@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.leukostream.schemas.TopicReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -63,8 +65,22 @@ public final class ScanCommand implements Callable<Integer> {
   @Option(names = "--case", description = "Case id (default: a new random one).")
   String caseId;
 
-  @Option(names = "--patient", required = true, description = "Patient identifier (sent keyed).")
+  @Option(
+      names = "--patient",
+      description =
+          "Patient identifier (sent keyed). Visible to other users in the process list and kept in"
+              + " shell history: prefer --patient-file or --patient-stdin.")
   String patient;
+
+  @Option(
+      names = "--patient-file",
+      description = "Read the patient identifier from the first line of FILE (e.g. mode 600).")
+  Path patientFile;
+
+  @Option(
+      names = "--patient-stdin",
+      description = "Read the patient identifier from the first line of standard input.")
+  boolean patientStdin;
 
   @Option(
       names = "--specimen",
@@ -146,7 +162,14 @@ public final class ScanCommand implements Callable<Integer> {
       return 1;
     }
     String id = caseId != null ? caseId : "case-" + UUID.randomUUID();
-    String patientKey = keys.of(patient);
+    String identifier;
+    try {
+      identifier = patientIdentifier(err);
+    } catch (IOException e) {
+      err.println("scan: cannot read the patient identifier: " + e.getMessage());
+      return 2;
+    }
+    String patientKey = keys.of(identifier);
     CaseSender.Case c;
     try {
       c = new CaseSender.Case(id, patientKey, specimenType, scannerId, fields, micrometresPerPixel);
@@ -186,6 +209,37 @@ public final class ScanCommand implements Callable<Integer> {
       out.println(sent.caseId());
     }
     return 0;
+  }
+
+  /**
+   * The identifier from exactly one of {@code --patient}, {@code --patient-file}, {@code
+   * --patient-stdin}; a warning when it came on the command line, where others can read it.
+   */
+  private String patientIdentifier(PrintWriter err) throws IOException {
+    int given = (patient != null ? 1 : 0) + (patientFile != null ? 1 : 0) + (patientStdin ? 1 : 0);
+    if (given != 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Give the patient once: --patient-file, --patient-stdin or --patient");
+    }
+    String id;
+    if (patient != null) {
+      err.println(
+          "scan: warning: --patient puts the identifier in the process list and shell history;"
+              + " use --patient-file or --patient-stdin");
+      id = patient;
+    } else if (patientFile != null) {
+      id = Files.readAllLines(patientFile).stream().findFirst().orElse("");
+    } else {
+      id =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+    }
+    if (id == null || id.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "The patient identifier is empty");
+    }
+    return id.strip();
   }
 
   /**

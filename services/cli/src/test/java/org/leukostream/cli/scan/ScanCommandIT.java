@@ -79,8 +79,8 @@ class ScanCommandIT {
             Map.of(PatientKeys.SECRET_VARIABLE, SECRET),
             "--case",
             "scan-it-1",
-            "--patient",
-            "MRN-12345",
+            "--patient-file",
+            Files.writeString(dir.resolve("patient.txt"), "MRN-12345\n").toString(),
             "--specimen",
             "peripheral-blood",
             "--inline-limit",
@@ -93,6 +93,8 @@ class ScanCommandIT {
             fields.toString());
 
     assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).doesNotContain("warning").doesNotContain("MRN-12345");
+    assertThat(out.toString()).doesNotContain("MRN-12345");
     JsonNode sent = JSON.readTree(out.toString().lines().findFirst().orElseThrow());
     String key = new PatientKeys(SECRET).of("MRN-12345");
     assertThat(sent.path("caseId").asText()).isEqualTo("scan-it-1");
@@ -199,6 +201,9 @@ class ScanCommandIT {
     assertThat(err.toString()).contains(PatientKeys.SECRET_VARIABLE);
     assertThat(tooLarge).isEqualTo(1);
     assertThat(err.toString()).contains("over the inline limit of 100");
+    assertThat(err.toString())
+        .as("an identifier on the command line is visible to others")
+        .contains("--patient puts the identifier in the process list");
     assertThat(badPixel).isEqualTo(2);
     assertThat(err.toString()).contains("--um-per-pixel is a positive number");
     List<String> keys = stack.readAll(Topics.SLIDE_FIELDS).stream().map(r -> r.key()).toList();
