@@ -10,6 +10,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /** Reads catalogue topics from the start, as tests check what a service wrote. */
@@ -27,16 +29,47 @@ public final class TopicReader {
    */
   public static <V extends SpecificRecord> KafkaConsumer<String, V> consumer(
       Map<String, Object> clientConfig, Topic<V> topic) {
+    var consumer =
+        new KafkaConsumer<>(
+            fresh(clientConfig),
+            topic.keySerde().deserializer(),
+            topic.valueSerde(clientConfig).deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  /**
+   * Every committed record of {@code topic} so far as the bytes it holds, values undecoded: for a
+   * topic that may hold records no schema reads (tombstones, poison).
+   */
+  public static List<ConsumerRecord<String, byte[]>> readBytes(
+      Map<String, Object> clientConfig, Topic<?> topic) {
+    try (var consumer =
+        new KafkaConsumer<>(
+            fresh(clientConfig), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      return drain(consumer);
+    }
+  }
+
+  private static Map<String, Object> fresh(Map<String, Object> clientConfig) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    var consumer =
-        new KafkaConsumer<>(
-            config, topic.keySerde().deserializer(), topic.valueSerde(clientConfig).deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return config;
+  }
+
+  private static <V> List<ConsumerRecord<String, V>> drain(KafkaConsumer<String, V> consumer) {
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    int quiet = 0;
+    while (quiet < QUIET_POLLS) {
+      var batch = consumer.poll(POLL);
+      quiet = batch.isEmpty() ? quiet + 1 : 0;
+      batch.forEach(records::add);
+    }
+    return records;
   }
 
   /** Client settings for a broker and a registry: what {@link #readAll} and producers take. */
@@ -61,15 +94,8 @@ public final class TopicReader {
    */
   public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(
       Map<String, Object> clientConfig, Topic<V> topic) {
-    List<ConsumerRecord<String, V>> records = new ArrayList<>();
     try (var consumer = consumer(clientConfig, topic)) {
-      int quiet = 0;
-      while (quiet < QUIET_POLLS) {
-        var batch = consumer.poll(POLL);
-        quiet = batch.isEmpty() ? quiet + 1 : 0;
-        batch.forEach(records::add);
-      }
+      return drain(consumer);
     }
-    return records;
   }
 }

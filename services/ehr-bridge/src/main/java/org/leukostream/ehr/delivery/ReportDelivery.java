@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,6 +19,7 @@ import org.leukostream.ehr.config.BridgeConfig;
 import org.leukostream.ehr.streams.ReportTopology;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * a report the server rejects, or that still has no taker after the last attempt, goes to {@code
  * fhir.reports.dlq} with the server's OperationOutcome or the last error. The offset is committed
  * only after one of those, so a restart resends what was in flight (the conditional updates make
- * that harmless).
+ * that harmless). Records arrive as bytes and are decoded here: a tombstone or a record no schema
+ * reads is dead-lettered with its bytes and delivery goes on; an unreachable registry is not the
+ * record's fault and stops the channel (health DOWN) without dead-lettering it.
  */
 @ApplicationScoped
 public class ReportDelivery {
@@ -41,20 +45,20 @@ public class ReportDelivery {
   private final Counter rejected;
   private final Counter retries;
   private final Counter undeliverable;
-  private final org.apache.kafka.common.serialization.Serializer<FhirReport> reencoder;
+  private final Deserializer<FhirReport> decoder;
 
   public ReportDelivery(
       BridgeConfig config,
       @Channel("fhir-reports-dlq") MutinyEmitter<DeadLetter> deadLetters,
       MeterRegistry registry,
       Config serviceConfig) {
-    this.reencoder =
+    this.decoder =
         Topics.FHIR_REPORTS
             .valueSerde(
                 SerdeConfig.settings(
                     SerdeConfig.MESSAGING_PREFIX,
                     key -> serviceConfig.getOptionalValue(key, String.class)))
-            .serializer();
+            .deserializer();
     this.server = config.server();
     this.client =
         server
@@ -74,11 +78,23 @@ public class ReportDelivery {
   }
 
   @Incoming("fhir-reports")
-  public void deliver(ConsumerRecord<String, FhirReport> record) throws InterruptedException {
+  public void deliver(ConsumerRecord<String, byte[]> record) throws InterruptedException {
     if (client == null) {
       return;
     }
-    FhirReport report = record.value();
+    if (record.value() == null) {
+      deadLetter(record, "a tombstone on " + record.topic() + ": no report to deliver");
+      return;
+    }
+    FhirReport report;
+    try {
+      report = decoder.deserialize(record.topic(), record.headers(), record.value());
+    } catch (RegistryUnavailableException e) {
+      throw e; // the registry, not the record: redelivered once it answers
+    } catch (RuntimeException e) {
+      deadLetter(record, "not a readable report: " + e.getMessage());
+      return;
+    }
     Duration backoff = server.initialBackoff();
     String lastError = null;
     for (int attempt = 1; attempt <= server.maxAttempts(); attempt++) {
@@ -127,14 +143,14 @@ public class ReportDelivery {
             + lastError);
   }
 
-  private void deadLetter(ConsumerRecord<String, FhirReport> record, String reason) {
+  /** The record whole, its bytes as read, with the reason. */
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
     LOG.error("Case {}: {}", record.key(), reason);
-    byte[] value = reencoder.serialize(record.topic(), record.value());
     DeadLetter letter =
         DeadLetters.of(
             ReportTopology.SERVICE,
             record,
-            value,
+            record.value(),
             record.key(),
             new UndeliverableReportException(reason),
             Instant.now());

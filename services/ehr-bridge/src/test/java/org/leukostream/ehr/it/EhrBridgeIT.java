@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -139,6 +143,32 @@ class EhrBridgeIT {
   }
 
   @Test
+  void aTombstoneAndAnUndecodableReportAreDeadLetteredAndDeliveryGoesOn() {
+    String tombstone = "ehr-tombstone-" + UUID.randomUUID();
+    String garbage = "ehr-garbage-" + UUID.randomUUID();
+    byte[] notAvro = "not a report".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var raw =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.FHIR_REPORTS.name(), tombstone, null));
+      raw.send(new ProducerRecord<>(Topics.FHIR_REPORTS.name(), garbage, notAvro));
+    }
+    String after = "ehr-after-poison-" + UUID.randomUUID();
+    send(Topics.DIAGNOSES, after, Reports.diagnosis(after, Decision.ALL, SpecimenType.BONE_MARROW));
+
+    await().atMost(WAIT).until(() -> server().find("DiagnosticReport", after), l -> l.size() == 1);
+    DeadLetter empty =
+        await().atMost(WAIT).until(() -> deadLetters(tombstone), l -> !l.isEmpty()).get(0);
+    assertThat(empty.getValue()).isNull();
+    assertThat(empty.getErrorMessage()).contains("tombstone");
+    DeadLetter unreadable = deadLetters(garbage).get(0);
+    assertThat(unreadable.getValue().array()).isEqualTo(notAvro);
+    assertThat(unreadable.getErrorMessage()).contains("not a readable report");
+  }
+
+  @Test
   void aSignOffIsRecordedAndMakesTheReportFinalOnTheTopicAndTheServer() {
     String caseId = "ehr-signed-" + UUID.randomUUID();
     send(
@@ -208,8 +238,13 @@ class EhrBridgeIT {
     return Reports.bundle(report);
   }
 
+  /** The case's reports; the topic also holds a test's tombstone and poison, left undecoded. */
   private List<FhirReport> reports(String caseId) {
-    return read(Topics.FHIR_REPORTS).stream().filter(r -> r.getCaseId().equals(caseId)).toList();
+    var decoder = Topics.FHIR_REPORTS.valueSerde(clientConfig()).deserializer();
+    return TopicReader.readBytes(clientConfig(), Topics.FHIR_REPORTS).stream()
+        .filter(r -> caseId.equals(r.key()))
+        .map(r -> decoder.deserialize(r.topic(), r.headers(), r.value()))
+        .toList();
   }
 
   private List<DeadLetter> deadLetters(String caseId) {
