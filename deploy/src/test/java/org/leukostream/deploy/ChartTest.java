@@ -61,6 +61,66 @@ class ChartTest {
     assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
   }
 
+  /**
+   * The aggregator forwards a case query, the bridge a sign-off, to the replica that owns the case:
+   * with two replicas each must reach the other on its HTTP port, in and out. The detector and the
+   * classifier talk to no replica of theirs.
+   */
+  @Test
+  void replicasThatForwardToTheOwnerOfACaseMayReachEachOther() {
+    Rendered rendered = Rendered.render("values.yaml");
+    for (String component : SERVICES) {
+      String name = Rendered.name(component);
+      NetworkPolicy policy = rendered.named(NetworkPolicy.class, name).orElseThrow();
+      Map<String, String> own = podLabels(rendered, name);
+      int port = container(rendered, component).getPorts().get(0).getContainerPort();
+      boolean in =
+          policy.getSpec().getIngress().stream()
+              .anyMatch(
+                  rule ->
+                      rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port)
+                          && rule.getFrom().stream()
+                              .anyMatch(
+                                  peer ->
+                                      peer.getNamespaceSelector() == null
+                                          && peer.getPodSelector() != null
+                                          && own.entrySet()
+                                              .containsAll(
+                                                  peer.getPodSelector()
+                                                      .getMatchLabels()
+                                                      .entrySet())));
+      boolean out =
+          policy.getSpec().getEgress().stream()
+              .anyMatch(
+                  rule ->
+                      rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port)
+                          && rule.getTo().stream()
+                              .anyMatch(
+                                  peer ->
+                                      peer.getPodSelector() != null
+                                          && own.entrySet()
+                                              .containsAll(
+                                                  peer.getPodSelector()
+                                                      .getMatchLabels()
+                                                      .entrySet())));
+      boolean forwards = component.equals("aggregator") || component.equals("ehr-bridge");
+      assertThat(in).as(component + " replicas reach it").isEqualTo(forwards);
+      assertThat(out).as(component + " reaches its replicas").isEqualTo(forwards);
+    }
+  }
+
+  static Map<String, String> podLabels(Rendered rendered, String name) {
+    return rendered
+        .named(Deployment.class, name)
+        .map(d -> d.getSpec().getTemplate().getMetadata().getLabels())
+        .or(
+            () ->
+                rendered
+                    .named(StatefulSet.class, name)
+                    .map(st -> st.getSpec().getTemplate().getMetadata().getLabels()))
+        .orElseThrow();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"values.yaml", "values-cpu.yaml", "values-gpu.yaml"})
   void everyServiceRunsNonRootWithProbesResourcesADisruptionBudgetAndANetworkPolicy(String values) {
