@@ -109,6 +109,29 @@ class ChartTest {
     }
   }
 
+  @Test
+  void withOidcOnlyAReviewersTokenForTheBridgeMaySign() {
+    Rendered rendered =
+        Rendered.render(
+            "values.yaml",
+            Map.of(
+                "ehrBridge.oidc.enabled",
+                true,
+                "ehrBridge.oidc.authServerUrl",
+                "https://idp.example.org/realms/lab"));
+    assertThat(
+            rendered
+                .named(ConfigMap.class, Rendered.name("ehr-bridge"))
+                .orElseThrow()
+                .getData()
+                .get("application.properties"))
+        .contains("leukostream.sign.oidc=true")
+        .contains("quarkus.oidc.token.audience=leukostream-ehr-bridge")
+        .contains("quarkus.http.auth.policy.reviewer.roles-allowed=reviewer")
+        .contains("quarkus.http.auth.permission.sign.policy=reviewer")
+        .doesNotContain("sign.policy=authenticated");
+  }
+
   static Map<String, String> podLabels(Rendered rendered, String name) {
     return rendered
         .named(Deployment.class, name)

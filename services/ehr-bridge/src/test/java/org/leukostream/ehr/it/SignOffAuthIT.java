@@ -38,7 +38,8 @@ import org.leukostream.testkit.EmbeddedStackTestResource;
 /**
  * Sign-off with authentication on, as in production: OIDC bearer tokens, verified here against a
  * configured public key (no identity provider is reachable in tests). The reviewer is the token's
- * user; no token, a forged one, or a body naming someone else is refused.
+ * user; no token, a forged one, a token for another service (audience), a token without the
+ * reviewer role, or a body naming someone else is refused.
  */
 @QuarkusTest
 @TestProfile(SignOffAuthIT.Oidc.class)
@@ -56,7 +57,7 @@ class SignOffAuthIT {
           "quarkus.oidc.public-key",
               Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded()),
           "quarkus.oidc.token.issuer", "https://idp.test/realms/lab",
-          "quarkus.http.auth.permission.sign.policy", "authenticated");
+          "quarkus.http.auth.permission.sign.policy", "reviewer");
     }
   }
 
@@ -94,6 +95,22 @@ class SignOffAuthIT {
         .statusCode(401);
     given()
         .auth()
+        .oauth2(token(KEYS.getPrivate(), "dr-ng", "another-service", "reviewer"))
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(401);
+    given()
+        .auth()
+        .oauth2(token(KEYS.getPrivate(), "tech-viewer", AUDIENCE, "viewer"))
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(403);
+    given()
+        .auth()
         .oauth2(token(KEYS.getPrivate(), "dr-ng"))
         .contentType(ContentType.JSON)
         .body(Map.of("reviewerId", "dr-someone-else"))
@@ -123,15 +140,27 @@ class SignOffAuthIT {
         .satisfies(e -> assertThat(e.getReviewerId()).isEqualTo("dr-ng"));
   }
 
-  /** An RS256 JWT for {@code user}, valid for an hour, signed with {@code key}. */
+  /** The audience the bridge's sign-off demands by default. */
+  static final String AUDIENCE = "leukostream-ehr-bridge";
+
+  /** A reviewer's token for the bridge, valid for an hour, signed with {@code key}. */
   static String token(PrivateKey key, String user) {
+    return token(key, user, AUDIENCE, "reviewer");
+  }
+
+  /** An RS256 JWT for {@code user} with {@code audience} and role {@code role}. */
+  static String token(PrivateKey key, String user, String audience, String role) {
     long now = Instant.now().getEpochSecond();
     String header = base64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
     String claims =
         base64(
             "{\"iss\":\"https://idp.test/realms/lab\",\"sub\":\"user-1\",\"preferred_username\":\""
                 + user
-                + "\",\"iat\":"
+                + "\",\"aud\":\""
+                + audience
+                + "\",\"groups\":[\""
+                + role
+                + "\"],\"iat\":"
                 + now
                 + ",\"exp\":"
                 + (now + 3600)
