@@ -130,6 +130,15 @@ class ChartTest {
         .contains("quarkus.http.auth.policy.reviewer.roles-allowed=reviewer")
         .contains("quarkus.http.auth.permission.sign.policy=reviewer")
         .doesNotContain("sign.policy=authenticated");
+    assertThat(container(rendered, "ehr-bridge").getEnv())
+        .as("the sign-off seal key comes from a Secret, never the ConfigMap")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("LEUKOSTREAM_SIGNOFF_SEAL_KEY");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("leukostream-ehr-bridge-signoff");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("seal-key");
+            });
   }
 
   static Map<String, String> podLabels(Rendered rendered, String name) {

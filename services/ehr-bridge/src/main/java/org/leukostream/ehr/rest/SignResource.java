@@ -12,18 +12,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.avro.CaseEvent;
+import org.leukostream.ehr.signoff.SignOffSeal;
 
 /**
  * {@code POST /cases/{caseId}/sign}: a reviewer verifies a case's FINAL diagnosis, optionally
  * correcting the decision. Authentication follows configuration: an OIDC bearer token in production
  * (the reviewer is the token's subject), none in the embedded default (the reviewer is named in the
- * body).
+ * body). The SIGNED event carries the bridge's seal ({@link SignOffSeal}): the only sign-off the
+ * report topology accepts.
  */
 @Path("/cases/{caseId}/sign")
 public class SignResource {
@@ -34,6 +38,7 @@ public class SignResource {
   public SignResource(
       KafkaStreams streams,
       SecurityIdentity identity,
+      SignOffSeal seal,
       @Channel("case-events") MutinyEmitter<CaseEvent> caseEvents) {
     this.identity = identity;
     this.service =
@@ -45,6 +50,11 @@ public class SignResource {
                         .addMetadata(
                             OutgoingKafkaRecordMetadata.<String>builder()
                                 .withKey(event.getCaseId())
+                                .withHeaders(
+                                    new RecordHeaders()
+                                        .add(
+                                            SignOffSeal.HEADER,
+                                            seal.seal(event).getBytes(StandardCharsets.UTF_8)))
                                 .build())),
             Clock.systemUTC());
   }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,6 +18,7 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.SignOff;
+import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.deadletter.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
 
   private final ReportBuilder builder;
   private final BiFunction<String, SpecificRecord, byte[]> reencoder;
+  private final SignOffSeal seal;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, Diagnosis> diagnoses;
   private KeyValueStore<String, CaseEvent> signOffs;
@@ -40,9 +43,13 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   /**
    * @param reencoder writes a value read back to its bytes, for a dead letter
    */
-  ReportProcessor(ReportBuilder builder, BiFunction<String, SpecificRecord, byte[]> reencoder) {
+  ReportProcessor(
+      ReportBuilder builder,
+      BiFunction<String, SpecificRecord, byte[]> reencoder,
+      SignOffSeal seal) {
     this.builder = builder;
     this.reencoder = reencoder;
+    this.seal = seal;
   }
 
   @Override
@@ -63,7 +70,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
       if (record.value() instanceof Diagnosis diagnosis) {
         onDiagnosis(caseId, diagnosis);
       } else if (record.value() instanceof CaseEvent event) {
-        onCaseEvent(caseId, event);
+        onCaseEvent(caseId, event, record.headers());
       }
     } catch (RuntimeException e) {
       deadLetter(record, e);
@@ -83,9 +90,16 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
     publish(caseId, diagnosis, signOffs.get(caseId));
   }
 
-  private void onCaseEvent(String caseId, CaseEvent event) {
+  private void onCaseEvent(String caseId, CaseEvent event, Headers headers) {
     if (event.getType() != CaseEventType.SIGNED) {
       return;
+    }
+    if (!seal.verify(event, headers)) {
+      throw new IllegalArgumentException(
+          "SIGNED event of case "
+              + caseId
+              + " without the bridge's seal: a sign-off counts only through POST"
+              + " /cases/{caseId}/sign");
     }
     CaseEvent stored = signOffs.get(caseId);
     if (stored != null && sameSignOff(stored, event)) {

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
@@ -32,17 +33,23 @@ public final class ReportTopology {
   /**
    * The report topology on plain Kafka Streams outside Quarkus (the demo), configured as the
    * service runs it. Delivery to a FHIR server and the sign-off endpoint stay with the service:
-   * here reports are only published on {@code fhir.reports.v1}.
+   * here reports are only published on {@code fhir.reports.v1}, and sign-offs are sealed with a key
+   * of this process only (none is made here).
    */
   public static KafkaStreams standalone(StandaloneStreams where, ReportBuilder builder) {
-    return where.create(build(builder, where.serdeConfig()), SERVICE, Topics.FHIR_REPORTS_DLQ);
+    return where.create(
+        build(builder, where.serdeConfig(), SignOffSeal.random()),
+        SERVICE,
+        Topics.FHIR_REPORTS_DLQ);
   }
 
   /**
    * @param builder builds the FHIR Bundle of a diagnosis
    * @param serdeConfig registry settings for the Avro serdes ({@code schema.registry.url}, ...)
+   * @param seal checks that a SIGNED event came from the bridge's own sign-off endpoint
    */
-  public static Topology build(ReportBuilder builder, Map<String, ?> serdeConfig) {
+  public static Topology build(
+      ReportBuilder builder, Map<String, ?> serdeConfig, SignOffSeal seal) {
     Topology topology = new Topology();
     Serde<String> keys = Serdes.String();
     topology.addSource(
@@ -57,7 +64,7 @@ public final class ReportTopology {
         Topics.CASE_EVENTS.name());
     topology.addProcessor(
         PROCESSOR,
-        () -> new ReportProcessor(builder, DeadLetters.reencoder(serdeConfig)),
+        () -> new ReportProcessor(builder, DeadLetters.reencoder(serdeConfig), seal),
         "source-diagnoses",
         "source-case-events");
     topology.addStateStore(

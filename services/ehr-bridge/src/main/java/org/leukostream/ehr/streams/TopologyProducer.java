@@ -5,6 +5,7 @@ import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.Config;
 import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.serde.SerdeConfig;
 
 /**
@@ -21,11 +22,19 @@ public class TopologyProducer {
     this.serviceConfig = serviceConfig;
   }
 
+  /** The seal of the sign-offs this bridge writes, from {@value SignOffSeal#KEY_SETTING}. */
+  @Produces
+  @jakarta.inject.Singleton
+  public SignOffSeal signOffSeal() {
+    return new SignOffSeal(serviceConfig.getValue(SignOffSeal.KEY_SETTING, String.class));
+  }
+
   @Produces
   public Topology buildTopology() {
     return ReportTopology.build(
         builder,
         SerdeConfig.settings(
-            SerdeConfig.STREAMS_PREFIX, key -> serviceConfig.getOptionalValue(key, String.class)));
+            SerdeConfig.STREAMS_PREFIX, key -> serviceConfig.getOptionalValue(key, String.class)),
+        signOffSeal());
   }
 }

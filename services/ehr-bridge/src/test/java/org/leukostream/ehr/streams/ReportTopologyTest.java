@@ -2,6 +2,7 @@ package org.leukostream.ehr.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,18 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
+import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.DiagnosisStatus;
@@ -29,6 +33,7 @@ import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
 
@@ -52,7 +57,9 @@ class ReportTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            ReportTopology.build(new ReportBuilder(Reports.SETTINGS), serdeConfig), props, T0);
+            ReportTopology.build(new ReportBuilder(Reports.SETTINGS), serdeConfig, SEAL),
+            props,
+            T0);
     diagnoses =
         driver.createInputTopic(
             Topics.DIAGNOSES.name(),
@@ -76,6 +83,18 @@ class ReportTopologyTest {
     try (var paths = Files.walk(stateDir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  static final SignOffSeal SEAL = new SignOffSeal("report-topology-test-seal-key-0123456789");
+
+  /** A SIGNED event as the bridge's endpoint writes it: with its seal. */
+  private void sign(String caseId, CaseEvent event) {
+    caseEvents.pipeInput(
+        new TestRecord<>(
+            caseId,
+            event,
+            new RecordHeaders()
+                .add(SignOffSeal.HEADER, SEAL.seal(event).getBytes(StandardCharsets.UTF_8))));
   }
 
   static CaseEvent signed(String caseId, String reviewer, Decision corrected) {
@@ -126,9 +145,9 @@ class ReportTopologyTest {
   @Test
   void signingRepublishesTheReportAsFinalOnceAndACorrectionAgain() {
     diagnoses.pipeInput("c-3", Reports.diagnosis("c-3", Decision.ALL, SpecimenType.BONE_MARROW));
-    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", null));
-    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", null)); // redelivered sign-off
-    caseEvents.pipeInput("c-3", signed("c-3", "dr-ng", Decision.NOT_ALL)); // a correction
+    sign("c-3", signed("c-3", "dr-ng", null));
+    sign("c-3", signed("c-3", "dr-ng", null)); // redelivered sign-off
+    sign("c-3", signed("c-3", "dr-ng", Decision.NOT_ALL)); // a correction
 
     List<FhirReport> out = reports.readValuesToList();
     assertThat(out)
@@ -144,13 +163,54 @@ class ReportTopologyTest {
 
   @Test
   void aSignOffThatArrivesFirstMakesTheFirstReportFinal() {
-    caseEvents.pipeInput("c-4", signed("c-4", "dr-ng", null));
+    sign("c-4", signed("c-4", "dr-ng", null));
     assertThat(reports.isEmpty()).isTrue();
     diagnoses.pipeInput(
         "c-4", Reports.diagnosis("c-4", Decision.NOT_ALL, SpecimenType.BONE_MARROW));
     FhirReport report = reports.readValue();
     assertThat(report.getReportStatus()).isEqualTo(ReportStatus.FINAL);
     assertThat(report.getRevision()).isEqualTo(1);
+  }
+
+  @Test
+  void aSignedEventWithoutTheBridgesSealChangesNoReportAndIsDeadLettered() {
+    TestOutputTopic<String, DeadLetter> deadLetters =
+        driver.createOutputTopic(
+            Topics.FHIR_REPORTS_DLQ.name(),
+            new StringDeserializer(),
+            Topics.FHIR_REPORTS_DLQ.valueSerde(serdeConfig).deserializer());
+    diagnoses.pipeInput("c-6", Reports.diagnosis("c-6", Decision.ALL, SpecimenType.BONE_MARROW));
+    assertThat(reports.readValue().getReportStatus()).isEqualTo(ReportStatus.PRELIMINARY);
+
+    CaseEvent forged = signed("c-6", "not-a-reviewer", Decision.NOT_ALL);
+    caseEvents.pipeInput("c-6", forged); // no seal: written straight to the topic
+    SignOffSeal other = new SignOffSeal("another-key-that-is-not-the-bridges-own-key");
+    caseEvents.pipeInput(
+        new TestRecord<>(
+            "c-6",
+            forged,
+            new RecordHeaders()
+                .add(SignOffSeal.HEADER, other.seal(forged).getBytes(StandardCharsets.UTF_8))));
+    CaseEvent genuine = signed("c-6", "dr-ng", null);
+    caseEvents.pipeInput(
+        new TestRecord<>(
+            "c-6",
+            CaseEvent.newBuilder(genuine).setCorrectedDecision(Decision.NOT_ALL).build(),
+            new RecordHeaders()
+                .add(
+                    SignOffSeal.HEADER,
+                    SEAL.seal(genuine).getBytes(StandardCharsets.UTF_8)))); // altered after sealing
+
+    assertThat(reports.isEmpty()).as("no report changed").isTrue();
+    assertThat(deadLetters.readValuesToList())
+        .hasSize(3)
+        .allSatisfy(l -> assertThat(l.getErrorMessage()).contains("without the bridge's seal"));
+
+    sign("c-6", genuine);
+    FhirReport signedReport = reports.readValue();
+    assertThat(signedReport.getReportStatus()).isEqualTo(ReportStatus.FINAL);
+    assertThat(signedReport.getReviewerId()).isEqualTo("dr-ng");
+    assertThat(signedReport.getDecision()).isEqualTo(Decision.ALL);
   }
 
   @Test
