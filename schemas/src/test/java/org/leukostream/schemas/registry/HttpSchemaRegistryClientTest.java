@@ -49,6 +49,31 @@ class HttpSchemaRegistryClientTest {
   })
   void refusalsAndRepliesOfSomethingElseAreUnavailableNotSchemaErrors(
       int status, String type, String body, String says) throws IOException {
+    HttpServer stub = stub(status, type, body);
+    try {
+      assertThatThrownBy(() -> client(stub).schemaById(1))
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageContaining(String.valueOf(status))
+          .hasMessageContaining(says);
+    } finally {
+      stub.stop(0);
+    }
+  }
+
+  @Test
+  void aSchemaTheRegistryDoesNotKnowIsASchemaErrorNotAnOutage() throws IOException {
+    HttpServer stub =
+        stub(404, "application/json", "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+    try {
+      assertThatThrownBy(() -> client(stub).schemaById(7))
+          .isInstanceOf(SchemaNotFoundException.class);
+    } finally {
+      stub.stop(0);
+    }
+  }
+
+  /** A loopback HTTP server giving every request the same reply. */
+  private static HttpServer stub(int status, String type, String body) throws IOException {
     HttpServer stub =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     stub.createContext(
@@ -62,47 +87,12 @@ class HttpSchemaRegistryClientTest {
           }
         });
     stub.start();
-    try {
-      var client =
-          new HttpSchemaRegistryClient(
-              List.of("http://127.0.0.1:" + stub.getAddress().getPort()),
-              null,
-              Duration.ofSeconds(2));
-      assertThatThrownBy(() -> client.schemaById(1))
-          .isInstanceOf(RegistryUnavailableException.class)
-          .hasMessageContaining(String.valueOf(status))
-          .hasMessageContaining(says);
-    } finally {
-      stub.stop(0);
-    }
+    return stub;
   }
 
-  @Test
-  void aSchemaTheRegistryDoesNotKnowIsASchemaErrorNotAnOutage() throws IOException {
-    HttpServer stub =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    stub.createContext(
-        "/",
-        exchange -> {
-          byte[] bytes =
-              "{\"error_code\":40403,\"message\":\"Schema not found\"}"
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(404, bytes.length);
-          try (var out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
-    stub.start();
-    try {
-      var client =
-          new HttpSchemaRegistryClient(
-              List.of("http://127.0.0.1:" + stub.getAddress().getPort()),
-              null,
-              Duration.ofSeconds(2));
-      assertThatThrownBy(() -> client.schemaById(7)).isInstanceOf(SchemaNotFoundException.class);
-    } finally {
-      stub.stop(0);
-    }
+  private static HttpSchemaRegistryClient client(HttpServer stub) {
+    return new HttpSchemaRegistryClient(
+        List.of("http://127.0.0.1:" + stub.getAddress().getPort()), null, Duration.ofSeconds(2));
   }
 
   @Test

@@ -245,7 +245,7 @@ public final class ClassifierEvaluation {
             m.total(), m.accuracy(), m.macroF1(), m.weightedF1()));
     md.append(
         "| class | precision | recall | F1 | support | ROC AUC | AP |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for (ClassificationMetrics.PerClass c : m.perClass()) {
+    for (ClassRow c : summary(result).perClass()) {
       md.append(
           String.format(
               "| %s | %.4f | %.4f | %.4f | %d | %.4f | %.4f |%n",
@@ -254,8 +254,8 @@ public final class ClassifierEvaluation {
               c.recall(),
               c.f1(),
               c.support(),
-              result.rocAuc().get(c.className()),
-              result.averagePrecision().get(c.className())));
+              c.rocAuc(),
+              c.averagePrecision()));
     }
     md.append(
         "\nConfusion matrix (rows true, columns predicted): `confusion-matrix.png`; curves: `roc.png`, `pr.png`.\n");

@@ -7,11 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,25 +29,16 @@ import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.synthetic.SyntheticCase;
-import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SecuredStackTestResource;
 
 /**
  * The aggregator service as deployed, against the real embedded broker and a registry that demands
  * credentials, which reach the service's topology serdes only through its configuration.
  */
 @QuarkusTest
-@QuarkusTestResource(
-    value = EmbeddedStackTestResource.class,
-    restrictToAnnotatedClass = true,
-    initArgs =
-        @ResourceArg(
-            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
-            value = AggregatorServiceIT.USER))
+@QuarkusTestResource(value = SecuredStackTestResource.class, restrictToAnnotatedClass = true)
 class AggregatorServiceIT {
-  static final String USER = "aggregator:registry-secret";
-
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
@@ -153,9 +142,7 @@ class AggregatorServiceIT {
   }
 
   private Map<String, Object> clientConfig() {
-    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
-    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
-    return config;
+    return SecuredStackTestResource.clientConfig(bootstrap, registryUrl);
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {

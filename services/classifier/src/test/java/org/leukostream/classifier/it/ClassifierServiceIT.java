@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,8 +29,7 @@ import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
-import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SecuredStackTestResource;
 
 /**
  * The classifier service as deployed, against the real embedded broker and registry: every good
@@ -40,18 +37,9 @@ import org.leukostream.testkit.EmbeddedStackTestResource;
  * a record no schema reads go to the DLQ without holding up the others.
  */
 @QuarkusTest
-@QuarkusTestResource(
-    value = EmbeddedStackTestResource.class,
-    restrictToAnnotatedClass = true,
-    initArgs =
-        @ResourceArg(
-            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
-            value = ClassifierServiceIT.USER))
+@QuarkusTestResource(value = SecuredStackTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TestClassifierResource.class, restrictToAnnotatedClass = true)
 class ClassifierServiceIT {
-  /** The registry is secured: the service must hand these credentials to every serde it builds. */
-  static final String USER = "classifier:registry-secret";
-
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
@@ -85,8 +73,7 @@ class ClassifierServiceIT {
             .setDetectedAt(template.getDetectedAt())
             .build();
 
-    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
-    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
+    Map<String, Object> config = SecuredStackTestResource.clientConfig(bootstrap, registryUrl);
     try (var producer = TopicWriter.producer(config, Topics.CELL_CROPS)) {
       for (CellCrop crop : good.subList(0, 20)) {
         producer.send(new ProducerRecord<>(Topics.CELL_CROPS.name(), key(crop), crop));

@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,11 +28,10 @@ import org.leukostream.avro.SlideField;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.synthetic.FaultyFields;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
-import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SecuredStackTestResource;
 import org.leukostream.training.testing.TestModels;
 
 /**
@@ -47,18 +44,9 @@ import org.leukostream.training.testing.TestModels;
  * outcome.
  */
 @QuarkusTest
-@QuarkusTestResource(
-    value = EmbeddedStackTestResource.class,
-    restrictToAnnotatedClass = true,
-    initArgs =
-        @ResourceArg(
-            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
-            value = DetectorServiceIT.USER))
+@QuarkusTestResource(value = SecuredStackTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TestDetectorResource.class, restrictToAnnotatedClass = true)
 class DetectorServiceIT {
-  /** The registry is secured: the service must hand these credentials to every serde it builds. */
-  static final String USER = "detector:registry-secret";
-
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
@@ -80,8 +68,7 @@ class DetectorServiceIT {
             "good", 1, jpeg, "image/jpeg", smears.get(1), stored.toUri().toString());
     List<FaultyFields.Fault> faults = FaultyFields.of("bad", smears.get(0), claims);
 
-    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
-    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
+    Map<String, Object> config = SecuredStackTestResource.clientConfig(bootstrap, registryUrl);
     try (var producer = TopicWriter.producer(config, Topics.SLIDE_FIELDS)) {
       producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good0));
       producer.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), "good", good1));

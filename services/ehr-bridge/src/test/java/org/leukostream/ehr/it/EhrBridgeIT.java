@@ -7,11 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,8 +36,7 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.serde.SerdeConfig;
-import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.SecuredStackTestResource;
 
 /**
  * The bridge as deployed, against the real embedded broker and registry and a FHIR server built
@@ -48,18 +45,9 @@ import org.leukostream.testkit.EmbeddedStackTestResource;
  * the report final.
  */
 @QuarkusTest
-@QuarkusTestResource(
-    value = EmbeddedStackTestResource.class,
-    restrictToAnnotatedClass = true,
-    initArgs =
-        @ResourceArg(
-            name = EmbeddedStackTestResource.REGISTRY_BASIC_AUTH,
-            value = EhrBridgeIT.USER))
+@QuarkusTestResource(value = SecuredStackTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = FhirServerTestResource.class, restrictToAnnotatedClass = true)
 class EhrBridgeIT {
-  /** The registry is secured: the service must hand these credentials to every serde it builds. */
-  static final String USER = "bridge:registry-secret";
-
   static final Duration WAIT = Duration.ofSeconds(90);
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -260,9 +248,7 @@ class EhrBridgeIT {
   }
 
   private Map<String, Object> clientConfig() {
-    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registryUrl));
-    config.put(SerdeConfig.BASIC_AUTH_USER_INFO, USER);
-    return config;
+    return SecuredStackTestResource.clientConfig(bootstrap, registryUrl);
   }
 
   private <V extends SpecificRecord> List<V> read(Topic<V> topic) {

@@ -85,37 +85,12 @@ class SignOffAuthIT {
         .post("/cases/{id}/sign", caseId)
         .then()
         .statusCode(401);
-    given()
-        .auth()
-        .oauth2(token(FORGER.getPrivate(), "dr-ng"))
-        .contentType(ContentType.JSON)
-        .body(Map.of())
-        .post("/cases/{id}/sign", caseId)
-        .then()
+    sign(caseId, token(FORGER.getPrivate(), "dr-ng"), Map.of()).statusCode(401);
+    sign(caseId, token(KEYS.getPrivate(), "dr-ng", "another-service", "reviewer"), Map.of())
         .statusCode(401);
-    given()
-        .auth()
-        .oauth2(token(KEYS.getPrivate(), "dr-ng", "another-service", "reviewer"))
-        .contentType(ContentType.JSON)
-        .body(Map.of())
-        .post("/cases/{id}/sign", caseId)
-        .then()
-        .statusCode(401);
-    given()
-        .auth()
-        .oauth2(token(KEYS.getPrivate(), "tech-viewer", AUDIENCE, "viewer"))
-        .contentType(ContentType.JSON)
-        .body(Map.of())
-        .post("/cases/{id}/sign", caseId)
-        .then()
+    sign(caseId, token(KEYS.getPrivate(), "tech-viewer", AUDIENCE, "viewer"), Map.of())
         .statusCode(403);
-    given()
-        .auth()
-        .oauth2(token(KEYS.getPrivate(), "dr-ng"))
-        .contentType(ContentType.JSON)
-        .body(Map.of("reviewerId", "dr-someone-else"))
-        .post("/cases/{id}/sign", caseId)
-        .then()
+    sign(caseId, token(KEYS.getPrivate(), "dr-ng"), Map.of("reviewerId", "dr-someone-else"))
         .statusCode(403);
 
     await()
@@ -138,6 +113,17 @@ class SignOffAuthIT {
     assertThat(signed)
         .singleElement()
         .satisfies(e -> assertThat(e.getReviewerId()).isEqualTo("dr-ng"));
+  }
+
+  private static io.restassured.response.ValidatableResponse sign(
+      String caseId, String token, Map<String, String> body) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/cases/{id}/sign", caseId)
+        .then();
   }
 
   /** The audience the bridge's sign-off demands by default. */
