@@ -128,7 +128,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Thread.currentThread().interrupt();
         throw new RegistryUnavailableException("Interrupted while calling " + uri, e);
       }
-      String refusal = refusal(response);
+      JsonNode reply = json(response.body());
+      String refusal = refusal(response.statusCode(), reply);
       if (refusal != null) {
         unavailable =
             new RegistryUnavailableException(
@@ -147,7 +148,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 response.statusCode());
         continue;
       }
-      return readReply(method, uri, response);
+      return readReply(method, uri, response, reply);
     }
     throw unavailable;
   }
@@ -158,14 +159,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
    * answered is not a registry (a reply that is not JSON, e.g. a proxy's page). Such a reply is an
    * outage to wait out or a setting to fix, never a reason to dead-letter a record.
    */
-  static String refusal(HttpResponse<String> response) {
-    int status = response.statusCode();
+  static String refusal(int status, JsonNode reply) {
     if (status >= 500) {
       return "server error";
     }
     switch (status) {
       case 401, 407 -> {
-        return "not authenticated: check " + "basic.auth.user.info";
+        return "not authenticated: check basic.auth.user.info";
       }
       case 403 -> {
         return "not authorised for this call";
@@ -173,13 +173,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       case 408, 429 -> {
         return "too busy or too slow: try again";
       }
-      default -> {}
+      default -> {
+        return reply == null ? "not a schema registry's reply (not JSON)" : null;
+      }
     }
+  }
+
+  /** The reply as JSON, null when it is not JSON. */
+  private static JsonNode json(String body) {
     try {
-      JSON.readTree(response.body());
-      return null;
+      return JSON.readTree(body);
     } catch (IOException e) {
-      return "not a schema registry's reply (not JSON)";
+      return null;
     }
   }
 
@@ -187,21 +192,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return body.length() <= 300 ? body : body.substring(0, 300) + "...";
   }
 
-  private static JsonNode readReply(String method, URI uri, HttpResponse<String> response) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new SchemaRegistryException(
-          "Schema registry sent a reply that is not JSON to "
-              + method
-              + " "
-              + uri
-              + ": "
-              + response.body(),
-          0,
-          e);
-    }
+  /** A JSON reply: its body when the call succeeded, else the registry's error as an exception. */
+  private static JsonNode readReply(
+      String method, URI uri, HttpResponse<String> response, JsonNode node) {
     int status = response.statusCode();
     if (status < 300) {
       return node;

@@ -30,11 +30,11 @@ public class TopologyProducer {
   }
 
   @Produces
-  public Topology buildTopology() {
+  public Topology buildTopology(SignOffSeal seal) {
     return ReportTopology.build(
         builder,
         SerdeConfig.settings(
             SerdeConfig.STREAMS_PREFIX, key -> serviceConfig.getOptionalValue(key, String.class)),
-        signOffSeal());
+        seal);
   }
 }
