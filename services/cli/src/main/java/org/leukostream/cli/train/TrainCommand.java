@@ -136,8 +136,9 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--augment",
       description =
           "Change every training image at random as another laboratory, scanner or the detector's"
-              + " framing would: scale +-12%, shift +-6%, stain (optical density) +-8%, hue +-0.03,"
-              + " saturation +-25%, brightness +-15%, contrast +-20%, blur on one in five.")
+              + " framing would: scale +-12%%, shift +-6%%, stain (optical density) +-8%%, hue"
+              + " +-0.03, saturation +-25%%, brightness +-15%%, contrast +-20%%, blur on one in"
+              + " five.")
   boolean augment;
 
   @Option(

@@ -49,8 +49,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure the whole pipeline on virtual patients of real cells: per case drawn, raw and"
-          + " adjusted blast %, decision; accuracy, sensitivity, specificity, mean absolute error;"
-          + " a PNG of measured vs drawn blast %.",
+          + " adjusted blast %%, decision; accuracy, sensitivity, specificity, mean absolute error;"
+          + " a PNG of measured vs drawn blast %%.",
       "Exit code 0 when it ran (the figures are the result), 1 when cases did not finish."
     })
 public final class ValidateCommand implements Callable<Integer> {
