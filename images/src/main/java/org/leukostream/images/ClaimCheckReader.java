@@ -11,7 +11,10 @@ public interface ClaimCheckReader {
   /**
    * The bytes at {@code uri}, at most {@code maxBytes} of them.
    *
-   * @throws ImageRejectedException when the object is missing, unreachable or larger than allowed
+   * @throws ImageRejectedException the claim check itself is bad: missing object, larger than
+   *     allowed, outside what this reader may read
+   * @throws ImageStoreUnavailableException the store could not serve it now (unreachable, server
+   *     error, throttled, credentials refused): reading it later may succeed
    */
-  byte[] read(URI uri, long maxBytes) throws ImageRejectedException;
+  byte[] read(URI uri, long maxBytes) throws ImageRejectedException, ImageStoreUnavailableException;
 }

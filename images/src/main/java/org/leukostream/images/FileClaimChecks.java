@@ -30,7 +30,8 @@ public final class FileClaimChecks implements ClaimCheckReader {
   }
 
   @Override
-  public byte[] read(URI uri, long maxBytes) throws ImageRejectedException {
+  public byte[] read(URI uri, long maxBytes)
+      throws ImageRejectedException, ImageStoreUnavailableException {
     Path file;
     try {
       file = Path.of(uri).toAbsolutePath().normalize();
@@ -52,6 +53,9 @@ public final class FileClaimChecks implements ClaimCheckReader {
         throw new ImageRejectedException(
             "claim check " + uri + " lies outside the configured root " + root.get() + " (a link)");
       }
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new ImageRejectedException("claim check " + uri + " is not a file");
+      }
       long size = Files.size(file);
       if (size > maxBytes) {
         throw new ImageRejectedException(
@@ -63,7 +67,9 @@ public final class FileClaimChecks implements ClaimCheckReader {
     } catch (NoSuchFileException e) {
       throw new ImageRejectedException("claim check " + uri + " does not exist", e);
     } catch (IOException e) {
-      throw new ImageRejectedException("claim check " + uri + " could not be read: " + e, e);
+      // permissions, a volume that is gone or failing: the file may be good, the mount is not
+      throw new ImageStoreUnavailableException(
+          "claim check " + uri + " could not be read: " + e, e);
     }
   }
 }

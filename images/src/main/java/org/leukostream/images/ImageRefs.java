@@ -29,8 +29,9 @@ import org.leukostream.avro.InlineImage;
  * Reads the image an {@link ImageRef} carries, inline or behind a claim check, and checks it before
  * it is used: declared size within the limit and equal to the bytes received, SHA-256 equal, a
  * supported media type, dimensions within the pixel limit (read from the header, before decoding)
- * and equal to the declared ones. Every failure is an {@link ImageRejectedException} that says
- * which check failed. Thread-safe.
+ * and equal to the declared ones. Every failure of the image is an {@link ImageRejectedException}
+ * that says which check failed; a store that cannot serve a claim check now is an {@link
+ * ImageStoreUnavailableException}. Thread-safe.
  */
 public final class ImageRefs {
   /** The encodings a scanner may send (JPEG, PNG, BMP, TIFF: the JDK's own decoders). */
@@ -53,7 +54,7 @@ public final class ImageRefs {
   }
 
   /** The checked, encoded bytes of {@code ref}. */
-  public byte[] bytes(ImageRef ref) throws ImageRejectedException {
+  public byte[] bytes(ImageRef ref) throws ImageRejectedException, ImageStoreUnavailableException {
     if (!MEDIA_TYPES.contains(ref.getMediaType())) {
       throw new ImageRejectedException(
           "unsupported media type " + ref.getMediaType() + "; accepted: " + MEDIA_TYPES);
@@ -85,7 +86,8 @@ public final class ImageRefs {
   }
 
   /** The checked image of {@code ref}, decoded to 8-bit RGB. */
-  public BufferedImage decode(ImageRef ref) throws ImageRejectedException {
+  public BufferedImage decode(ImageRef ref)
+      throws ImageRejectedException, ImageStoreUnavailableException {
     byte[] data = bytes(ref);
     BufferedImage image = decode(data, ref.getMediaType(), maxPixels);
     if (image.getWidth() != ref.getWidthPx() || image.getHeight() != ref.getHeightPx()) {
@@ -170,7 +172,7 @@ public final class ImageRefs {
     }
   }
 
-  private byte[] fetch(URI uri) throws ImageRejectedException {
+  private byte[] fetch(URI uri) throws ImageRejectedException, ImageStoreUnavailableException {
     for (ClaimCheckReader reader : readers) {
       if (reader.serves(uri)) {
         return reader.read(uri, maxBytes);

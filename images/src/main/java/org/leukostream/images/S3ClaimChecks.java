@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@code s3://bucket/key} claim checks, through the AWS SDK v2 S3 client with the endpoint, region
@@ -34,7 +35,8 @@ public final class S3ClaimChecks implements ClaimCheckReader, AutoCloseable {
   }
 
   @Override
-  public byte[] read(URI uri, long maxBytes) throws ImageRejectedException {
+  public byte[] read(URI uri, long maxBytes)
+      throws ImageRejectedException, ImageStoreUnavailableException {
     String bucket = uri.getHost();
     String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     if (bucket == null || bucket.isEmpty() || key.isEmpty()) {
@@ -51,8 +53,16 @@ public final class S3ClaimChecks implements ClaimCheckReader, AutoCloseable {
       return Limits.readAtMost(in, maxBytes, uri);
     } catch (NoSuchKeyException | NoSuchBucketException e) {
       throw new ImageRejectedException("claim check " + uri + " does not exist", e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 400 || e.statusCode() == 404) {
+        throw new ImageRejectedException(
+            "claim check " + uri + " refused by the store: " + e.getMessage(), e);
+      }
+      // 403 (this service's credentials or permissions), 429/503 throttling, 5xx: not the field's
+      throw new ImageStoreUnavailableException(
+          "claim check " + uri + " could not be fetched: " + e.getMessage(), e);
     } catch (SdkException | IOException e) {
-      throw new ImageRejectedException(
+      throw new ImageStoreUnavailableException(
           "claim check " + uri + " could not be fetched: " + e.getMessage(), e);
     }
   }

@@ -121,7 +121,12 @@ class ImageRefsTest {
         .hasMessageContaining("outside the configured root");
     String missing = dir.resolve("claims/none.png").toUri().toString();
     assertThatThrownBy(() -> rooted.decode(TestImages.claimCheck(data, missing, 64, 48)))
+        .isInstanceOf(ImageRejectedException.class)
         .hasMessageContaining("does not exist");
+    String folder = dir.resolve("claims").toUri().toString();
+    assertThatThrownBy(() -> rooted.decode(TestImages.claimCheck(data, folder, 64, 48)))
+        .isInstanceOf(ImageRejectedException.class)
+        .hasMessageContaining("is not a file");
     assertThatThrownBy(
             () -> rooted.decode(TestImages.claimCheck(data, "https://example.org/f.png", 64, 48)))
         .hasMessageContaining("no claim-check store serves https://example.org/f.png");

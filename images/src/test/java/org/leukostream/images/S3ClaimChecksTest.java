@@ -34,7 +34,7 @@ class S3ClaimChecksTest {
   }
 
   @Test
-  void fetchesAnObjectAndRefusesWhatIsMissingOrUnreachable() throws Exception {
+  void fetchesAnObjectRefusesAMissingOneAndTellsAnUnavailableStoreApart() throws Exception {
     byte[] data = TestImages.encode(TestImages.picture(64, 48), "png");
     try (S3Client client =
         S3Client.builder()
@@ -60,15 +60,16 @@ class S3ClaimChecksTest {
       assertThatThrownBy(() -> store.read(URI.create("s3://fields/case-1/0.png"), 10))
           .hasMessageContaining("over the limit of 10");
     }
+    // Not the field's fault: the detector retries and then stops rather than reject good fields.
     try (S3ClaimChecks wrongKey = new S3ClaimChecks(settings(s3.getUri(), "not-the-secret"))) {
       assertThatThrownBy(() -> wrongKey.read(URI.create("s3://fields/case-1/0.png"), 1 << 20))
-          .isInstanceOf(ImageRejectedException.class)
+          .isInstanceOf(ImageStoreUnavailableException.class)
           .hasMessageContaining("could not be fetched");
     }
     try (S3ClaimChecks unreachable =
         new S3ClaimChecks(settings(URI.create("http://127.0.0.1:9"), "secret"))) {
       assertThatThrownBy(() -> unreachable.read(URI.create("s3://fields/case-1/0.png"), 1 << 20))
-          .isInstanceOf(ImageRejectedException.class)
+          .isInstanceOf(ImageStoreUnavailableException.class)
           .hasMessageContaining("could not be fetched");
     }
   }

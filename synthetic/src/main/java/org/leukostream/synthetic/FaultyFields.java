@@ -13,10 +13,11 @@ import org.leukostream.synthetic.smear.SmearField;
 /**
  * Field records the detector must reject, one of each kind of bad input, with the words its
  * rejection reason carries: a corrupt image, a checksum that does not match, an oversize image, a
- * claim check to a file that does not exist, one to an unreachable store, an unknown specimen, and
- * a claim check to a file outside the claim-check root ({@code /etc/passwd}). The same set runs
- * through the detector service and through the demo's worker, so both are held to the same outcome.
- * {@link #GARBAGE} is a record no schema reads.
+ * claim check to a file that does not exist, one to a folder, an unknown specimen, and a claim
+ * check to a file outside the claim-check root ({@code /etc/passwd}). A store that cannot be
+ * reached is not among them: that is not the field's fault (the detector retries, then stops
+ * consuming). The same set runs through the detector service and through the demo's worker, so both
+ * are held to the same outcome. {@link #GARBAGE} is a record no schema reads.
  */
 public final class FaultyFields {
   /** Not Avro of any schema (no magic byte): dead-lettered with its bytes. */
@@ -37,7 +38,6 @@ public final class FaultyFields {
    */
   public static List<Fault> of(String caseId, SmearField smear, Path claims) {
     byte[] png = smear.encode("png");
-    String unreachable = "s3://fields/" + caseId + "/4.png";
     return List.of(
         new Fault(
             SyntheticFields.inline(
@@ -71,8 +71,9 @@ public final class FaultyFields {
                 claims.resolve("none-" + caseId + ".png").toUri().toString()),
             "does not exist"),
         new Fault(
-            SyntheticFields.claimCheck(caseId, 4, png, "image/png", smear, unreachable),
-            unreachable + " could not be fetched"),
+            SyntheticFields.claimCheck(
+                caseId, 4, png, "image/png", smear, claims.toUri().toString()),
+            "is not a file"),
         new Fault(
             SyntheticFields.record(
                 caseId,

@@ -5,20 +5,26 @@ import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
-import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.classifier.label.Labeller;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.images.ImageRejectedException;
+import org.leukostream.images.ImageStoreUnavailableException;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * readable crops in inference batches of at most {@code maxBatch} through stage 1, ensemble B and
  * ensemble A, one {@code cell.labels.v1} record per crop. A crop that cannot be read, or that fails
  * alone when its batch failed and was labelled crop by crop, goes to {@code cell.crops.dlq} and the
- * rest of the poll goes on, so a poison record never blocks its partition. An unreachable registry
- * is not the record's fault: it is rethrown (the channel fails, health DOWN); so is a failure
- * during shutdown, which leaves the poll for redelivery. The Quarkus service and the demo both run
+ * rest of the poll goes on, so a poison record never blocks its partition. What is not the record's
+ * fault is never dead-lettered: an unreachable registry is rethrown at once (the channel fails,
+ * health DOWN); a batch that fails while the models fail on a plain crop too (out of memory, a lost
+ * GPU) is retried with {@link Backoff} and then thrown as {@link TransientFailureException}; a
+ * failure during shutdown leaves the poll for redelivery. The Quarkus service and the demo both run
  * this class; the caller waits for {@link Handled#sends()} before the poll's offsets may be
  * committed.
  */
@@ -44,11 +52,16 @@ public final class CropProcessor {
   /**
    * @param labels labels written
    * @param deadLetters crops dead-lettered
+   * @param retries batches tried again because the engine failed
    * @param batches the inference batches that succeeded
    * @param sends what the poll produced, to be acknowledged before its offsets are committed
    */
   public record Handled(
-      int labels, int deadLetters, List<Batch> batches, List<CompletionStage<?>> sends) {}
+      int labels,
+      int deadLetters,
+      int retries,
+      List<Batch> batches,
+      List<CompletionStage<?>> sends) {}
 
   /** A crop that was read and decoded, with where it came from. */
   private record Readable(ConsumerRecord<String, byte[]> record, CellCrop crop, Image image) {}
@@ -56,26 +69,33 @@ public final class CropProcessor {
   private final Deserializer<CellCrop> crops;
   private final ImageRefs images;
   private final int maxBatch;
+  private final Backoff backoff;
   private final BooleanSupplier shuttingDown;
 
   /**
    * @param serdeConfig the registry settings the crop values are decoded with
    * @param cropMaxPixels largest crop accepted (width x height)
    * @param maxBatch most crops per forward pass
+   * @param backoff retries of a batch the engine failed (the models fail on a plain crop too)
    * @param shuttingDown true once shutdown has begun
    */
   public CropProcessor(
-      Map<String, ?> serdeConfig, long cropMaxPixels, int maxBatch, BooleanSupplier shuttingDown) {
+      Map<String, ?> serdeConfig,
+      long cropMaxPixels,
+      int maxBatch,
+      Backoff backoff,
+      BooleanSupplier shuttingDown) {
     this.crops = Topics.CELL_CROPS.valueSerde(serdeConfig).deserializer();
     // Crops are inline PNGs of at most the topic's message size; no claim checks.
     this.images = new ImageRefs(List.of(), Topics.CELL_CROPS.maxMessageBytes(), cropMaxPixels);
     this.maxBatch = maxBatch;
+    this.backoff = backoff;
     this.shuttingDown = shuttingDown;
   }
 
   /** Labels one poll's records with {@code labeller}, writing to {@code out}. */
   public Handled process(
-      Iterable<ConsumerRecord<String, byte[]>> records, CellLabeller labeller, TopicSink out) {
+      Iterable<ConsumerRecord<String, byte[]>> records, Labeller labeller, TopicSink out) {
     Work work = new Work(out);
     List<Readable> readable = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
@@ -100,7 +120,8 @@ public final class CropProcessor {
       try {
         Image image = ImageFactory.getInstance().fromImage(images.decode(crop.getCrop()));
         readable.add(new Readable(record, crop, image));
-      } catch (ImageRejectedException e) {
+      } catch (ImageRejectedException | ImageStoreUnavailableException e) {
+        // crops are inline: with no claim-check store to read, only the crop itself can be at fault
         if (shuttingDown.getAsBoolean()) {
           throw new IllegalStateException("Shutting down: crop left for redelivery", e);
         }
@@ -114,14 +135,27 @@ public final class CropProcessor {
         work.labels++;
       }
     }
-    return new Handled(work.labels, work.deadLetters, work.batches, work.sends);
+    return new Handled(work.labels, work.deadLetters, work.retries, work.batches, work.sends);
   }
 
   /**
-   * The batch's labels; when the batch fails as a whole, its crops one at a time, so that only the
-   * crop that fails alone is dead-lettered.
+   * The batch's labels. A batch that fails while the models still run a plain crop is labelled crop
+   * by crop, so that only a crop that fails alone is dead-lettered; a batch that fails while they
+   * do not (the engine, not the crops) is tried again after a wait, and past the last attempt the
+   * poll stops uncommitted ({@link TransientFailureException}).
    */
-  private List<CellLabel> label(CellLabeller labeller, List<Readable> batch, Work work) {
+  private List<CellLabel> label(Labeller labeller, List<Readable> batch, Work work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return labelOrSplit(labeller, batch, work);
+      } catch (EngineFailing e) {
+        retryOrStop(batch.size(), attempt, e.getCause());
+        work.retries++;
+      }
+    }
+  }
+
+  private List<CellLabel> labelOrSplit(Labeller labeller, List<Readable> batch, Work work) {
     try {
       long start = System.nanoTime();
       List<CellLabel> out =
@@ -134,6 +168,9 @@ public final class CropProcessor {
       if (shuttingDown.getAsBoolean()) {
         throw new IllegalStateException("Shutting down: batch left for redelivery", e);
       }
+      if (!labeller.modelsRun()) {
+        throw new EngineFailing(e);
+      }
       if (batch.size() == 1) {
         Readable only = batch.get(0);
         work.deadLetter(
@@ -144,9 +181,51 @@ public final class CropProcessor {
           "Batch of {} failed ({}); labelling its crops one by one", batch.size(), e.toString());
       List<CellLabel> out = new ArrayList<>();
       for (Readable one : batch) {
-        out.addAll(label(labeller, List.of(one), work));
+        out.addAll(labelOrSplit(labeller, List.of(one), work));
       }
       return out;
+    }
+  }
+
+  /**
+   * Waits before the next attempt of a batch the engine failed, or, past the last attempt or once
+   * shutdown has begun, stops with the poll uncommitted.
+   */
+  private void retryOrStop(int crops, int attempt, Throwable cause) {
+    if (shuttingDown.getAsBoolean()) {
+      throw new IllegalStateException("Shutting down: batch left for redelivery", cause);
+    }
+    if (attempt >= backoff.attempts()) {
+      throw new TransientFailureException(
+          "batch of "
+              + crops
+              + " crops not labelled after "
+              + attempt
+              + " attempts: the models fail on a plain crop too ("
+              + cause
+              + ")",
+          cause);
+    }
+    LOG.warn(
+        "Batch of {}: attempt {} of {} failed and the models fail on a plain crop too ({}); next in"
+            + " {}",
+        crops,
+        attempt,
+        backoff.attempts(),
+        cause.toString(),
+        backoff.delay(attempt));
+    try {
+      backoff.pause(attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted: batch left for redelivery", cause);
+    }
+  }
+
+  /** The models fail on a plain crop too: the engine, not the batch, is at fault. */
+  private static final class EngineFailing extends RuntimeException {
+    private EngineFailing(Exception cause) {
+      super(cause);
     }
   }
 
@@ -155,8 +234,11 @@ public final class CropProcessor {
     private final TopicSink out;
     private final List<CompletionStage<?>> sends = new ArrayList<>();
     private final List<Batch> batches = new ArrayList<>();
+    private final Set<ConsumerRecord<String, byte[]>> deadLettered =
+        Collections.newSetFromMap(new IdentityHashMap<>());
     private int labels;
     private int deadLetters;
+    private int retries;
 
     private Work(TopicSink out) {
       this.out = out;
@@ -164,6 +246,9 @@ public final class CropProcessor {
 
     private void deadLetter(
         ConsumerRecord<String, byte[]> record, String caseId, Exception error, String reason) {
+      if (!deadLettered.add(record)) {
+        return; // a batch tried again after the engine failed meets its poison crop again
+      }
       LOG.warn(
           "{}[{}]@{} (key {}) dead-lettered: {}",
           record.topic(),

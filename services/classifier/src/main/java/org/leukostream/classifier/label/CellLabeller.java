@@ -2,7 +2,9 @@ package org.leukostream.classifier.label;
 
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
+import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.leukostream.avro.ModelRef;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.EnsembleMember;
 import org.leukostream.models.inference.EnsemblePrediction;
+import org.leukostream.models.inference.PlainImage;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 
@@ -25,10 +28,13 @@ import org.leukostream.models.store.ModelClass;
  * same batch, and every crop gets one {@link CellLabel} with every member's output and the batch's
  * size and wall time. Thread-safe.
  */
-public final class CellLabeller implements AutoCloseable {
+public final class CellLabeller implements Labeller, AutoCloseable {
   public static final String COUNTABLE = "countable";
   public static final String WBC = "wbc";
   public static final String BLAST = "blast";
+
+  /** Side of the plain crop {@link #modelsRun()} labels. */
+  private static final int PLAIN_SIDE = 64;
 
   private final Ensemble countable;
   private final Ensemble wbc;
@@ -62,9 +68,21 @@ public final class CellLabeller implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Labels {@code crops}, whose decoded images are {@code images} in the same order, as one batch.
-   */
+  @Override
+  public boolean modelsRun() {
+    BufferedImage plain = PlainImage.of(PLAIN_SIDE);
+    List<Image> one = List.of(ImageFactory.getInstance().fromImage(plain));
+    try {
+      for (Ensemble ensemble : ensembles()) {
+        ensemble.predict(one);
+      }
+      return true;
+    } catch (TranslateException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
   public List<CellLabel> label(List<CellCrop> crops, List<Image> images) throws TranslateException {
     long start = System.nanoTime();
     List<EnsemblePrediction> stage1 = countable.predict(images);

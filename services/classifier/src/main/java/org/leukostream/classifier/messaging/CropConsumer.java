@@ -40,6 +40,7 @@ public class CropConsumer {
   private final Counter cropsIn;
   private final Counter labelsOut;
   private final Counter deadLettered;
+  private final Counter retries;
   private final DistributionSummary batchSize;
   private final Timer inference;
 
@@ -58,6 +59,7 @@ public class CropConsumer {
                 key -> serviceConfig.getOptionalValue(key, String.class)),
             config.cropMaxPixels(),
             config.batch().maxSize(),
+            config.retry().backoff(),
             runtime::shuttingDown);
     this.sink =
         new EmitterSink(Map.of(Topics.CELL_LABELS, labels, Topics.CELL_CROPS_DLQ, deadLetters));
@@ -65,6 +67,7 @@ public class CropConsumer {
     this.cropsIn = registry.counter("leukostream.classifier.crops");
     this.labelsOut = registry.counter("leukostream.classifier.labels");
     this.deadLettered = registry.counter("leukostream.classifier.dead.letters");
+    this.retries = registry.counter("leukostream.classifier.retries");
     this.batchSize =
         DistributionSummary.builder("leukostream.classifier.batch.size")
             .description("Crops per inference batch")
@@ -90,6 +93,7 @@ public class CropConsumer {
       inference.record(batch.nanos(), TimeUnit.NANOSECONDS);
     }
     deadLettered.increment(handled.deadLetters());
+    retries.increment(handled.retries());
     EmitterSink.await(handled.sends(), sendTimeout);
     labelsOut.increment(handled.labels());
   }

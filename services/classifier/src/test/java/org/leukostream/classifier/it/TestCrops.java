@@ -15,6 +15,7 @@ import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.images.ImageRejectedException;
+import org.leukostream.images.ImageStoreUnavailableException;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.training.testing.TestModels;
@@ -50,7 +51,7 @@ public final class TestCrops {
     for (CellCrop crop : crops) {
       try {
         out.add(ImageFactory.getInstance().fromImage(refs.decode(crop.getCrop())));
-      } catch (ImageRejectedException e) {
+      } catch (ImageRejectedException | ImageStoreUnavailableException e) {
         throw new IllegalStateException(e);
       }
     }

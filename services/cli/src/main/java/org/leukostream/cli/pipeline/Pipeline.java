@@ -185,7 +185,8 @@ public final class Pipeline implements AutoCloseable {
       BooleanSupplier closing,
       AtomicLong nanos,
       AtomicLong fields) {
-    FieldProcessor processor = new FieldProcessor(clientConfig, closing);
+    FieldProcessor processor =
+        new FieldProcessor(clientConfig, config.settings().retry().backoff(), closing);
     return new StageWorker(
         "detector",
         clientConfig,
@@ -220,7 +221,11 @@ public final class Pipeline implements AutoCloseable {
     ClassifierConfig settings = config.settings();
     CropProcessor processor =
         new CropProcessor(
-            clientConfig, settings.cropMaxPixels(), settings.batch().maxSize(), closing);
+            clientConfig,
+            settings.cropMaxPixels(),
+            settings.batch().maxSize(),
+            settings.retry().backoff(),
+            closing);
     return new StageWorker(
         "classifier",
         clientConfig,

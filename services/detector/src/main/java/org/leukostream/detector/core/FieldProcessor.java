@@ -11,11 +11,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.SlideField;
+import org.leukostream.detector.field.CellFinder;
 import org.leukostream.detector.field.FieldDetector;
 import org.leukostream.images.ImageRejectedException;
+import org.leukostream.images.ImageStoreUnavailableException;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +29,14 @@ import org.slf4j.LoggerFactory;
  * on {@code cell.crops.v1} and its result on {@code field.results.v1}; a field that cannot be used
  * gets a REJECTED result (so its case does not wait) and its record, with the reason, on {@code
  * slide.fields.dlq}. Values arrive as bytes and are decoded here, so that a record no schema reads
- * is dead-lettered with its bytes instead of stopping the partition. An unreachable registry is not
- * the record's fault: it is rethrown (the channel fails, health DOWN) rather than dead-letter good
- * fields; so is a failure during shutdown, which leaves the field for redelivery. The Quarkus
- * service and the demo both run this class; the caller waits for {@link Handled#sends()} before the
- * record's offset may be committed.
+ * is dead-lettered with its bytes instead of stopping the partition. What is not the record's fault
+ * is never dead-lettered: an unreachable registry is rethrown at once; a claim-check store that
+ * cannot serve the field, or a model that fails on a plain field too (the engine, not the field),
+ * is retried with {@link Backoff} and then thrown as {@link TransientFailureException} (the channel
+ * fails, health DOWN, the field is read again after a restart); a failure during shutdown leaves
+ * the field for redelivery. A field on which the model fails while it runs a plain field is the
+ * field's fault: REJECTED. The Quarkus service and the demo both run this class; the caller waits
+ * for {@link Handled#sends()} before the record's offset may be committed.
  */
 public final class FieldProcessor {
   public static final String SERVICE = "detector";
@@ -48,26 +55,34 @@ public final class FieldProcessor {
   /**
    * @param cells crops written
    * @param inferenceMillis the detector's forward pass, 0 when none ran
+   * @param retries attempts that failed for a cause not the field's before this outcome
    * @param sends what the record produced, to be acknowledged before its offset is committed
    */
   public record Handled(
-      Outcome outcome, int cells, double inferenceMillis, List<CompletionStage<?>> sends) {}
+      Outcome outcome,
+      int cells,
+      double inferenceMillis,
+      int retries,
+      List<CompletionStage<?>> sends) {}
 
   private final Deserializer<SlideField> fields;
+  private final Backoff backoff;
   private final BooleanSupplier shuttingDown;
 
   /**
    * @param serdeConfig the registry settings the field values are decoded with
+   * @param backoff retries of a failure that is not the field's (store or engine down)
    * @param shuttingDown true once shutdown has begun
    */
-  public FieldProcessor(Map<String, ?> serdeConfig, BooleanSupplier shuttingDown) {
+  public FieldProcessor(Map<String, ?> serdeConfig, Backoff backoff, BooleanSupplier shuttingDown) {
     this.fields = Topics.SLIDE_FIELDS.valueSerde(serdeConfig).deserializer();
+    this.backoff = backoff;
     this.shuttingDown = shuttingDown;
   }
 
   /** Handles one record with {@code detector}, writing to {@code out}. */
   public Handled process(
-      ConsumerRecord<String, byte[]> record, FieldDetector detector, TopicSink out) {
+      ConsumerRecord<String, byte[]> record, CellFinder detector, TopicSink out) {
     SlideField field;
     try {
       field = record.value() == null ? null : fields.deserialize(record.topic(), record.value());
@@ -79,42 +94,100 @@ public final class FieldProcessor {
     if (field == null) {
       return undecodable(record, new IllegalArgumentException("empty record"), "tombstone", out);
     }
-    try {
-      FieldDetector.Detection detection = detector.detect(field);
-      List<CompletionStage<?>> sends = new ArrayList<>(detection.crops().size() + 1);
-      String cropKey = Topics.cropKey(field.getCaseId(), field.getFieldIndex());
-      for (CellCrop crop : detection.crops()) {
-        sends.add(out.send(Topics.CELL_CROPS, cropKey, crop));
+    for (int attempt = 1; ; attempt++) {
+      Exception notTheFields;
+      try {
+        return processed(field, detector.detect(field), attempt - 1, out);
+      } catch (ImageRejectedException e) {
+        return rejected(record, field, e, e.getMessage(), attempt - 1, detector, out);
+      } catch (ImageStoreUnavailableException e) {
+        notTheFields = e;
+      } catch (TranslateException | RuntimeException e) {
+        if (detector.modelRuns()) { // the engine runs other fields: this one breaks it
+          return rejected(
+              record, field, e, "detector failed: " + e.getMessage(), attempt - 1, detector, out);
+        }
+        notTheFields = e;
       }
-      sends.add(out.send(Topics.FIELD_RESULTS, field.getCaseId(), detection.result()));
-      LOG.debug(
-          "Case {} field {}: {} cells",
-          field.getCaseId(),
-          field.getFieldIndex(),
-          detection.crops().size());
-      return new Handled(
-          Outcome.PROCESSED, detection.crops().size(), detection.inferenceMillis(), sends);
-    } catch (ImageRejectedException | TranslateException e) {
-      if (shuttingDown.getAsBoolean()) {
-        throw new IllegalStateException("Shutting down: field left for redelivery", e);
-      }
-      String reason =
-          e instanceof TranslateException ? "detector failed: " + e.getMessage() : e.getMessage();
-      List<CompletionStage<?>> sends = new ArrayList<>(2);
-      sends.add(
-          out.send(
-              Topics.FIELD_RESULTS,
-              field.getCaseId(),
-              FieldDetector.rejected(field, reason, detector.model(), Instant.now())));
-      sends.add(deadLetter(record, field.getCaseId(), e, reason, out));
-      return new Handled(Outcome.REJECTED, 0, 0, sends);
+      retryOrStop(field, attempt, notTheFields);
     }
+  }
+
+  /**
+   * Waits before the next attempt after a failure that is not the field's, or, past the last
+   * attempt or once shutdown has begun, stops with the field uncommitted.
+   */
+  private void retryOrStop(SlideField field, int attempt, Exception cause) {
+    String what = "case " + field.getCaseId() + " field " + field.getFieldIndex();
+    if (shuttingDown.getAsBoolean()) {
+      throw new IllegalStateException("Shutting down: " + what + " left for redelivery", cause);
+    }
+    if (attempt >= backoff.attempts()) {
+      throw new TransientFailureException(
+          what + " not processed after " + attempt + " attempts, and not its fault: " + cause,
+          cause);
+    }
+    LOG.warn(
+        "{}: attempt {} of {} failed ({}); next in {}",
+        what,
+        attempt,
+        backoff.attempts(),
+        cause.toString(),
+        backoff.delay(attempt));
+    try {
+      backoff.pause(attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted: " + what + " left for redelivery", cause);
+    }
+  }
+
+  private static Handled processed(
+      SlideField field, FieldDetector.Detection detection, int retries, TopicSink out) {
+    List<CompletionStage<?>> sends = new ArrayList<>(detection.crops().size() + 1);
+    String cropKey = Topics.cropKey(field.getCaseId(), field.getFieldIndex());
+    for (CellCrop crop : detection.crops()) {
+      sends.add(out.send(Topics.CELL_CROPS, cropKey, crop));
+    }
+    sends.add(out.send(Topics.FIELD_RESULTS, field.getCaseId(), detection.result()));
+    LOG.debug(
+        "Case {} field {}: {} cells",
+        field.getCaseId(),
+        field.getFieldIndex(),
+        detection.crops().size());
+    return new Handled(
+        Outcome.PROCESSED, detection.crops().size(), detection.inferenceMillis(), retries, sends);
+  }
+
+  private Handled rejected(
+      ConsumerRecord<String, byte[]> record,
+      SlideField field,
+      Exception error,
+      String reason,
+      int retries,
+      CellFinder detector,
+      TopicSink out) {
+    if (shuttingDown.getAsBoolean()) {
+      throw new IllegalStateException("Shutting down: field left for redelivery", error);
+    }
+    List<CompletionStage<?>> sends = new ArrayList<>(2);
+    sends.add(
+        out.send(
+            Topics.FIELD_RESULTS,
+            field.getCaseId(),
+            FieldDetector.rejected(field, reason, detector.model(), Instant.now())));
+    sends.add(deadLetter(record, field.getCaseId(), error, reason, out));
+    return new Handled(Outcome.REJECTED, 0, 0, retries, sends);
   }
 
   private Handled undecodable(
       ConsumerRecord<String, byte[]> record, Exception error, String reason, TopicSink out) {
     return new Handled(
-        Outcome.UNDECODABLE, 0, 0, List.of(deadLetter(record, record.key(), error, reason, out)));
+        Outcome.UNDECODABLE,
+        0,
+        0,
+        0,
+        List.of(deadLetter(record, record.key(), error, reason, out)));
   }
 
   private static CompletionStage<?> deadLetter(

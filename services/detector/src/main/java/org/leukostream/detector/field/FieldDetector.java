@@ -17,16 +17,22 @@ import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.images.ImageRejectedException;
+import org.leukostream.images.ImageStoreUnavailableException;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
 import org.leukostream.models.detect.WbcDetector;
+import org.leukostream.models.inference.PlainImage;
 
 /**
  * What the detector service does with one field, apart from Kafka: check and decode the image, find
  * the white cells, cut each out as a PNG crop, and report the field. A field that cannot be used is
- * an {@link ImageRejectedException} with the reason. Thread-safe.
+ * an {@link ImageRejectedException} with the reason; one whose store cannot serve it now an {@link
+ * ImageStoreUnavailableException}. Thread-safe.
  */
-public final class FieldDetector {
+public final class FieldDetector implements CellFinder {
+  /** Side of the plain field {@link #modelRuns()} searches. */
+  private static final int PLAIN_SIDE = 128;
+
   private final ImageRefs images;
   private final WbcDetector detector;
   private final CropExtractor crops;
@@ -48,17 +54,25 @@ public final class FieldDetector {
   /** The crops and result of a field that was searched (it may hold no cell). */
   public record Detection(List<CellCrop> crops, FieldResult result, double inferenceMillis) {}
 
+  @Override
   public ModelRef model() {
     return model;
   }
 
-  /**
-   * Checks, decodes and searches {@code field}.
-   *
-   * @throws ImageRejectedException the field cannot be used (its reason says why)
-   * @throws TranslateException the model failed on a decoded image
-   */
-  public Detection detect(SlideField field) throws ImageRejectedException, TranslateException {
+  @Override
+  public boolean modelRuns() {
+    BufferedImage plain = PlainImage.of(PLAIN_SIDE);
+    try {
+      detector.detect(plain, OptionalDouble.empty());
+      return true;
+    } catch (TranslateException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Detection detect(SlideField field)
+      throws ImageRejectedException, ImageStoreUnavailableException, TranslateException {
     if (!specimenTypes.contains(field.getSpecimenType())) {
       throw new ImageRejectedException(
           "specimen type "

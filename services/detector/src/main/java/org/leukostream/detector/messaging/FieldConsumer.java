@@ -40,6 +40,7 @@ public class FieldConsumer {
   private final Counter processed;
   private final Counter rejected;
   private final Counter deadLettered;
+  private final Counter retries;
   private final Counter cells;
   private final Timer inference;
   private final DistributionSummary cellsPerField;
@@ -58,6 +59,7 @@ public class FieldConsumer {
             SerdeConfig.settings(
                 SerdeConfig.MESSAGING_PREFIX,
                 key -> serviceConfig.getOptionalValue(key, String.class)),
+            config.retry().backoff(),
             runtime::shuttingDown);
     this.sink =
         new EmitterSink(
@@ -69,6 +71,7 @@ public class FieldConsumer {
     this.processed = registry.counter("leukostream.detector.fields", "outcome", "processed");
     this.rejected = registry.counter("leukostream.detector.fields", "outcome", "rejected");
     this.deadLettered = registry.counter("leukostream.detector.dead.letters");
+    this.retries = registry.counter("leukostream.detector.retries");
     this.cells = registry.counter("leukostream.detector.cells");
     this.inference =
         Timer.builder("leukostream.detector.inference")
@@ -89,6 +92,7 @@ public class FieldConsumer {
       handled = processor.process(record, lease.value().fields(), sink);
     }
     EmitterSink.await(handled.sends(), sendTimeout);
+    retries.increment(handled.retries());
     switch (handled.outcome()) {
       case PROCESSED -> {
         processed.increment();

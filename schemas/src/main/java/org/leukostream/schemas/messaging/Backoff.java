@@ -1,0 +1,32 @@
+package org.leukostream.schemas.messaging;
+
+import java.time.Duration;
+
+/**
+ * How a service's core retries a failure that is not the record's (a claim-check store or the
+ * inference engine that is down): {@code attempts} tries in all, waiting {@code initial} after the
+ * first failure and twice as long after each further one, at most {@code max}. Past the last
+ * attempt the core throws {@link TransientFailureException} instead of dead-lettering the record.
+ */
+public record Backoff(int attempts, Duration initial, Duration max) {
+  public Backoff {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, not " + attempts);
+    }
+    if (initial.isNegative() || max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException(
+          "backoff needs 0 <= initial <= max: " + initial + ", " + max);
+    }
+  }
+
+  /** The wait after failed attempt {@code attempt} (counted from 1). */
+  public Duration delay(int attempt) {
+    long millis = initial.toMillis() << Math.min(Math.max(attempt - 1, 0), 30);
+    return Duration.ofMillis(Math.min(millis < 0 ? Long.MAX_VALUE : millis, max.toMillis()));
+  }
+
+  /** Waits {@link #delay(int)} after failed attempt {@code attempt}. */
+  public void pause(int attempt) throws InterruptedException {
+    Thread.sleep(delay(attempt).toMillis());
+  }
+}
