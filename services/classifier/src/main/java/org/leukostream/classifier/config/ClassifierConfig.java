@@ -43,8 +43,11 @@ public interface ClassifierConfig {
   @WithDefault("2m")
   Duration sendTimeout();
 
-  /** Largest crop accepted (width x height); a bigger one is dead-lettered. */
-  @WithDefault("16777216")
+  /**
+   * Largest crop accepted (width x height), checked from the header before decoding; a bigger one
+   * is dead-lettered. A poll's crops are decoded together, so this times the batch size bounds it.
+   */
+  @WithDefault("1048576")
   long cropMaxPixels();
 
   Retry retry();

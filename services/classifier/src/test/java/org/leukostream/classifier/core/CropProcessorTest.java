@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.modality.cv.Image;
 import ai.djl.translate.TranslateException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,10 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.ImageRef;
 import org.leukostream.classifier.it.TestCrops;
 import org.leukostream.classifier.label.CellLabeller;
 import org.leukostream.classifier.label.Labeller;
+import org.leukostream.images.ImageRefs;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.inference.PlainImage;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
@@ -112,6 +117,35 @@ class CropProcessorTest {
         .hasMessageContaining("not labelled after 3 attempts");
     assertThat(out.keys(Topics.CELL_CROPS_DLQ)).isEmpty();
     assertThat(out.labelled()).isEmpty();
+  }
+
+  @Test
+  void cropsOverTheServicesPixelLimitAreDeadLetteredBeforeTheyAreDecoded() throws Exception {
+    Properties service = new Properties();
+    try (InputStream in = CropProcessorTest.class.getResourceAsStream("/application.properties")) {
+      service.load(in);
+    }
+    long limit = Long.parseLong(service.getProperty("leukostream.classifier.crop-max-pixels"));
+    // 32 crops of 4096 x 4096: small as PNGs of one colour, 2 GB once decoded together
+    ImageRef huge = ImageRefs.inlinePng(PlainImage.of(4096));
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      CellCrop crop = CellCrop.newBuilder(crops.get(i)).setCrop(huge).build();
+      byte[] value =
+          Topics.CELL_CROPS
+              .valueSerde(SERDE)
+              .serializer()
+              .serialize(Topics.CELL_CROPS.name(), crop);
+      records.add(new ConsumerRecord<>(Topics.CELL_CROPS.name(), 0, i, cropKey(i), value));
+    }
+    Sink out = new Sink();
+
+    CropProcessor.Handled handled =
+        new CropProcessor(SERDE, limit, 32, QUICK, () -> false).process(records, real, out);
+
+    assertThat(handled.deadLetters()).isEqualTo(32);
+    assertThat(handled.labels()).isZero();
+    assertThat(out.keys(Topics.CELL_CROPS_DLQ)).hasSize(32);
   }
 
   private static CropProcessor processor() {

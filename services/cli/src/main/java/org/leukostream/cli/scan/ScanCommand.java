@@ -118,8 +118,10 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-pixels",
-      defaultValue = "100000000",
-      description = "Largest field accepted, width x height.")
+      defaultValue = "36000000",
+      description =
+          "Largest field accepted, width x height (the detector's default limit: a bigger field"
+              + " would be rejected there).")
   long maxPixels;
 
   @Option(names = "--json", description = "Print one JSON object.")

@@ -108,8 +108,11 @@ public interface DetectorConfig {
     @WithDefault("33554432")
     long maxBytes();
 
-    /** Largest decoded image accepted (width x height), against decompression bombs. */
-    @WithDefault("100000000")
+    /**
+     * Largest decoded image accepted (width x height), against decompression bombs and
+     * out-of-memory restarts: checked from the header, before decoding.
+     */
+    @WithDefault("36000000")
     long maxPixels();
   }
 

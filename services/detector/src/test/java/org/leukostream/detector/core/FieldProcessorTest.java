@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.translate.TranslateException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +18,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
+import org.leukostream.avro.ImageRef;
+import org.leukostream.avro.InlineImage;
 import org.leukostream.avro.ModelRef;
 import org.leukostream.avro.SlideField;
 import org.leukostream.avro.SpecimenType;
@@ -148,8 +157,53 @@ class FieldProcessorTest {
   }
 
   @Test
+  void aHundredMegapixelFieldIsRejectedByTheServicesLimitBeforeItIsDecoded() throws Exception {
+    long limit = Long.parseLong(configured("leukostream.detector.input.max-pixels"));
+    BufferedImage huge = new BufferedImage(10_000, 10_000, BufferedImage.TYPE_BYTE_BINARY);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(huge, "png", png); // 1 bit per pixel: small to send, 400 MB once decoded
+    byte[] data = png.toByteArray();
+    ImageRef ref =
+        ImageRef.newBuilder()
+            .setMediaType("image/png")
+            .setWidthPx(10_000)
+            .setHeightPx(10_000)
+            .setSizeBytes(data.length)
+            .setSha256(ImageRefs.sha256(data))
+            .setContent(new InlineImage(ByteBuffer.wrap(data)))
+            .build();
+    FieldDetector detector =
+        new FieldDetector(
+            new ImageRefs(List.of(), 1 << 25, limit),
+            wbc,
+            new CropExtractor(0.15, 96),
+            EnumSet.of(SpecimenType.BONE_MARROW));
+    Sink out = new Sink();
+
+    FieldProcessor.Handled handled =
+        new FieldProcessor(SERDE, QUICK, () -> false)
+            .process(record(SyntheticFields.record("case-t", 5, ref)), detector, out);
+
+    assertThat(handled.outcome()).isEqualTo(FieldProcessor.Outcome.REJECTED);
+    assertThat(out.results())
+        .singleElement()
+        .extracting(FieldResult::getRejectionReason)
+        .asString()
+        .contains("10000x10000 pixels is over the limit of " + limit);
+  }
+
+  @Test
   void theRealModelRunsAPlainField() {
     assertThat(detector(List.of()).modelRuns()).isTrue();
+  }
+
+  /** A setting of the service's own application.properties. */
+  static String configured(String key) throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = FieldProcessorTest.class.getResourceAsStream("/application.properties")) {
+      properties.load(in);
+    }
+    return properties.getProperty(key);
   }
 
   private static FieldDetector detector(List<ClaimCheckReader> readers) {
