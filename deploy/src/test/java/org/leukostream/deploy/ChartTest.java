@@ -109,6 +109,89 @@ class ChartTest {
     }
   }
 
+  static String properties(Rendered rendered, String component) {
+    return rendered
+        .named(ConfigMap.class, Rendered.name(component))
+        .orElseThrow()
+        .getData()
+        .get("application.properties");
+  }
+
+  static List<String> egressBlocks(Rendered rendered, String component) {
+    return rendered
+        .named(NetworkPolicy.class, Rendered.name(component))
+        .orElseThrow()
+        .getSpec()
+        .getEgress()
+        .stream()
+        .flatMap(rule -> rule.getTo().stream())
+        .filter(peer -> peer.getIpBlock() != null)
+        .map(peer -> peer.getIpBlock().getCidr())
+        .toList();
+  }
+
+  /**
+   * Installed with its defaults, the chart signs only with a reviewer's token, talks to the
+   * registry over TLS, reads no file:// claim check and lets no pod out to the internet.
+   */
+  @Test
+  void theDefaultsAreTheSecureOnes() {
+    Rendered rendered = Rendered.render("values.yaml");
+    assertThat(properties(rendered, "ehr-bridge"))
+        .contains("leukostream.sign.oidc=true")
+        .contains("quarkus.oidc.auth-server-url=https://")
+        .contains("quarkus.http.auth.permission.sign.policy=reviewer");
+    for (String component : SERVICES) {
+      assertThat(properties(rendered, component))
+          .as(component)
+          .contains("registry.url=https://")
+          .doesNotContain("registry.url=http://")
+          .doesNotContain("file-root");
+      assertThat(egressBlocks(rendered, component))
+          .as(component + " egress to addresses")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void anInsecureChoiceMustBeSaidOutLoudAndEgressGoesOnlyWhereItIsSent() {
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    "values.yaml", Map.of("schemaRegistry.url", "http://registry:8081")))
+        .hasMessageContaining("is plain http");
+    assertThat(
+            properties(
+                Rendered.render(
+                    "values.yaml",
+                    Map.of(
+                        "schemaRegistry.url",
+                        "http://registry:8081",
+                        "schemaRegistry.allowPlaintext",
+                        true)),
+                "detector"))
+        .contains("schema.registry.url=http://registry:8081");
+    assertThatThrownBy(
+            () -> Rendered.render("values.yaml", Map.of("ehrBridge.oidc.authServerUrl", "")))
+        .hasMessageContaining("needs ehrBridge.oidc.authServerUrl");
+    assertThat(
+            properties(
+                Rendered.render("values.yaml", Map.of("ehrBridge.oidc.enabled", false)),
+                "ehr-bridge"))
+        .doesNotContain("leukostream.sign.oidc=true");
+
+    Rendered sent =
+        Rendered.render(
+            "values.yaml",
+            Map.of("ehrBridge.egressCidr", "10.30.0.0/16", "detector.egressCidr", "10.20.0.0/16"));
+    assertThat(egressBlocks(sent, "ehr-bridge")).containsExactly("10.30.0.0/16");
+    assertThat(egressBlocks(sent, "detector")).containsExactly("10.20.0.0/16");
+    assertThat(egressBlocks(sent, "classifier")).isEmpty();
+    assertThatThrownBy(
+            () -> Rendered.render("values.yaml", Map.of("detector.egressCidr", "anywhere")))
+        .hasMessageContaining("egressCidr");
+  }
+
   @Test
   void withOidcOnlyAReviewersTokenForTheBridgeMaySign() {
     Rendered rendered =
