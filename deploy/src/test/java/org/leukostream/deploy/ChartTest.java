@@ -192,6 +192,34 @@ class ChartTest {
         .hasMessageContaining("egressCidr");
   }
 
+  /** A rotated FHIR token reaches the bridge without a restart: a Secret file, not a variable. */
+  @Test
+  void theFhirTokenIsAFileTheKubeletRefreshes() {
+    Rendered rendered =
+        Rendered.render(
+            "values.yaml",
+            Map.of(
+                "ehrBridge.fhir.baseUrl",
+                "https://fhir.example.org/r4",
+                "ehrBridge.fhir.tokenSecret",
+                "fhir-token"));
+    assertThat(properties(rendered, "ehr-bridge"))
+        .contains("leukostream.ehr.server.bearer-token-file=/deployments/secrets/fhir/token");
+    PodSpec pod = pods(rendered).get(Rendered.name("ehr-bridge"));
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("fhir-token"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("fhir-token");
+              assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("token");
+            });
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/deployments/secrets/fhir"));
+    assertThat(pod.getContainers().get(0).getEnv())
+        .noneSatisfy(e -> assertThat(e.getName()).contains("FHIR"));
+  }
+
   @Test
   void withOidcOnlyAReviewersTokenForTheBridgeMaySign() {
     Rendered rendered =

@@ -2,11 +2,16 @@ package org.leukostream.ehr.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.leukostream.ehr.fhir.ReportSettings;
+import org.leukostream.schemas.messaging.Backoff;
 
 /** {@code leukostream.ehr.*}: identifier systems, terminology mapping, FHIR server delivery. */
 @ConfigMapping(prefix = "leukostream.ehr")
@@ -46,7 +51,31 @@ public interface BridgeConfig {
     /** Bearer token sent with every request, if the server wants one. */
     Optional<String> bearerToken();
 
-    /** Attempts per report for an unreachable server or a 5xx / 429 answer. */
+    /**
+     * A file holding the bearer token (a mounted Secret), read again before every request: a token
+     * rotated in the Secret is used without a restart. Wins over {@code bearer-token}.
+     */
+    Optional<Path> bearerTokenFile();
+
+    /** The token to send now: the file's content, else {@code bearer-token}. */
+    default Optional<String> currentToken() {
+      if (bearerTokenFile().isPresent()) {
+        try {
+          String token = Files.readString(bearerTokenFile().get()).strip();
+          return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        } catch (IOException e) {
+          throw new UncheckedIOException("FHIR bearer token file unreadable", e);
+        }
+      }
+      return bearerToken();
+    }
+
+    /**
+     * Attempts per report for an unreachable server or a 5xx / 429 / 401 / 403 answer; past the
+     * last the channel stops (health DOWN) with the report uncommitted, to be sent after the
+     * restart: an outage never dead-letters a report. Keep attempts x (request timeout + backoff)
+     * under the channel's 15 min poll interval.
+     */
     @WithDefault("6")
     int maxAttempts();
 
@@ -58,6 +87,11 @@ public interface BridgeConfig {
 
     @WithDefault("30s")
     Duration requestTimeout();
+
+    /** The attempts and waits as the delivery applies them. */
+    default Backoff backoff() {
+      return new Backoff(maxAttempts(), initialBackoff(), maxBackoff());
+    }
   }
 
   default ReportSettings reportSettings() {

@@ -8,12 +8,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Posts a transaction Bundle to a FHIR server's base URL (FHIR R4 RESTful API, "transaction"
  * interaction) and tells apart the three answers that matter: taken, rejected (the server's
- * OperationOutcome, a 4xx: sending it again will not help) and unavailable (no answer, 5xx, 408,
- * 429: worth retrying).
+ * OperationOutcome, a 4xx for the content: sending it again will not help) and unavailable (no
+ * answer, 5xx, 408, 429, or 401 / 403: the token, not the report, was refused; worth retrying). The
+ * bearer token is asked for before every request, so a rotated token (a Secret's file) is used
+ * without a restart.
  */
 public final class FhirServerClient {
   static final String FHIR_JSON = "application/fhir+json";
@@ -31,11 +34,14 @@ public final class FhirServerClient {
   }
 
   private final URI base;
-  private final Optional<String> bearerToken;
+  private final Supplier<Optional<String>> bearerToken;
   private final Duration timeout;
   private final HttpClient http;
 
-  public FhirServerClient(URI base, Optional<String> bearerToken, Duration timeout) {
+  /**
+   * @param bearerToken the token to send, asked for before every request (empty: none)
+   */
+  public FhirServerClient(URI base, Supplier<Optional<String>> bearerToken, Duration timeout) {
     this.base = base;
     this.bearerToken = bearerToken;
     this.timeout = timeout;
@@ -54,7 +60,7 @@ public final class FhirServerClient {
             .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
             .header("Accept", FHIR_JSON)
             .POST(HttpRequest.BodyPublishers.ofString(bundleJson));
-    bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    bearerToken.get().ifPresent(token -> request.header("Authorization", "Bearer " + token));
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -64,6 +70,10 @@ public final class FhirServerClient {
       }
       if (status == 408 || status == 429 || status >= 500) {
         return new Outcome.Unavailable("HTTP " + status + " from " + base);
+      }
+      if (status == 401 || status == 403) {
+        return new Outcome.Unavailable(
+            "HTTP " + status + " from " + base + ": the bearer token was refused (expired?)");
       }
       return new Outcome.Rejected(status, response.body());
     } catch (HttpTimeoutException e) {

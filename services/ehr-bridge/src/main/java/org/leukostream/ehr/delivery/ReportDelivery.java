@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -19,6 +18,8 @@ import org.leukostream.ehr.config.BridgeConfig;
 import org.leukostream.ehr.streams.ReportTopology;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.slf4j.Logger;
@@ -26,19 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends every report on {@code fhir.reports.v1} to the hospital's FHIR server, when one is
- * configured, in order per case: a server that does not answer is retried with exponential backoff;
- * a report the server rejects, or that still has no taker after the last attempt, goes to {@code
- * fhir.reports.dlq} with the server's OperationOutcome or the last error. The offset is committed
- * only after one of those, so a restart resends what was in flight (the conditional updates make
- * that harmless). Records arrive as bytes and are decoded here: a tombstone or a record no schema
- * reads is dead-lettered with its bytes and delivery goes on; an unreachable registry is not the
- * record's fault and stops the channel (health DOWN) without dead-lettering it.
+ * configured, in order per case: a server that does not answer, or refuses the token (401 / 403:
+ * the token file is read again before each attempt), is retried with exponential backoff, and after
+ * the last attempt the channel stops (health DOWN) with the report uncommitted rather than
+ * dead-letter it: an outage is not the report's fault. A report the server rejects for its content
+ * goes to {@code fhir.reports.dlq} with the server's OperationOutcome. The offset is committed only
+ * after one of those, so a restart resends what was in flight (the conditional updates make that
+ * harmless). Records arrive as bytes and are decoded here: a tombstone or a record no schema reads
+ * is dead-lettered with its bytes and delivery goes on; an unreachable registry is not the record's
+ * fault and stops the channel (health DOWN) without dead-lettering it.
  */
 @ApplicationScoped
 public class ReportDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(ReportDelivery.class);
 
-  private final BridgeConfig.Server server;
+  private final Backoff backoff;
   private final FhirServerClient client;
   private final MutinyEmitter<DeadLetter> deadLetters;
   private final Counter delivered;
@@ -59,11 +62,12 @@ public class ReportDelivery {
                     SerdeConfig.MESSAGING_PREFIX,
                     key -> serviceConfig.getOptionalValue(key, String.class)))
             .deserializer();
-    this.server = config.server();
+    BridgeConfig.Server server = config.server();
+    this.backoff = server.backoff();
     this.client =
         server
             .baseUrl()
-            .map(url -> new FhirServerClient(url, server.bearerToken(), server.requestTimeout()))
+            .map(url -> new FhirServerClient(url, server::currentToken, server.requestTimeout()))
             .orElse(null);
     this.deadLetters = deadLetters;
     this.delivered = registry.counter("leukostream.ehr.reports.delivered");
@@ -95,9 +99,8 @@ public class ReportDelivery {
       deadLetter(record, "not a readable report: " + e.getMessage());
       return;
     }
-    Duration backoff = server.initialBackoff();
     String lastError = null;
-    for (int attempt = 1; attempt <= server.maxAttempts(); attempt++) {
+    for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
       FhirServerClient.Outcome outcome = client.post(report.getBundle());
       if (outcome instanceof FhirServerClient.Outcome.Accepted accepted) {
         delivered.increment();
@@ -121,26 +124,28 @@ public class ReportDelivery {
         return;
       }
       lastError = ((FhirServerClient.Outcome.Unavailable) outcome).reason();
-      if (attempt < server.maxAttempts()) {
+      if (attempt < backoff.attempts()) {
         retries.increment();
         LOG.warn(
             "Case {}: attempt {}/{} failed ({}); next in {}",
             report.getCaseId(),
             attempt,
-            server.maxAttempts(),
+            backoff.attempts(),
             lastError,
-            backoff);
-        Thread.sleep(backoff.toMillis());
-        backoff = min(backoff.multipliedBy(2), server.maxBackoff());
+            backoff.delay(attempt));
+        backoff.pause(attempt);
       }
     }
     undeliverable.increment();
-    deadLetter(
-        record,
-        "FHIR server did not take the report after "
-            + server.maxAttempts()
-            + " attempts: "
-            + lastError);
+    throw new TransientFailureException(
+        "case "
+            + report.getCaseId()
+            + ": FHIR server did not take the report after "
+            + backoff.attempts()
+            + " attempts ("
+            + lastError
+            + "); delivery stops with the report uncommitted, to be sent after the restart",
+        null);
   }
 
   /** The record whole, its bytes as read, with the reason. */
@@ -158,10 +163,6 @@ public class ReportDelivery {
         Message.of(letter)
             .addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key()).build()));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Why a report went to the dead-letter topic. */

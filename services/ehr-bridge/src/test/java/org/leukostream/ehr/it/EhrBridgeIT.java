@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,29 @@ class EhrBridgeIT {
         .then()
         .statusCode(200)
         .body(containsString("leukostream_ehr_reports_retries_total"));
+  }
+
+  @Test
+  void aRefusedTokenIsRetriedUntilTheRotatedOneIsReadAndNothingIsDeadLettered() throws Exception {
+    String caseId = "ehr-token-" + UUID.randomUUID();
+    int refusedBefore = server().refusedTokens();
+    server().requireToken("rotated-token");
+    try {
+      send(
+          Topics.DIAGNOSES,
+          caseId,
+          Reports.diagnosis(caseId, Decision.NOT_ALL, SpecimenType.PERIPHERAL_BLOOD));
+      await().atMost(WAIT).until(() -> server().refusedTokens() > refusedBefore);
+      Files.writeString(FhirServerTestResource.tokenFile, "rotated-token\n"); // the Secret rotated
+
+      await()
+          .atMost(WAIT)
+          .until(() -> server().find("DiagnosticReport", caseId), l -> l.size() == 1);
+      assertThat(deadLetters(caseId)).isEmpty();
+    } finally {
+      server().requireToken(null);
+      Files.writeString(FhirServerTestResource.tokenFile, FhirServerTestResource.INITIAL_TOKEN);
+    }
   }
 
   @Test

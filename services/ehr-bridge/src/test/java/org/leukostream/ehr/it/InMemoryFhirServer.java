@@ -4,12 +4,14 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.undertow.Undertow;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,8 @@ public final class InMemoryFhirServer implements AutoCloseable {
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicInteger transactions = new AtomicInteger();
   private final Set<String> rejectedCases = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger refusedTokens = new AtomicInteger();
+  private volatile String requiredToken;
   private final Undertow undertow;
   private final DeploymentManager deployment;
   private final int port;
@@ -84,6 +88,18 @@ public final class InMemoryFhirServer implements AutoCloseable {
     rejectedCases.add(caseId);
   }
 
+  /**
+   * Transactions without {@code Authorization: Bearer token} are refused with HTTP 401; null: any.
+   */
+  public void requireToken(String token) {
+    requiredToken = token;
+  }
+
+  /** Transactions refused for their token. */
+  public int refusedTokens() {
+    return refusedTokens.get();
+  }
+
   /** Transactions received, failed ones included. */
   public int transactions() {
     return transactions.get();
@@ -100,8 +116,13 @@ public final class InMemoryFhirServer implements AutoCloseable {
   /** Answers transaction Bundles at the base URL. */
   public final class TransactionProvider {
     @Transaction
-    public Bundle transaction(@TransactionParam Bundle bundle) {
+    public Bundle transaction(@TransactionParam Bundle bundle, HttpServletRequest request) {
       transactions.incrementAndGet();
+      String required = requiredToken;
+      if (required != null && !("Bearer " + required).equals(request.getHeader("Authorization"))) {
+        refusedTokens.incrementAndGet();
+        throw new AuthenticationException("The bearer token has expired");
+      }
       if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new InternalErrorException("Simulated outage");
       }
