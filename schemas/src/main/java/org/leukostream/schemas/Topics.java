@@ -98,6 +98,15 @@ public final class Topics {
     return slash < 0 ? key : key.substring(0, slash);
   }
 
+  /** The dead-letter topics, one per stage that gives up on records. */
+  public static final List<Topic<DeadLetter>> DEAD_LETTERS =
+      List.of(SLIDE_FIELDS_DLQ, CELL_CROPS_DLQ, AGGREGATOR_DLQ, FHIR_REPORTS_DLQ);
+
+  /** Whether {@code topic} holds dead letters. */
+  public static boolean isDeadLetterTopic(Topic<?> topic) {
+    return DEAD_LETTERS.contains(topic);
+  }
+
   /** The catalogue entry named {@code name}. */
   public static Optional<Topic<?>> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

@@ -3,6 +3,7 @@ package org.leukostream.cli;
 import org.leukostream.cli.bench.BenchCommand;
 import org.leukostream.cli.demo.DemoCommand;
 import org.leukostream.cli.describe.DescribeCommand;
+import org.leukostream.cli.dlq.DlqCommand;
 import org.leukostream.cli.evaluate.EvaluateCommand;
 import org.leukostream.cli.frame.FrameCommand;
 import org.leukostream.cli.scan.ScanCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       ValidateCommand.class,
       FrameCommand.class,
+      DlqCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LeukostreamCommand implements Runnable {

@@ -1,27 +1,24 @@
 package org.leukostream.cli.scan;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.leukostream.avro.SpecimenType;
+import org.leukostream.cli.ClusterOptions;
 import org.leukostream.cli.JsonLines;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.S3Settings;
-import org.leukostream.schemas.TopicReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,19 +45,7 @@ import picocli.CommandLine.Spec;
 public final class ScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap.")
-  String bootstrap;
-
-  @Option(
-      names = "--registry",
-      defaultValue = "http://localhost:8081",
-      description = "Schema registry URL.")
-  String registry;
-
-  @Option(
-      names = "--kafka-config",
-      description = "Client properties file (security.protocol, sasl.*, ssl.*, ...).")
-  Path kafkaConfig;
+  @Mixin ClusterOptions cluster;
 
   @Option(names = "--case", description = "Case id (default: a new random one).")
   String caseId;
@@ -182,7 +167,7 @@ public final class ScanCommand implements Callable<Integer> {
     Optional<ClaimCheckStore> store =
         Optional.ofNullable(claimCheck).map(uri -> ClaimCheckStore.at(uri, s3Settings()));
     CaseSender.Sent sent;
-    try (CaseSender sender = new CaseSender(clientConfig(), inlineLimit, store)) {
+    try (CaseSender sender = new CaseSender(cluster.clientConfig(), inlineLimit, store)) {
       sent =
           sender.send(
               c,
@@ -253,18 +238,6 @@ public final class ScanCommand implements Callable<Integer> {
    */
   record CaseSent(
       String caseId, String patientKey, int fields, int inline, int claimChecks, long bytes) {}
-
-  private Map<String, Object> clientConfig() throws IOException {
-    Map<String, Object> config = new HashMap<>(TopicReader.clientConfig(bootstrap, registry));
-    if (kafkaConfig != null) {
-      Properties extra = new Properties();
-      try (InputStream in = new FileInputStream(kafkaConfig.toFile())) {
-        extra.load(in);
-      }
-      extra.forEach((k, v) -> config.put(k.toString(), v));
-    }
-    return config;
-  }
 
   private S3Settings s3Settings() {
     return new S3Settings(
