@@ -165,9 +165,11 @@ public final class ReportBuilder {
     DiagnosticReport report = new DiagnosticReport();
     report.addIdentifier(identifier(settings.caseSystem(), caseId));
     report.setStatus(
-        signed
-            ? DiagnosticReport.DiagnosticReportStatus.FINAL
-            : DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+        !signed
+            ? DiagnosticReport.DiagnosticReportStatus.PRELIMINARY
+            : signOff.amends()
+                ? DiagnosticReport.DiagnosticReportStatus.AMENDED
+                : DiagnosticReport.DiagnosticReportStatus.FINAL);
     report.addCategory(
         new CodeableConcept().addCoding(new Coding(SERVICE_SECTIONS, "HM", "Hematology")));
     report.setCode(code("report", "Acute lymphoblastic leukaemia blast count", specimen));
@@ -396,7 +398,14 @@ public final class ReportBuilder {
     if (signOff == null) {
       text += " Not yet verified by a reviewer.";
     } else {
-      text += " Verified by " + signOff.reviewerId();
+      text +=
+          signOff.amends()
+              ? " Amended by "
+                  + signOff.reviewerId()
+                  + " ("
+                  + signOff.amendmentReason().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + ")"
+              : " Verified by " + signOff.reviewerId();
       if (signOff.correctedDecision() != null && signOff.correctedDecision() != d.getDecision()) {
         text +=
             ", who corrected the system's "

@@ -71,7 +71,7 @@ public class SignResource {
     SignService.Reply reply =
         service.sign(
             caseId,
-            request == null ? new SignService.SignRequest(null, null, null) : request,
+            request == null ? new SignService.SignRequest(null, null, null, null) : request,
             signedIn,
             Optional.ofNullable(authorization));
     return Response.status(reply.status()).entity(reply.json()).build();

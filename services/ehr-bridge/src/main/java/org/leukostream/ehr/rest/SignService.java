@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -22,6 +24,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.leukostream.avro.AmendmentReason;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.Decision;
@@ -39,9 +42,12 @@ public final class SignService {
   public record Reply(int status, String json) {}
 
   /** The request body. */
-  public record SignRequest(String reviewerId, String correctedDecision, String comment) {}
+  public record SignRequest(
+      String reviewerId, String correctedDecision, String comment, String amendmentReason) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<AmendmentReason> AMENDMENT_REASONS =
+      Arrays.stream(AmendmentReason.values()).filter(r -> r != AmendmentReason.UNKNOWN).toList();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -89,6 +95,21 @@ public final class SignService {
                 + request.correctedDecision());
       }
     }
+    Optional<String> refused = ReviewerRemarks.refusal(request.comment());
+    if (refused.isPresent()) {
+      return error(400, refused.get());
+    }
+    AmendmentReason amendment = null;
+    if (request.amendmentReason() != null && !request.amendmentReason().isBlank()) {
+      try {
+        amendment = AmendmentReason.valueOf(request.amendmentReason().trim());
+      } catch (IllegalArgumentException e) {
+        amendment = AmendmentReason.UNKNOWN;
+      }
+      if (amendment == AmendmentReason.UNKNOWN) {
+        return error(400, "amendmentReason must be one of " + AMENDMENT_REASONS);
+      }
+    }
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(ReportTopology.DIAGNOSIS_STORE, caseId, new StringSerializer());
     if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
@@ -98,19 +119,33 @@ public final class SignService {
       return forward(metadata.activeHost(), caseId, request, authorization);
     }
     Diagnosis diagnosis;
+    CaseEvent signedBefore;
     try {
-      ReadOnlyKeyValueStore<String, Diagnosis> store =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                      ReportTopology.DIAGNOSIS_STORE,
-                      QueryableStoreTypes.<String, Diagnosis>keyValueStore())
-                  .withPartition(metadata.partition()));
-      diagnosis = store.get(caseId);
+      diagnosis =
+          this.<Diagnosis>store(ReportTopology.DIAGNOSIS_STORE, metadata.partition()).get(caseId);
+      signedBefore =
+          this.<CaseEvent>store(ReportTopology.SIGNOFF_STORE, metadata.partition()).get(caseId);
     } catch (InvalidStateStoreException e) {
       return error(503, "the case's store is being rebuilt, try again: " + e.getMessage());
     }
     if (diagnosis == null) {
       return error(404, "case " + caseId + " has no FINAL diagnosis to sign");
+    }
+    if (signedBefore != null && amendment == null) {
+      return error(
+          409,
+          "case "
+              + caseId
+              + " was signed off by "
+              + signedBefore.getReviewerId()
+              + " at "
+              + signedBefore.getOccurredAt()
+              + "; a further sign-off amends the report and needs amendmentReason, one of "
+              + AMENDMENT_REASONS);
+    }
+    if (signedBefore == null && amendment != null) {
+      return error(
+          400, "case " + caseId + " has not been signed off yet: there is nothing to amend");
     }
     publisher.accept(
         CaseEvent.newBuilder()
@@ -122,13 +157,20 @@ public final class SignService {
             .setReviewerId(reviewer)
             .setCorrectedDecision(corrected)
             .setComment(request.comment())
+            .setAmendmentReason(amendment)
             .build());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("caseId", caseId);
     body.put("reviewerId", reviewer);
     body.put("decision", (corrected != null ? corrected : diagnosis.getDecision()).name());
-    body.put("status", "SIGNED");
+    body.put("status", amendment == null ? "SIGNED" : "AMENDED");
     return json(202, body);
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+            .withPartition(partition));
   }
 
   private boolean hostsLocally(int partition) {

@@ -69,12 +69,17 @@ public final class SignOffSeal {
   }
 
   private static String content(CaseEvent event) {
-    return String.join(
-        "\n",
-        event.getCaseId(),
-        Objects.toString(event.getReviewerId(), ""),
-        Objects.toString(event.getCorrectedDecision(), ""),
-        Objects.toString(event.getComment(), ""),
-        String.valueOf(event.getOccurredAt().toEpochMilli()));
+    String content =
+        String.join(
+            "\n",
+            event.getCaseId(),
+            Objects.toString(event.getReviewerId(), ""),
+            Objects.toString(event.getCorrectedDecision(), ""),
+            Objects.toString(event.getComment(), ""),
+            String.valueOf(event.getOccurredAt().toEpochMilli()));
+    // appended only when set, so that seals made before amendments existed stay valid
+    return event.getAmendmentReason() == null
+        ? content
+        : content + "\namended: " + event.getAmendmentReason();
   }
 }

@@ -105,6 +105,14 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
     if (stored != null && sameSignOff(stored, event)) {
       return;
     }
+    if (stored != null && event.getAmendmentReason() == null) {
+      throw new IllegalArgumentException(
+          "case "
+              + caseId
+              + " was signed off before by "
+              + stored.getReviewerId()
+              + ": a further sign-off amends the report and must give an amendment reason");
+    }
     signOffs.put(caseId, event);
     Diagnosis diagnosis = diagnoses.get(caseId);
     if (diagnosis == null) {
@@ -122,13 +130,17 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
                 signed.getReviewerId(),
                 signed.getCorrectedDecision(),
                 signed.getComment(),
+                signed.getAmendmentReason(),
                 signed.getOccurredAt());
     FhirReport last = reports.get(caseId);
     FhirReport report =
         FhirReport.newBuilder()
             .setCaseId(caseId)
             .setPatientKey(diagnosis.getPatientKey())
-            .setReportStatus(signOff == null ? ReportStatus.PRELIMINARY : ReportStatus.FINAL)
+            .setReportStatus(
+                signOff == null
+                    ? ReportStatus.PRELIMINARY
+                    : signOff.amends() ? ReportStatus.AMENDED : ReportStatus.FINAL)
             .setDecision(
                 signOff != null && signOff.correctedDecision() != null
                     ? signOff.correctedDecision()
@@ -148,7 +160,8 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   private static boolean sameSignOff(CaseEvent a, CaseEvent b) {
     return Objects.equals(a.getReviewerId(), b.getReviewerId())
         && a.getCorrectedDecision() == b.getCorrectedDecision()
-        && Objects.equals(a.getComment(), b.getComment());
+        && Objects.equals(a.getComment(), b.getComment())
+        && a.getAmendmentReason() == b.getAmendmentReason();
   }
 
   private void deadLetter(Record<String, SpecificRecord> record, RuntimeException error) {

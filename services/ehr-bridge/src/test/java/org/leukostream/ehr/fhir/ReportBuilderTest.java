@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.leukostream.avro.AmendmentReason;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.SpecimenType;
@@ -204,6 +205,7 @@ class ReportBuilderTest {
             "dr-ng",
             Decision.NOT_ALL,
             "Many blasts are haematogones",
+            null,
             Instant.parse("2026-11-22T09:00:00Z"));
     Bundle bundle = builder.build(diagnosis, signOff);
 
@@ -218,5 +220,23 @@ class ReportBuilderTest {
     assertThat(report.getConclusion()).contains("corrected").contains("haematogones");
     assertThat(observations(bundle))
         .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL));
+  }
+
+  @Test
+  void anAmendmentIsAnAmendedReportThatSaysWhoAndWhy() {
+    Diagnosis diagnosis = Reports.diagnosis("case-11", Decision.ALL, SpecimenType.BONE_MARROW);
+    SignOff amendment =
+        new SignOff(
+            "dr-ng",
+            Decision.NOT_ALL,
+            null,
+            AmendmentReason.COUNT_CORRECTED,
+            Instant.parse("2026-11-23T09:00:00Z"));
+    Bundle bundle = builder.build(diagnosis, amendment);
+
+    assertThat(Reports.errors(bundle)).isEmpty();
+    DiagnosticReport report = report(bundle);
+    assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.AMENDED);
+    assertThat(report.getConclusion()).contains("Amended by dr-ng (count corrected)");
   }
 }

@@ -181,7 +181,7 @@ class EhrBridgeIT {
   }
 
   @Test
-  void aSignOffIsRecordedAndMakesTheReportFinalOnTheTopicAndTheServer() {
+  void aSignOffMakesTheReportFinalAndOnlyAnAmendmentWithAReasonChangesItAgain() {
     String caseId = "ehr-signed-" + UUID.randomUUID();
     send(
         Topics.DIAGNOSES,
@@ -220,6 +220,46 @@ class EhrBridgeIT {
     DiagnosticReport report = (DiagnosticReport) stored.resource();
     assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
     assertThat(server().find("DiagnosticReport", caseId)).hasSize(1); // updated, not duplicated
+
+    // A second sign-off is an amendment with a coded reason, never a silent replacement.
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reviewerId", "dr-ot", "correctedDecision", "ALL"))
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(409)
+        .body("error", containsString("needs amendmentReason"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reviewerId", "dr-ot", "comment", "MRN 12345678 checked"))
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(400)
+        .body("error", containsString("looks like a number"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            Map.of(
+                "reviewerId",
+                "dr-ot",
+                "correctedDecision",
+                "ALL",
+                "amendmentReason",
+                "COUNT_CORRECTED"))
+        .post("/cases/{id}/sign", caseId)
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("AMENDED"));
+    FhirReport amended =
+        await().atMost(WAIT).until(() -> reports(caseId), l -> l.size() == 3).get(2);
+    assertThat(amended.getReportStatus()).isEqualTo(ReportStatus.AMENDED);
+    assertThat(amended.getDecision()).isEqualTo(Decision.ALL);
+    InMemoryFhirServer.Stored third =
+        await()
+            .atMost(WAIT)
+            .until(() -> server().find("DiagnosticReport", caseId).get(0), s -> s.version() == 3);
+    assertThat(((DiagnosticReport) third.resource()).getStatus())
+        .isEqualTo(DiagnosticReport.DiagnosticReportStatus.AMENDED);
   }
 
   @Test

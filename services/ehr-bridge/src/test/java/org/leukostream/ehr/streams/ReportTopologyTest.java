@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.leukostream.avro.AmendmentReason;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.DeadLetter;
@@ -143,11 +144,21 @@ class ReportTopologyTest {
   }
 
   @Test
-  void signingRepublishesTheReportAsFinalOnceAndACorrectionAgain() {
+  void signingRepublishesTheReportAsFinalOnceAndOnlyAnAmendmentWithAReasonChangesItAgain() {
+    var deadLetters =
+        driver.createOutputTopic(
+            Topics.FHIR_REPORTS_DLQ.name(),
+            new StringDeserializer(),
+            Topics.FHIR_REPORTS_DLQ.valueSerde(serdeConfig).deserializer());
     diagnoses.pipeInput("c-3", Reports.diagnosis("c-3", Decision.ALL, SpecimenType.BONE_MARROW));
     sign("c-3", signed("c-3", "dr-ng", null));
     sign("c-3", signed("c-3", "dr-ng", null)); // redelivered sign-off
-    sign("c-3", signed("c-3", "dr-ng", Decision.NOT_ALL)); // a correction
+    sign("c-3", signed("c-3", "dr-ot", Decision.NOT_ALL)); // a second sign-off without a reason
+    sign(
+        "c-3",
+        CaseEvent.newBuilder(signed("c-3", "dr-ng", Decision.NOT_ALL))
+            .setAmendmentReason(AmendmentReason.COUNT_CORRECTED)
+            .build()); // an amendment
 
     List<FhirReport> out = reports.readValuesToList();
     assertThat(out)
@@ -155,10 +166,13 @@ class ReportTopologyTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(1, ReportStatus.PRELIMINARY, Decision.ALL),
             org.assertj.core.groups.Tuple.tuple(2, ReportStatus.FINAL, Decision.ALL),
-            org.assertj.core.groups.Tuple.tuple(3, ReportStatus.FINAL, Decision.NOT_ALL));
+            org.assertj.core.groups.Tuple.tuple(3, ReportStatus.AMENDED, Decision.NOT_ALL));
     assertThat(out.get(1).getReviewerId()).isEqualTo("dr-ng");
     assertThat(report(out.get(2)).getStatus())
-        .isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+        .isEqualTo(DiagnosticReport.DiagnosticReportStatus.AMENDED);
+    assertThat(deadLetters.readValuesToList())
+        .singleElement()
+        .satisfies(l -> assertThat(l.getErrorMessage()).contains("must give an amendment reason"));
   }
 
   @Test
