@@ -2,6 +2,7 @@ package org.leukostream.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import java.awt.Rectangle;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +18,9 @@ import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.WbcDetector;
+import org.leukostream.models.store.ClassRole;
+import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.ModelStore;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
@@ -31,9 +35,16 @@ class MarrowModelSetTest {
   static final Path FILE =
       Path.of("..", "aggregator", "rates", "marrow-models-matek-native.properties");
 
+  static final Path FRAMED_B =
+      Path.of("..", "aggregator", "rates", "marrow-b-models-matek-native.properties");
+
   static Properties settings() throws Exception {
+    return settings(FILE);
+  }
+
+  static Properties settings(Path file) throws Exception {
     Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(FILE)) {
+    try (InputStream in = Files.newInputStream(file)) {
       p.load(in);
     }
     return p;
@@ -50,6 +61,26 @@ class MarrowModelSetTest {
         .isEqualTo(
             ClassifierModels.weights(
                 ServiceConfigs.classifier(new Properties()).settings(), "wbc"));
+  }
+
+  @Test
+  void withTheFramedEnsembleBItsOneModelLoadsWithTheRolesThatRouteCellsToA() throws Exception {
+    ClassifierConfig set = ServiceConfigs.classifier(settings(FRAMED_B)).settings();
+    String framedB = "classpath:org/leukostream/models/marrow/wbc-efficientnet";
+    assertThat(ClassifierModels.weights(set, "wbc").orElseThrow())
+        .containsExactly(Map.entry(framedB, 1.0));
+    assertThat(ClassifierModels.weights(set, "blast").orElseThrow())
+        .containsExactly(
+            Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet", 1.0));
+    assertThat(ServiceConfigs.detector(settings(FRAMED_B)).settings().model())
+        .isEqualTo(ServiceConfigs.detector(settings()).settings().model());
+    try (StoredModel model = ModelStore.load(framedB, Device.cpu())) {
+      assertThat(model.manifest().classes())
+          .extracting(ModelClass::name, ModelClass::role)
+          .contains(
+              org.assertj.core.groups.Tuple.tuple("blast", ClassRole.LYMPHOBLAST),
+              org.assertj.core.groups.Tuple.tuple("lymphocyte", ClassRole.LYMPHOID));
+    }
   }
 
   @Test
