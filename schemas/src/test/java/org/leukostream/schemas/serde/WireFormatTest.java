@@ -47,7 +47,8 @@ class WireFormatTest {
             + "d00f" // occurredAt: 1000 ms
             + "00"
             + "00"
-            + "00"; // reviewerId, correctedDecision, comment: null
+            + "00"
+            + "00"; // reviewerId, correctedDecision, comment, amendmentReason: null
     assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(expected);
   }
 
