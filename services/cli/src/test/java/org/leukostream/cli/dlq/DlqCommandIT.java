@@ -17,23 +17,36 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.cli.Cli;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.EmbeddedStackExtension;
 
-/** {@code leukostream dlq replay} against a real broker and registry. */
-@ExtendWith(EmbeddedStackExtension.class)
+/**
+ * {@code leukostream dlq replay} against a real broker and registry of its own: the replayed
+ * records are not fields any other test could read.
+ */
 class DlqCommandIT {
   static final ObjectMapper JSON = new ObjectMapper();
+  static EmbeddedStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = EmbeddedStack.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
 
   @Test
-  void replaysTheLettersOfTheWindowWithTheirOwnKeyAndBytes(EmbeddedStack stack) throws Exception {
+  void replaysTheLettersOfTheWindowWithTheirOwnKeyAndBytes() throws Exception {
     Map<String, Object> client =
         TopicReader.clientConfig(stack.bootstrapServers(), stack.registryUrl());
     String run = UUID.randomUUID().toString().substring(0, 8);
@@ -102,7 +115,7 @@ class DlqCommandIT {
   }
 
   @Test
-  void refusesATopicThatHoldsNoDeadLettersAndATimeItCannotRead(EmbeddedStack stack) {
+  void refusesATopicThatHoldsNoDeadLettersAndATimeItCannotRead() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] cluster = {"--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl()};
