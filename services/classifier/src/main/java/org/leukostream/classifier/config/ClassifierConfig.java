@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.schemas.messaging.RetrySettings;
 
 /**
  * {@code leukostream.classifier.*}: the three stages' models, the batching, the device, retries.
@@ -50,30 +50,12 @@ public interface ClassifierConfig {
   @WithDefault("1048576")
   long cropMaxPixels();
 
-  Retry retry();
-
   /**
    * An engine that fails on a plain crop too (out of memory, a lost GPU: not the crops' fault): the
    * batch is tried this often, with growing waits, before the service stops consuming (health DOWN,
    * the poll uncommitted) instead of dead-lettering good crops.
    */
-  interface Retry {
-    /** Tries in all, the first one included. */
-    @WithDefault("4")
-    int attempts();
-
-    /** Wait after the first failure; doubled after each further one. */
-    @WithDefault("1s")
-    Duration initialBackoff();
-
-    @WithDefault("8s")
-    Duration maxBackoff();
-
-    /** As the core applies it. */
-    default Backoff backoff() {
-      return new Backoff(attempts(), initialBackoff(), maxBackoff());
-    }
-  }
+  RetrySettings retry();
 
   /** One stage: a model, or an ensemble whose members' probabilities are summed with weights. */
   interface Stage {

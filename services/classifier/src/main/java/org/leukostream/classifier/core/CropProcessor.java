@@ -149,7 +149,12 @@ public final class CropProcessor {
       try {
         return labelOrSplit(labeller, batch, work);
       } catch (EngineFailing e) {
-        retryOrStop(batch.size(), attempt, e.getCause());
+        backoff.retryOrStop(
+            "batch of " + batch.size() + " crops",
+            "not labelled",
+            attempt,
+            e.getCause(),
+            shuttingDown);
         work.retries++;
       }
     }
@@ -184,41 +189,6 @@ public final class CropProcessor {
         out.addAll(labelOrSplit(labeller, List.of(one), work));
       }
       return out;
-    }
-  }
-
-  /**
-   * Waits before the next attempt of a batch the engine failed, or, past the last attempt or once
-   * shutdown has begun, stops with the poll uncommitted.
-   */
-  private void retryOrStop(int crops, int attempt, Throwable cause) {
-    if (shuttingDown.getAsBoolean()) {
-      throw new IllegalStateException("Shutting down: batch left for redelivery", cause);
-    }
-    if (attempt >= backoff.attempts()) {
-      throw new TransientFailureException(
-          "batch of "
-              + crops
-              + " crops not labelled after "
-              + attempt
-              + " attempts: the models fail on a plain crop too ("
-              + cause
-              + ")",
-          cause);
-    }
-    LOG.warn(
-        "Batch of {}: attempt {} of {} failed and the models fail on a plain crop too ({}); next in"
-            + " {}",
-        crops,
-        attempt,
-        backoff.attempts(),
-        cause.toString(),
-        backoff.delay(attempt));
-    try {
-      backoff.pause(attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted: batch left for redelivery", cause);
     }
   }
 

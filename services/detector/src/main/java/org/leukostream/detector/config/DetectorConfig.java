@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.leukostream.avro.SpecimenType;
-import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.schemas.messaging.RetrySettings;
 
 /**
  * {@code leukostream.detector.*}: the model, its thresholds, crops, input limits, claim checks,
@@ -66,30 +66,12 @@ public interface DetectorConfig {
 
   ClaimCheck claimCheck();
 
-  Retry retry();
-
   /**
    * A failure that is not the field's (its claim-check store cannot serve it, or the model fails on
    * a plain field too): tried this often, with growing waits, before the service stops consuming
    * (health DOWN, the field uncommitted) instead of rejecting a good field.
    */
-  interface Retry {
-    /** Tries in all, the first one included. */
-    @WithDefault("4")
-    int attempts();
-
-    /** Wait after the first failure; doubled after each further one. */
-    @WithDefault("1s")
-    Duration initialBackoff();
-
-    @WithDefault("8s")
-    Duration maxBackoff();
-
-    /** As the core applies it. */
-    default Backoff backoff() {
-      return new Backoff(attempts(), initialBackoff(), maxBackoff());
-    }
-  }
+  RetrySettings retry();
 
   /** How a cell is cut out for the classifier. */
   interface Crop {

@@ -109,36 +109,12 @@ public final class FieldProcessor {
         }
         notTheFields = e;
       }
-      retryOrStop(field, attempt, notTheFields);
-    }
-  }
-
-  /**
-   * Waits before the next attempt after a failure that is not the field's, or, past the last
-   * attempt or once shutdown has begun, stops with the field uncommitted.
-   */
-  private void retryOrStop(SlideField field, int attempt, Exception cause) {
-    String what = "case " + field.getCaseId() + " field " + field.getFieldIndex();
-    if (shuttingDown.getAsBoolean()) {
-      throw new IllegalStateException("Shutting down: " + what + " left for redelivery", cause);
-    }
-    if (attempt >= backoff.attempts()) {
-      throw new TransientFailureException(
-          what + " not processed after " + attempt + " attempts, and not its fault: " + cause,
-          cause);
-    }
-    LOG.warn(
-        "{}: attempt {} of {} failed ({}); next in {}",
-        what,
-        attempt,
-        backoff.attempts(),
-        cause.toString(),
-        backoff.delay(attempt));
-    try {
-      backoff.pause(attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted: " + what + " left for redelivery", cause);
+      backoff.retryOrStop(
+          "case " + field.getCaseId() + " field " + field.getFieldIndex(),
+          "not processed",
+          attempt,
+          notTheFields,
+          shuttingDown);
     }
   }
 
