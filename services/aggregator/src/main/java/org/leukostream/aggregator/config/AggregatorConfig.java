@@ -3,6 +3,7 @@ package org.leukostream.aggregator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.leukostream.aggregator.decision.CallRates;
@@ -30,6 +31,26 @@ public interface AggregatorConfig {
 
   /** How long a decided case is remembered so that late duplicates change nothing. */
   Duration finalRetention();
+
+  /** The pipeline in front of the aggregator, watched before a silent case is called stalled. */
+  UpstreamConfig upstream();
+
+  /** {@link AggregatorSettings.Upstream} as configured. */
+  interface UpstreamConfig {
+    /** The consumer groups before the aggregator, in pipeline order; none: wall clock alone. */
+    Optional<List<StageConfig>> stages();
+
+    /** How often their offsets are read. */
+    @WithDefault("5s")
+    Duration sampleInterval();
+  }
+
+  /** A consumer group and the topics it reads. */
+  interface StageConfig {
+    String group();
+
+    Set<String> topics();
+  }
 
   /** The diagnostic rule (default: Zhou et al. 2021, lymphoblasts > 20%). */
   interface Rule {
@@ -104,6 +125,11 @@ public interface AggregatorConfig {
         preliminaryInterval(),
         incompleteTimeout(),
         punctuateInterval(),
-        finalRetention());
+        finalRetention(),
+        new AggregatorSettings.Upstream(
+            upstream().stages().orElse(List.of()).stream()
+                .map(s -> new AggregatorSettings.Upstream.Stage(s.group(), s.topics()))
+                .toList(),
+            upstream().sampleInterval()));
   }
 }

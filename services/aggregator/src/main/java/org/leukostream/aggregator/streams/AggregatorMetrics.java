@@ -26,6 +26,9 @@ public interface AggregatorMetrics {
 
         @Override
         public void unknownCaseDropped() {}
+
+        @Override
+        public void pipelineDrainedUntil(long now, long watermark) {}
       };
 
   void labelCounted();
@@ -47,4 +50,11 @@ public interface AggregatorMetrics {
 
   /** A case no OPENED or CLOSED event named, dropped at the timeout instead of reported. */
   void unknownCaseDropped();
+
+  /**
+   * How far behind the wall clock the pipeline's watermark is, as of the last punctuation.
+   *
+   * @param watermark {@link PipelineWatermark#UNKNOWN} while the pipeline has not been seen
+   */
+  void pipelineDrainedUntil(long now, long watermark);
 }

@@ -2,6 +2,7 @@ package org.leukostream.aggregator.streams;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,17 +38,36 @@ public final class AggregatorTopology {
    */
   public static KafkaStreams standalone(
       StandaloneStreams where, AggregatorSettings settings, AggregatorMetrics metrics) {
-    return where.create(
-        build(settings, where.serdeConfig(), metrics), SERVICE, Topics.AGGREGATOR_DLQ);
+    PipelineWatermark watermark =
+        ConsumerGroupWatermark.start(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, where.bootstrapServers()),
+            where.applicationId(),
+            settings.upstream());
+    KafkaStreams streams =
+        where.create(
+            build(settings, where.serdeConfig(), metrics, watermark),
+            SERVICE,
+            Topics.AGGREGATOR_DLQ);
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            watermark.close();
+          }
+        });
+    return streams;
   }
 
   /**
    * @param settings rule, taxonomy and timing
    * @param serdeConfig registry settings for the Avro serdes ({@code schema.registry.url}, ...)
    * @param metrics where counters go
+   * @param watermark how far the pipeline in front is drained (when a silent case is stalled)
    */
   public static Topology build(
-      AggregatorSettings settings, Map<String, ?> serdeConfig, AggregatorMetrics metrics) {
+      AggregatorSettings settings,
+      Map<String, ?> serdeConfig,
+      AggregatorMetrics metrics,
+      PipelineWatermark watermark) {
     Topology topology = new Topology();
     Serde<String> keys = Serdes.String();
     for (Topic<?> input : inputs()) {
@@ -59,7 +79,7 @@ public final class AggregatorTopology {
     }
     topology.addProcessor(
         PROCESSOR,
-        () -> new CaseAggregator(settings, metrics, DeadLetters.reencoder(serdeConfig)),
+        () -> new CaseAggregator(settings, metrics, DeadLetters.reencoder(serdeConfig), watermark),
         inputs().stream().map(t -> "source-" + t.name()).toArray(String[]::new));
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the differential count of every case from its labels, field results and case events, and
  * emits rate-limited PRELIMINARY diagnoses and exactly one FINAL per case: when the case is
- * complete, or as INCOMPLETE when it has been silent for the configured timeout (wall-clock
- * punctuation). A record that cannot be processed goes to the dead-letter sink and the stream goes
- * on.
+ * complete, or as INCOMPLETE when it has been silent for the configured timeout while the pipeline
+ * in front of it was drained ({@link PipelineWatermark}: a case waiting on a stage that is down or
+ * behind is not stalled). A record that cannot be processed goes to the dead-letter sink and the
+ * stream goes on.
  */
 final class CaseAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(CaseAggregator.class);
@@ -43,6 +44,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private final AggregatorMetrics metrics;
   private final DiagnosisBuilder diagnoses;
   private final BiFunction<String, SpecificRecord, byte[]> reencode;
+  private final PipelineWatermark watermark;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CaseState> cases;
   private KeyValueStore<String, Integer> cells;
@@ -50,8 +52,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   CaseAggregator(
       AggregatorSettings settings,
       AggregatorMetrics metrics,
-      BiFunction<String, SpecificRecord, byte[]> reencode) {
+      BiFunction<String, SpecificRecord, byte[]> reencode,
+      PipelineWatermark watermark) {
     this.settings = settings;
+    this.watermark = watermark;
     this.metrics = metrics;
     this.diagnoses = new DiagnosisBuilder(settings.rule(), settings.taxonomy());
     this.reencode = reencode;
@@ -261,6 +265,8 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     List<String> expired = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     long open = 0;
+    long drained = watermark.watermark(now);
+    metrics.pipelineDrainedUntil(now, drained);
     try (var all = cases.all()) {
       while (all.hasNext()) {
         KeyValue<String, CaseState> entry = all.next();
@@ -272,7 +278,8 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
           continue;
         }
         open++;
-        if (now - state.lastActivityMillis >= settings.incompleteTimeout().toMillis()) {
+        if (drained != PipelineWatermark.UNKNOWN
+            && drained - state.lastActivityMillis >= settings.incompleteTimeout().toMillis()) {
           if (state.patientKey == null) {
             // No OPENED or CLOSED ever named this case: no report for nobody.
             LOG.warn(

@@ -132,6 +132,18 @@ class AggregatorServiceIT {
         .then()
         .statusCode(200)
         .body(containsString("leukostream_aggregator_labels_counted_total"));
+    // The pipeline watermark reads the groups' offsets with the service's own (SASL) settings.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              String metrics = given().get("/q/metrics").then().extract().asString();
+              var lag =
+                  java.util.regex.Pattern.compile(
+                          "(?m)^leukostream_aggregator_pipeline_watermark_lag_seconds\\S* (\\S+)$")
+                      .matcher(metrics);
+              return lag.find() && Double.parseDouble(lag.group(1)) >= 0;
+            });
   }
 
   private Diagnosis finalOf(String caseId) {

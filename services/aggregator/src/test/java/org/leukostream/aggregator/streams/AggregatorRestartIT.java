@@ -42,7 +42,8 @@ class AggregatorRestartIT {
           Duration.ofSeconds(5),
           Duration.ofMinutes(10),
           Duration.ofSeconds(1),
-          Duration.ofDays(1));
+          Duration.ofDays(1),
+          AggregatorSettings.Upstream.NONE);
 
   @Test
   void casesEndWithTheSameFinalsAndARestartMidCaseKeepsExactCounts(EmbeddedStack stack)

@@ -47,6 +47,11 @@ class AggregatorSettingsTest {
     assertThat(settings.incompleteTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(settings.punctuateInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.finalRetention()).isEqualTo(Duration.ofDays(3));
+    assertThat(settings.upstream().stages())
+        .as("the service's pipeline in front, in order")
+        .extracting(AggregatorSettings.Upstream.Stage::group)
+        .containsExactly("leukostream-detector", "leukostream-classifier");
+    assertThat(settings.upstream().stages().get(1).topics()).containsExactly("cell.crops.v1");
   }
 
   @Test

@@ -54,6 +54,9 @@ class AggregatorTopologyTest {
   private TestOutputTopic<String, Diagnosis> diagnoses;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
+  /** The pipeline watermark the topology sees: null, caught up (the wall clock). */
+  private volatile Long drainedUntil;
+
   @BeforeEach
   void start() throws Exception {
     start(Comparison.GREATER_THAN);
@@ -74,7 +77,8 @@ class AggregatorTopologyTest {
             Duration.ofSeconds(5),
             Duration.ofMinutes(10),
             Duration.ofSeconds(1),
-            Duration.ofDays(1));
+            Duration.ofDays(1),
+            AggregatorSettings.Upstream.NONE);
     stateDir = Files.createTempDirectory("aggregator-test-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
@@ -82,7 +86,13 @@ class AggregatorTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            AggregatorTopology.build(settings, serdeConfig, AggregatorMetrics.NONE), props, T0);
+            AggregatorTopology.build(
+                settings,
+                serdeConfig,
+                AggregatorMetrics.NONE,
+                now -> drainedUntil == null ? now : drainedUntil),
+            props,
+            T0);
     var keys = new StringSerializer();
     caseEvents =
         driver.createInputTopic(
@@ -213,6 +223,47 @@ class AggregatorTopologyTest {
     assertThat(finals.get(0).getCellsCounted()).isEqualTo(100);
     driver.advanceWallClockTime(Duration.ofMinutes(30));
     assertThat(finals(caseId)).isEmpty();
+  }
+
+  @Test
+  void aCaseWaitingOnAStageThatIsBehindIsNotStalledAndEndsComplete() {
+    String caseId = "case-waiting";
+    SyntheticCase feed = SyntheticCase.of(caseId, 2, 200, 60);
+    open(feed);
+    field(feed, 0);
+    field(feed, 1);
+    label(feed, 0);
+    close(feed); // field 1's labels are queued before a classifier that is down
+    drainedUntil = T0.toEpochMilli();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(45));
+    assertThat(finals(caseId)).as("no INCOMPLETE while the pipeline is behind").isEmpty();
+    label(feed, 1); // the classifier is back
+
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals).hasSize(1);
+    assertThat(finals.get(0).getIncompleteReason()).isNull();
+    assertThat(finals.get(0).getCellsLabelled()).isEqualTo(200);
+  }
+
+  @Test
+  void whileThePipelineHasNotBeenSeenNoCaseIsStalled() {
+    String caseId = "case-unseen";
+    SyntheticCase feed = SyntheticCase.of(caseId, 2, 200, 60);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    close(feed);
+    drainedUntil = PipelineWatermark.UNKNOWN;
+
+    driver.advanceWallClockTime(Duration.ofHours(2));
+    assertThat(finals(caseId)).isEmpty();
+    drainedUntil = null; // seen, and drained: the case has been silent for two hours
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertThat(finals(caseId))
+        .singleElement()
+        .satisfies(d -> assertThat(d.getDecision()).isEqualTo(Decision.INCOMPLETE));
   }
 
   @Test
