@@ -118,16 +118,17 @@ Secret values are placeholders for environment variables filled from Secrets (se
 
 {{/* Probes on the Quarkus health endpoints. */}}
 {{- define "leukostream.probes" -}}
+{{- $scheme := ternary "HTTPS" "HTTP" (not (empty (dig "tls" "secretName" "" .svc))) -}}
 startupProbe:
-  httpGet: {path: /q/health/started, port: http}
+  httpGet: {path: /q/health/started, port: http, scheme: {{ $scheme }}}
   periodSeconds: 5
   failureThreshold: 60
 readinessProbe:
-  httpGet: {path: /q/health/ready, port: http}
+  httpGet: {path: /q/health/ready, port: http, scheme: {{ $scheme }}}
   periodSeconds: 10
   failureThreshold: 3
 livenessProbe:
-  httpGet: {path: /q/health/live, port: http}
+  httpGet: {path: /q/health/live, port: http, scheme: {{ $scheme }}}
   periodSeconds: 15
   failureThreshold: 4
 {{- end -}}

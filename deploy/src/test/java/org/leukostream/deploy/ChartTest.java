@@ -192,6 +192,61 @@ class ChartTest {
         .hasMessageContaining("egressCidr");
   }
 
+  /**
+   * Reading a case needs a reader's token by default; with a certificate the aggregator serves
+   * HTTPS only, its probes follow, and a query forwarded between replicas goes over TLS trusting
+   * the Secret's CA.
+   */
+  @Test
+  void readingACaseNeedsAReadersTokenAndReplicasTalkHttpsWhenGivenACertificate() {
+    Rendered defaults = Rendered.render("values.yaml");
+    assertThat(properties(defaults, "aggregator"))
+        .contains("leukostream.read.oidc=true")
+        .contains("quarkus.oidc.auth-server-url=https://")
+        .contains("quarkus.oidc.token.audience=leukostream-aggregator")
+        .contains("quarkus.http.auth.permission.read.policy=viewer")
+        .doesNotContain("forwarding.scheme=https");
+    assertThat(container(defaults, "aggregator").getReadinessProbe().getHttpGet().getScheme())
+        .isEqualTo("HTTP");
+    assertThat(
+            properties(
+                Rendered.render("values.yaml", Map.of("aggregator.oidc.enabled", false)),
+                "aggregator"))
+        .doesNotContain("leukostream.read.oidc=true");
+
+    Rendered tls =
+        Rendered.render(
+            "values.yaml",
+            Map.of(
+                "aggregator.tls.secretName",
+                "aggregator-tls",
+                "aggregator.egressCidr",
+                "10.40.0.0/16"));
+    assertThat(properties(tls, "aggregator"))
+        .contains("quarkus.http.insecure-requests=disabled")
+        .contains("leukostream.aggregator.forwarding.scheme=https")
+        .contains(
+            "leukostream.aggregator.forwarding.trusted-certificates=/etc/leukostream/aggregator-tls/ca.crt");
+    Container aggregator = container(tls, "aggregator");
+    assertThat(aggregator.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(aggregator.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(aggregator.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/leukostream/aggregator-tls"));
+    assertThat(pods(tls).get(Rendered.name("aggregator")).getVolumes())
+        .filteredOn(v -> v.getName().equals("tls"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("aggregator-tls"));
+    assertThat(container(tls, "ehr-bridge").getReadinessProbe().getHttpGet().getScheme())
+        .isEqualTo("HTTP");
+    assertThat(egressBlocks(tls, "aggregator")).containsExactly("10.40.0.0/16");
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    "values.yaml",
+                    Map.of("aggregator.oidc.authServerUrl", "http://keycloak/realms/lab")))
+        .hasMessageContaining("aggregator.oidc.enabled needs");
+  }
+
   /** A rotated FHIR token reaches the bridge without a restart: a Secret file, not a variable. */
   @Test
   void theFhirTokenIsAFileTheKubeletRefreshes() {

@@ -32,6 +32,18 @@ public interface AggregatorConfig {
   /** How long a decided case is remembered so that late duplicates change nothing. */
   Duration finalRetention();
 
+  /** How a case query that reaches the wrong instance is forwarded to the owner. */
+  Forwarding forwarding();
+
+  /** Forwarding between instances: https when they serve TLS. */
+  interface Forwarding {
+    @WithDefault("http")
+    String scheme();
+
+    /** PEM file of the CA the instances' certificates chain to; absent: the JVM's trust store. */
+    Optional<java.nio.file.Path> trustedCertificates();
+  }
+
   /** The pipeline in front of the aggregator, watched before a silent case is called stalled. */
   UpstreamConfig upstream();
 

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -26,38 +26,52 @@ import org.leukostream.avro.DiagnosisStatus;
 /**
  * Answers "what is the state of case X" for this instance: from its own store when one of its
  * active tasks owns the case's partition, otherwise by forwarding the request to the instance Kafka
- * Streams names as the owner. Independent of the HTTP framework, so the same logic serves the REST
- * resource and the multi-instance tests.
+ * Streams names as the owner, with the caller's credentials (the owner authorises the caller, not
+ * this instance) over the configured scheme (https between instances in production). A forwarded
+ * request is never forwarded again: during a rebalance the owner answers 503 instead of bouncing
+ * it. Independent of the HTTP framework, so the same logic serves the REST resource and the
+ * multi-instance tests.
  */
 public final class CaseQueryService {
   /** An HTTP answer: status, JSON body and, when forwarding failed, the owner's address. */
   public record Reply(int status, String json, String owner) {}
 
+  /** The header that marks a request one instance forwarded to another. */
+  public static final String FORWARDED_HEADER = "X-Leukostream-Forwarded";
+
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final KafkaStreams streams;
   private final DiagnosisBuilder diagnoses;
   private final String self;
+  private final InstanceLinks links;
 
   /**
    * @param self this instance's {@code application.server} ({@code host:port}), named in answers
+   * @param links how this instance reaches the others
    */
-  public CaseQueryService(KafkaStreams streams, DiagnosisBuilder diagnoses, String self) {
+  public CaseQueryService(
+      KafkaStreams streams, DiagnosisBuilder diagnoses, String self, InstanceLinks links) {
     this.streams = streams;
     this.diagnoses = diagnoses;
     this.self = self;
+    this.links = links;
   }
 
-  public Reply get(String caseId) {
+  /**
+   * @param authorization the caller's {@code Authorization} header, passed on when forwarding
+   * @param forwarded whether another instance forwarded this request
+   */
+  public Reply get(String caseId, Optional<String> authorization, boolean forwarded) {
     KeyQueryMetadata metadata =
         streams.queryMetadataForKey(AggregatorTopology.CASE_STORE, caseId, new StringSerializer());
     if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       return unavailable("the aggregator is not running yet");
     }
     if (!hostsLocally(metadata.partition())) {
-      return forward(metadata.activeHost(), caseId);
+      return forwarded
+          ? unavailable("the case's partition is moving between instances")
+          : forward(metadata.activeHost(), caseId, authorization);
     }
     CaseState state;
     try {
@@ -91,16 +105,24 @@ public final class CaseQueryService {
         .anyMatch(task -> task.taskId().partition() == partition);
   }
 
-  private Reply forward(HostInfo owner, String caseId) {
+  private Reply forward(HostInfo owner, String caseId, Optional<String> authorization) {
     String address = owner.host() + ":" + owner.port();
     URI uri =
         URI.create(
-            "http://" + address + "/cases/" + URLEncoder.encode(caseId, StandardCharsets.UTF_8));
+            links.scheme()
+                + "://"
+                + address
+                + "/cases/"
+                + URLEncoder.encode(caseId, StandardCharsets.UTF_8));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(10))
+            .header(FORWARDED_HEADER, self)
+            .GET();
+    authorization.ifPresent(value -> request.header("Authorization", value));
     try {
       HttpResponse<String> reply =
-          HTTP.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+          links.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(reply.statusCode(), reply.body(), null);
     } catch (IOException e) {
       return new Reply(

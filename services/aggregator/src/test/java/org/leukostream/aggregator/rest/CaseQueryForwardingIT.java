@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,13 +16,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
@@ -35,21 +42,90 @@ import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackExtension;
 
 /**
- * Two aggregator instances of one application, each answering {@code GET /cases/{id}} with the
- * service's own query logic: asking either one about any case gives that case's counts, forwarded
- * to the owner when the asked instance does not hold it.
+ * Two aggregator instances of one application, each answering {@code GET /cases/{id}} over HTTPS
+ * with the service's own query logic, and each requiring the caller's bearer token as the service
+ * does with OIDC on: asking either one about any case gives that case's counts, forwarded to the
+ * owner over TLS with the caller's token when the asked instance does not hold it.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class CaseQueryForwardingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String TOKEN = "Bearer viewer-" + UUID.randomUUID();
+  private static Tls tls;
+  private static HttpClient https;
+
+  /** A self-signed certificate for localhost (keytool), as a key store and as a trusted PEM. */
+  private record Tls(SSLContext server, Path certificate) {
+    static Tls create() throws Exception {
+      Path dir = Files.createTempDirectory("forwarding-it-tls-");
+      Path store = dir.resolve("instance.p12");
+      Path pem = dir.resolve("ca.pem");
+      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+      run(
+          keytool,
+          "-genkeypair",
+          "-alias",
+          "instance",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-dname",
+          "CN=localhost",
+          "-ext",
+          "SAN=dns:localhost,ip:127.0.0.1",
+          "-validity",
+          "2",
+          "-keystore",
+          store.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          "changeit");
+      run(
+          keytool,
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "instance",
+          "-keystore",
+          store.toString(),
+          "-storepass",
+          "changeit",
+          "-file",
+          pem.toString());
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(store)) {
+        keys.load(in, "changeit".toCharArray());
+      }
+      KeyManagerFactory managers =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      managers.init(keys, "changeit".toCharArray());
+      SSLContext server = SSLContext.getInstance("TLS");
+      server.init(managers.getKeyManagers(), null, null);
+      return new Tls(server, pem);
+    }
+
+    private static void run(String... command) throws Exception {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(output).isZero();
+    }
+  }
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    tls = Tls.create();
+    https = InstanceLinks.of("https", Optional.of(tls.certificate())).client();
+  }
 
   /** One aggregator instance with its HTTP endpoint. */
-  private record Instance(KafkaStreams streams, HttpServer http, String address)
+  private record Instance(KafkaStreams streams, HttpsServer http, String address)
       implements AutoCloseable {
     static Instance start(EmbeddedStack stack, String applicationId) throws Exception {
-      HttpServer http =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpsServer http =
+          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      http.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
       String address = "localhost:" + http.getAddress().getPort();
       AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
       var streams =
@@ -61,7 +137,10 @@ class CaseQueryForwardingIT {
               AggregatorMetrics.NONE);
       var queries =
           new CaseQueryService(
-              streams, new DiagnosisBuilder(settings.rule(), settings.taxonomy()), address);
+              streams,
+              new DiagnosisBuilder(settings.rule(), settings.taxonomy()),
+              address,
+              InstanceLinks.of("https", Optional.of(tls.certificate())));
       http.createContext(
           "/cases/",
           exchange -> {
@@ -69,7 +148,15 @@ class CaseQueryForwardingIT {
                 URLDecoder.decode(
                     exchange.getRequestURI().getRawPath().substring("/cases/".length()),
                     StandardCharsets.UTF_8);
-            CaseQueryService.Reply reply = queries.get(id);
+            var headers = exchange.getRequestHeaders();
+            // The service's OIDC check, reduced to one known token.
+            CaseQueryService.Reply reply =
+                TOKEN.equals(headers.getFirst("Authorization"))
+                    ? queries.get(
+                        id,
+                        Optional.of(TOKEN),
+                        headers.containsKey(CaseQueryService.FORWARDED_HEADER))
+                    : new CaseQueryService.Reply(401, "{}", null);
             byte[] body = reply.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(reply.status(), body.length);
@@ -143,21 +230,35 @@ class CaseQueryForwardingIT {
       }
       assertThat(servedBy).containsExactlyInAnyOrder(a.address(), b.address());
       assertThat(
-              HTTP.send(
+              https
+                  .send(
                       HttpRequest.newBuilder(
-                              URI.create("http://" + a.address() + "/cases/no-such-case"))
+                              URI.create("https://" + a.address() + "/cases/no-such-case"))
+                          .header("Authorization", TOKEN)
                           .build(),
                       HttpResponse.BodyHandlers.ofString())
                   .statusCode())
           .isEqualTo(404);
+      assertThat(
+              https
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "https://" + a.address() + "/cases/" + cases.get(0).caseId()))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .as("no token, no answer")
+          .isEqualTo(401);
     }
   }
 
   /** The case's view as {@code instance} answers it, or null while it answers 503 (rebalancing). */
   private static JsonNode get(Instance instance, String caseId) throws Exception {
     HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://" + instance.address() + "/cases/" + caseId))
+        https.send(
+            HttpRequest.newBuilder(URI.create("https://" + instance.address() + "/cases/" + caseId))
+                .header("Authorization", TOKEN)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() == 503) {

@@ -10,15 +10,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +27,7 @@ import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.TestIssuer;
 
 /**
  * Sign-off with authentication on, as in production: OIDC bearer tokens, verified here against a
@@ -45,19 +39,17 @@ import org.leukostream.testkit.EmbeddedStackTestResource;
 @TestProfile(SignOffAuthIT.Oidc.class)
 @QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
 class SignOffAuthIT {
-  static final KeyPair KEYS = keys();
-  static final KeyPair FORGER = keys();
+  static final TestIssuer ISSUER = new TestIssuer();
+  static final TestIssuer FORGER = new TestIssuer();
 
   /** Turns sign-off authentication on with a public key in place of the provider's. */
   public static final class Oidc implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "leukostream.sign.oidc", "true",
-          "quarkus.oidc.public-key",
-              Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded()),
-          "quarkus.oidc.token.issuer", "https://idp.test/realms/lab",
-          "quarkus.http.auth.permission.sign.policy", "reviewer");
+      Map<String, String> config = new HashMap<>(ISSUER.trustedBy());
+      config.put("leukostream.sign.oidc", "true");
+      config.put("quarkus.http.auth.permission.sign.policy", "reviewer");
+      return config;
     }
   }
 
@@ -85,13 +77,10 @@ class SignOffAuthIT {
         .post("/cases/{id}/sign", caseId)
         .then()
         .statusCode(401);
-    sign(caseId, token(FORGER.getPrivate(), "dr-ng"), Map.of()).statusCode(401);
-    sign(caseId, token(KEYS.getPrivate(), "dr-ng", "another-service", "reviewer"), Map.of())
-        .statusCode(401);
-    sign(caseId, token(KEYS.getPrivate(), "tech-viewer", AUDIENCE, "viewer"), Map.of())
-        .statusCode(403);
-    sign(caseId, token(KEYS.getPrivate(), "dr-ng"), Map.of("reviewerId", "dr-someone-else"))
-        .statusCode(403);
+    sign(caseId, token(FORGER, "dr-ng"), Map.of()).statusCode(401);
+    sign(caseId, ISSUER.token("dr-ng", "another-service", "reviewer"), Map.of()).statusCode(401);
+    sign(caseId, ISSUER.token("tech-viewer", AUDIENCE, "viewer"), Map.of()).statusCode(403);
+    sign(caseId, token(ISSUER, "dr-ng"), Map.of("reviewerId", "dr-someone-else")).statusCode(403);
 
     await()
         .atMost(Duration.ofSeconds(90))
@@ -99,7 +88,7 @@ class SignOffAuthIT {
             () ->
                 given()
                     .auth()
-                    .oauth2(token(KEYS.getPrivate(), "dr-ng"))
+                    .oauth2(token(ISSUER, "dr-ng"))
                     .contentType(ContentType.JSON)
                     .body(Map.of("comment", "agree"))
                     .post("/cases/{id}/sign", caseId)
@@ -129,55 +118,8 @@ class SignOffAuthIT {
   /** The audience the bridge's sign-off demands by default. */
   static final String AUDIENCE = "leukostream-ehr-bridge";
 
-  /** A reviewer's token for the bridge, valid for an hour, signed with {@code key}. */
-  static String token(PrivateKey key, String user) {
-    return token(key, user, AUDIENCE, "reviewer");
-  }
-
-  /** An RS256 JWT for {@code user} with {@code audience} and role {@code role}. */
-  static String token(PrivateKey key, String user, String audience, String role) {
-    long now = Instant.now().getEpochSecond();
-    String header = base64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-    String claims =
-        base64(
-            "{\"iss\":\"https://idp.test/realms/lab\",\"sub\":\"user-1\",\"preferred_username\":\""
-                + user
-                + "\",\"aud\":\""
-                + audience
-                + "\",\"groups\":[\""
-                + role
-                + "\"],\"iat\":"
-                + now
-                + ",\"exp\":"
-                + (now + 3600)
-                + "}");
-    try {
-      Signature rsa = Signature.getInstance("SHA256withRSA");
-      rsa.initSign(key);
-      rsa.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
-      return header
-          + "."
-          + claims
-          + "."
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String base64(String json) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static KeyPair keys() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** A reviewer's token for the bridge, valid for an hour, from {@code issuer}. */
+  static String token(TestIssuer issuer, String user) {
+    return issuer.token(user, AUDIENCE, "reviewer");
   }
 }
