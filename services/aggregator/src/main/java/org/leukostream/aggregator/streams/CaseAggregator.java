@@ -80,6 +80,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       long now = context.currentSystemTimeMs();
       CaseState state = cases.get(caseId);
       if (state == null) {
+        refuseIfForgotten(caseId, record.timestamp(), now);
         state = new CaseState(caseId, now);
       }
       if (state.finalEmitted) {
@@ -107,6 +108,25 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       cases.put(caseId, state);
     } catch (RuntimeException e) {
       deadLetter(record, caseId, e);
+    }
+  }
+
+  /**
+   * A record older than the time decided cases are remembered, of a case this aggregator does not
+   * know, may belong to a case decided and since forgotten: counted, it would resurrect that case
+   * as a second report. It is dead-lettered instead; {@code leukostream dlq replay} sends it again
+   * (with a new timestamp) when a case is meant to be reopened.
+   */
+  private void refuseIfForgotten(String caseId, long recordTimestamp, long now) {
+    if (recordTimestamp >= 0 && recordTimestamp < now - settings.finalRetention().toMillis()) {
+      throw new IllegalStateException(
+          "record of unknown case "
+              + caseId
+              + " written at "
+              + Instant.ofEpochMilli(recordTimestamp)
+              + ", longer ago than decided cases are remembered ("
+              + settings.finalRetention()
+              + "): it may belong to a case decided and forgotten, so it is not counted");
     }
   }
 

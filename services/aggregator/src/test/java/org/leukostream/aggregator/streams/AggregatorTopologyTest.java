@@ -453,6 +453,35 @@ class AggregatorTopologyTest {
         .isEqualTo(SyntheticCase.patientKey("case-known"));
   }
 
+  @Test
+  void aDuplicateOlderThanTheRetentionOfDecidedCasesIsDeadLetteredNotResurrected() {
+    SyntheticCase feed = SyntheticCase.of("case-forgotten", 2, 200, 60);
+    Instant written = T0.plusSeconds(1);
+    caseEvents.pipeInput(feed.caseId(), feed.opened(), written);
+    for (int f = 0; f < 2; f++) {
+      fieldResults.pipeInput(feed.caseId(), feed.fieldResult(f), written);
+      for (var label : feed.fields().get(f)) {
+        labels.pipeInput(feed.caseId(), label, written);
+      }
+    }
+    caseEvents.pipeInput(feed.caseId(), feed.closed(), written);
+    assertThat(finals(feed.caseId())).hasSize(1);
+    driver.advanceWallClockTime(Duration.ofDays(2)); // past final-retention: the case is forgotten
+    deadLetters.readValuesToList();
+
+    // The scanner's producer redelivers its old OPENED and CLOSED, the classifier an old label.
+    caseEvents.pipeInput(feed.caseId(), feed.opened(), written);
+    labels.pipeInput(feed.caseId(), feed.fields().get(0).get(0), written);
+    caseEvents.pipeInput(feed.caseId(), feed.closed(), written);
+    driver.advanceWallClockTime(Duration.ofMinutes(30));
+
+    assertThat(finals(feed.caseId())).as("no second report").isEmpty();
+    assertThat(deadLetters.readValuesToList())
+        .hasSize(3)
+        .allSatisfy(
+            letter -> assertThat(letter.getErrorMessage()).contains("decided and forgotten"));
+  }
+
   private Diagnosis runCase(String caseId, int cells, int blasts) {
     SyntheticCase feed = SyntheticCase.of(caseId, 5, cells, blasts);
     open(feed);
