@@ -247,6 +247,43 @@ class ChartTest {
         .hasMessageContaining("aggregator.oidc.enabled needs");
   }
 
+  /** OAuth client credentials: the key (or secret) is a mounted file, the settings say which. */
+  @Test
+  void fhirTokensFromTheEhrsTokenEndpointUseAMountedKey() {
+    Rendered rendered =
+        Rendered.render(
+            "values.yaml",
+            Map.of(
+                "ehrBridge.fhir.baseUrl", "https://fhir.example.org/r4",
+                "ehrBridge.fhir.oauth.tokenUrl", "https://ehr.example.org/oauth2/token",
+                "ehrBridge.fhir.oauth.clientId", "leukostream",
+                "ehrBridge.fhir.oauth.keyId", "key-1",
+                "ehrBridge.fhir.oauth.secretName", "fhir-oauth"));
+    assertThat(properties(rendered, "ehr-bridge"))
+        .contains("leukostream.ehr.server.oauth.token-url=https://ehr.example.org/oauth2/token")
+        .contains(
+            "leukostream.ehr.server.oauth.private-key-file=/deployments/secrets/fhir-oauth/private-key.pem")
+        .contains("leukostream.ehr.server.oauth.key-id=key-1")
+        .doesNotContain("client-secret-file");
+    assertThat(pods(rendered).get(Rendered.name("ehr-bridge")).getVolumes())
+        .filteredOn(v -> v.getName().equals("fhir-oauth"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fhir-oauth"));
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    "values.yaml",
+                    Map.of(
+                        "ehrBridge.fhir.oauth.tokenUrl", "https://ehr.example.org/oauth2/token")))
+        .hasMessageContaining("needs clientId and secretName");
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    "values.yaml",
+                    Map.of("ehrBridge.fhir.oauth.tokenUrl", "http://ehr.example.org/token")))
+        .hasMessageContaining("tokenUrl");
+  }
+
   /** A rotated FHIR token reaches the bridge without a restart: a Secret file, not a variable. */
   @Test
   void theFhirTokenIsAFileTheKubeletRefreshes() {

@@ -20,7 +20,11 @@ public final class CaseState {
   public int cellsDetected;
   public int cellsLabelled;
 
-  /** Labelled cells that a field result also reported: complete when this reaches cellsDetected. */
+  /**
+   * Labelled cells that a field result also reported: complete when this reaches cellsDetected.
+   * Since labels are counted only for reported cells it equals cellsLabelled, except in state
+   * written by an earlier release, which counted a label before its cell was reported.
+   */
   public int cellsLabelledAndDetected;
 
   public int cellsUncountable;

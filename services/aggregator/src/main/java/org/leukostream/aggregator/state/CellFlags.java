@@ -2,12 +2,13 @@ package org.leukostream.aggregator.state;
 
 /**
  * What the aggregator has seen of one cell, as bits in the {@code case-cells} store: reported by a
- * field result, labelled. A second label for the same cell finds {@link #LABELLED} set and counts
- * nothing.
+ * field result, labelled and counted, or labelled and held until a field result reports it. A
+ * second label for the same cell finds {@link #LABELLED} or {@link #HELD} set and counts nothing.
  */
 public final class CellFlags {
   public static final int DETECTED = 1;
   public static final int LABELLED = 2;
+  public static final int HELD = 4;
 
   private CellFlags() {}
 
@@ -29,5 +30,9 @@ public final class CellFlags {
 
   public static int with(Integer flags, int bit) {
     return (flags == null ? 0 : flags) | bit;
+  }
+
+  public static int without(Integer flags, int bit) {
+    return (flags == null ? 0 : flags) & ~bit;
   }
 }

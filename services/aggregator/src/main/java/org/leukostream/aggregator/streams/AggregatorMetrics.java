@@ -29,6 +29,9 @@ public interface AggregatorMetrics {
 
         @Override
         public void pipelineDrainedUntil(long now, long watermark) {}
+
+        @Override
+        public void undetectedLabelsIgnored(int count) {}
       };
 
   void labelCounted();
@@ -57,4 +60,7 @@ public interface AggregatorMetrics {
    * @param watermark {@link PipelineWatermark#UNKNOWN} while the pipeline has not been seen
    */
   void pipelineDrainedUntil(long now, long watermark);
+
+  /** Labels of cells no field result of their case reported by its FINAL: not counted. */
+  void undetectedLabelsIgnored(int count);
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.aggregator.state.JsonSerde;
 import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topic;
@@ -26,6 +27,7 @@ public final class AggregatorTopology {
 
   public static final String CASE_STORE = "case-state";
   public static final String CELL_STORE = "case-cells";
+  public static final String HELD_STORE = "case-held-labels";
   public static final String PROCESSOR = "case-aggregator";
   static final String DIAGNOSES_SINK = "diagnoses-sink";
   static final String DLQ_SINK = "dead-letter-sink";
@@ -93,6 +95,12 @@ public final class AggregatorTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CELL_STORE), keys, Serdes.Integer())
             .withCachingEnabled(),
+        PROCESSOR);
+    // Labels of cells no field result has reported yet: rare (a label follows its field's result),
+    // so no cache.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(HELD_STORE), keys, new JsonSerde<>(HeldLabel.class)),
         PROCESSOR);
     topology.addSink(
         DIAGNOSES_SINK,

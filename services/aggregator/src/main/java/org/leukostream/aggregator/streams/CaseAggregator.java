@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.leukostream.aggregator.decision.CellCall;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.CellFlags;
+import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
@@ -48,6 +49,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CaseState> cases;
   private KeyValueStore<String, Integer> cells;
+  private KeyValueStore<String, HeldLabel> held;
 
   CaseAggregator(
       AggregatorSettings settings,
@@ -66,6 +68,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     this.context = context;
     this.cases = context.getStateStore(AggregatorTopology.CASE_STORE);
     this.cells = context.getStateStore(AggregatorTopology.CELL_STORE);
+    this.held = context.getStateStore(AggregatorTopology.HELD_STORE);
     context.schedule(
         settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
@@ -239,45 +242,74 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         continue;
       }
       state.cellsDetected++;
-      if (CellFlags.has(flags, CellFlags.LABELLED)) {
-        state.cellsLabelledAndDetected++;
+      if (CellFlags.has(flags, CellFlags.HELD)) {
+        HeldLabel label = held.get(key);
+        held.delete(key);
+        count(state, label);
+        flags = CellFlags.with(CellFlags.without(flags, CellFlags.HELD), CellFlags.LABELLED);
+      } else if (CellFlags.has(flags, CellFlags.LABELLED)) {
+        state.cellsLabelledAndDetected++; // counted before its detection by an earlier release
       }
       cells.put(key, CellFlags.with(flags, CellFlags.DETECTED));
     }
     return true;
   }
 
+  /**
+   * Counts a label whose cell a field result has reported; holds one whose cell none has yet (its
+   * field result may come later), to be counted when one does.
+   */
   private boolean apply(CaseState state, CellLabel label) {
     String key = CellFlags.key(state.caseId, label.getCellId());
     Integer flags = cells.get(key);
-    if (CellFlags.has(flags, CellFlags.LABELLED)) {
+    if (CellFlags.has(flags, CellFlags.LABELLED) || CellFlags.has(flags, CellFlags.HELD)) {
       metrics.duplicateIgnored();
       return false;
     }
     CellCall call = CellCall.of(label, settings.rule(), settings.taxonomy());
-    state.cellsLabelled++;
-    if (CellFlags.has(flags, CellFlags.DETECTED)) {
-      state.cellsLabelledAndDetected++;
+    List<String> models = new ArrayList<>();
+    models.add(DiagnosisBuilder.modelKey(label.getDetectorModel()));
+    for (MemberOutput member : label.getMembers()) {
+      models.add(DiagnosisBuilder.modelKey(member.getModel()));
     }
-    if (label.getCountable()) {
-      state.classCounts.merge(label.getWbcClass(), 1, Integer::sum);
+    HeldLabel counts =
+        new HeldLabel(
+            label.getWbcClass(),
+            label.getCountable(),
+            call.counted(),
+            call.blast(),
+            call.blastByA(),
+            call.blastByB(),
+            label.getBlastProbability() != null,
+            models);
+    if (!CellFlags.has(flags, CellFlags.DETECTED)) {
+      held.put(key, counts);
+      cells.put(key, CellFlags.with(flags, CellFlags.HELD));
+      return false;
+    }
+    count(state, counts);
+    cells.put(key, CellFlags.with(flags, CellFlags.LABELLED));
+    return true;
+  }
+
+  /** Adds one label of a reported cell to its case's counts. */
+  private void count(CaseState state, HeldLabel label) {
+    state.cellsLabelled++;
+    state.cellsLabelledAndDetected++;
+    if (label.countable()) {
+      state.classCounts.merge(label.wbcClass(), 1, Integer::sum);
     } else {
       state.cellsUncountable++;
     }
-    if (call.counted()) {
+    if (label.counted()) {
       state.counted++;
-      state.blasts += call.blast() ? 1 : 0;
-      state.blastsByA += call.blastByA() ? 1 : 0;
-      state.blastsByB += call.blastByB() ? 1 : 0;
+      state.blasts += label.blast() ? 1 : 0;
+      state.blastsByA += label.blastByA() ? 1 : 0;
+      state.blastsByB += label.blastByB() ? 1 : 0;
     }
-    state.ensembleASeen |= label.getBlastProbability() != null;
-    state.models.add(DiagnosisBuilder.modelKey(label.getDetectorModel()));
-    for (MemberOutput member : label.getMembers()) {
-      state.models.add(DiagnosisBuilder.modelKey(member.getModel()));
-    }
-    cells.put(key, CellFlags.with(flags, CellFlags.LABELLED));
+    state.ensembleASeen |= label.ensembleA();
+    state.models.addAll(label.models());
     metrics.labelCounted();
-    return true;
   }
 
   private void punctuate(long now) {
@@ -348,13 +380,26 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
 
   /**
    * A decided case needs no per-cell state: late duplicates are stopped by its finalEmitted flag.
+   * Labels still held belong to cells no field result reported: never counted, counted here.
    */
   private void forgetCells(String caseId) {
     List<String> keys = new ArrayList<>();
     try (var scan = cells.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
       scan.forEachRemaining(kv -> keys.add(kv.key));
     }
+    List<String> heldKeys = new ArrayList<>();
+    try (var scan = held.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
+      scan.forEachRemaining(kv -> heldKeys.add(kv.key));
+    }
     keys.forEach(cells::delete);
+    heldKeys.forEach(held::delete);
+    if (!heldKeys.isEmpty()) {
+      LOG.warn(
+          "Case {} decided with {} labels of cells no field result reported: not counted",
+          caseId,
+          heldKeys.size());
+      metrics.undetectedLabelsIgnored(heldKeys.size());
+    }
   }
 
   private void deadLetter(

@@ -22,6 +22,7 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private final AtomicLong openCases = new AtomicLong();
   private final Counter late;
   private final Counter unknownCases;
+  private final Counter undetectedLabels;
   private final AtomicLong watermarkLagMillis = new AtomicLong(-1);
 
   public MicrometerAggregatorMetrics(MeterRegistry registry) {
@@ -36,12 +37,18 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
     registry.gauge("leukostream.aggregator.cases.open", openCases);
     this.late = registry.counter("leukostream.aggregator.late.labels.ignored");
     this.unknownCases = registry.counter("leukostream.aggregator.unknown.cases.dropped");
+    this.undetectedLabels = registry.counter("leukostream.aggregator.undetected.labels.ignored");
     // -1 while the pipeline's offsets have not been read; an alert on a rising value finds the
     // stage that holds cases back (the log names it).
     registry.gauge(
         "leukostream.aggregator.pipeline.watermark.lag.seconds",
         watermarkLagMillis,
         lag -> lag.get() < 0 ? -1 : lag.get() / 1000.0);
+  }
+
+  @Override
+  public void undetectedLabelsIgnored(int count) {
+    undetectedLabels.increment(count);
   }
 
   @Override

@@ -454,6 +454,31 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void aLabelOfACellNoFieldResultReportedIsNeverCounted() {
+    SyntheticCase feed = SyntheticCase.of("case-undetected", 2, 200, 60);
+    CellLabel real = feed.fields().get(0).get(0);
+    CellLabel stray =
+        CellLabel.newBuilder(real)
+            .setCellId("no-field-reported-this")
+            .setWbcClass("lymphoblast")
+            .setBlastProbability(0.99)
+            .build();
+    open(feed);
+    labels.pipeInput(feed.caseId(), stray); // before the fields: held, like any early label
+    label(feed, 0); // before its field result: held, then counted when it comes
+    field(feed, 0);
+    field(feed, 1);
+    label(feed, 1);
+    close(feed);
+
+    Diagnosis last = finals(feed.caseId()).get(0);
+    assertThat(last.getIncompleteReason()).isNull();
+    assertThat(last.getCellsLabelled()).isEqualTo(200);
+    assertThat(last.getCellsCounted()).isEqualTo(200);
+    assertThat(last.getLymphoblasts()).isEqualTo(60);
+  }
+
+  @Test
   void aDuplicateOlderThanTheRetentionOfDecidedCasesIsDeadLetteredNotResurrected() {
     SyntheticCase feed = SyntheticCase.of("case-forgotten", 2, 200, 60);
     Instant written = T0.plusSeconds(1);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.leukostream.ehr.delivery.AccessTokens;
+import org.leukostream.ehr.delivery.ClientCredentials;
 import org.leukostream.ehr.fhir.ReportSettings;
 import org.leukostream.schemas.messaging.Backoff;
 
@@ -57,6 +59,29 @@ public interface BridgeConfig {
      */
     Optional<Path> bearerTokenFile();
 
+    /**
+     * OAuth 2.0 client credentials (SMART Backend Services): tokens from the server's token
+     * endpoint instead of a fixed one. Wins over {@code bearer-token(-file)}.
+     */
+    Optional<OAuth> oauth();
+
+    /** Where each request's token comes from. */
+    default AccessTokens accessTokens() {
+      return oauth()
+          .<AccessTokens>map(
+              o ->
+                  new ClientCredentials(
+                      new ClientCredentials.Settings(
+                          o.tokenUrl(),
+                          o.clientId(),
+                          o.scope(),
+                          o.clientSecretFile(),
+                          o.privateKeyFile(),
+                          o.keyId(),
+                          requestTimeout())))
+          .orElse(AccessTokens.of(this::currentToken));
+    }
+
     /** The token to send now: the file's content, else {@code bearer-token}. */
     default Optional<String> currentToken() {
       if (bearerTokenFile().isPresent()) {
@@ -92,6 +117,26 @@ public interface BridgeConfig {
     default Backoff backoff() {
       return new Backoff(maxAttempts(), initialBackoff(), maxBackoff());
     }
+  }
+
+  /** How the bridge gets tokens from the FHIR server's authorisation server. */
+  interface OAuth {
+    /** The token endpoint, e.g. {@code https://ehr.example.org/oauth2/token}. */
+    URI tokenUrl();
+
+    String clientId();
+
+    /** Scopes to ask for, e.g. {@code system/DiagnosticReport.write system/Observation.write}. */
+    Optional<String> scope();
+
+    /** A file holding the client secret (client_secret_basic); or: */
+    Optional<Path> clientSecretFile();
+
+    /** A PKCS#8 PEM RSA key for a signed JWT assertion (private_key_jwt, RS384). */
+    Optional<Path> privateKeyFile();
+
+    /** The key's {@code kid} in the client's registered JWKS. */
+    Optional<String> keyId();
   }
 
   default ReportSettings reportSettings() {

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Posts a transaction Bundle to a FHIR server's base URL (FHIR R4 RESTful API, "transaction"
@@ -16,7 +15,9 @@ import java.util.function.Supplier;
  * OperationOutcome, a 4xx for the content: sending it again will not help) and unavailable (no
  * answer, 5xx, 408, 429, or 401 / 403: the token, not the report, was refused; worth retrying). The
  * bearer token is asked for before every request, so a rotated token (a Secret's file) is used
- * without a restart.
+ * without a restart, and one the server refuses is handed back to its source ({@link AccessTokens})
+ * so that the next attempt gets a fresh one; a token endpoint that cannot give one is "unavailable"
+ * too.
  */
 public final class FhirServerClient {
   static final String FHIR_JSON = "application/fhir+json";
@@ -34,16 +35,16 @@ public final class FhirServerClient {
   }
 
   private final URI base;
-  private final Supplier<Optional<String>> bearerToken;
+  private final AccessTokens tokens;
   private final Duration timeout;
   private final HttpClient http;
 
   /**
-   * @param bearerToken the token to send, asked for before every request (empty: none)
+   * @param tokens the token to send, asked for before every request
    */
-  public FhirServerClient(URI base, Supplier<Optional<String>> bearerToken, Duration timeout) {
+  public FhirServerClient(URI base, AccessTokens tokens, Duration timeout) {
     this.base = base;
-    this.bearerToken = bearerToken;
+    this.tokens = tokens;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
@@ -60,7 +61,13 @@ public final class FhirServerClient {
             .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
             .header("Accept", FHIR_JSON)
             .POST(HttpRequest.BodyPublishers.ofString(bundleJson));
-    bearerToken.get().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    Optional<String> token;
+    try {
+      token = tokens.current();
+    } catch (AccessTokens.TokenUnavailableException e) {
+      return new Outcome.Unavailable("no token for " + base + ": " + e.getMessage());
+    }
+    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -72,6 +79,7 @@ public final class FhirServerClient {
         return new Outcome.Unavailable("HTTP " + status + " from " + base);
       }
       if (status == 401 || status == 403) {
+        token.ifPresent(tokens::refused);
         return new Outcome.Unavailable(
             "HTTP " + status + " from " + base + ": the bearer token was refused (expired?)");
       }

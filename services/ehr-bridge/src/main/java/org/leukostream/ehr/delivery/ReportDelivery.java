@@ -67,7 +67,7 @@ public class ReportDelivery {
     this.client =
         server
             .baseUrl()
-            .map(url -> new FhirServerClient(url, server::currentToken, server.requestTimeout()))
+            .map(url -> new FhirServerClient(url, server.accessTokens(), server.requestTimeout()))
             .orElse(null);
     this.deadLetters = deadLetters;
     this.delivered = registry.counter("leukostream.ehr.reports.delivered");
