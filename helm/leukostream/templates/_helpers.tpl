@@ -52,6 +52,16 @@ Secret values are placeholders for environment variables filled from Secrets (se
 {{- end }}
 {{- end -}}
 
+{{/* The registry's trust store under a serde prefix, when a private CA signed its certificate. */}}
+{{- define "leukostream.registryTrust" -}}
+{{- $t := .root.Values.schemaRegistry.tls -}}
+{{- if $t.truststoreSecret }}
+{{ .prefix }}schema.registry.ssl.truststore.location=/etc/leukostream/registry-ca/{{ $t.truststoreKey }}
+{{ .prefix }}schema.registry.ssl.truststore.password=${SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD}
+{{ .prefix }}schema.registry.ssl.truststore.type=PKCS12
+{{- end }}
+{{- end -}}
+
 {{/* Environment variables from Secrets for the Kafka and registry credentials. */}}
 {{- define "leukostream.kafkaEnv" -}}
 {{- $k := .Values.kafka -}}
@@ -69,6 +79,11 @@ Secret values are placeholders for environment variables filled from Secrets (se
 - name: KAFKA_KEYSTORE_PASSWORD
   valueFrom:
     secretKeyRef: {name: {{ $k.tls.keystoreSecret }}, key: {{ $k.tls.keystorePasswordKey }}}
+{{- end }}
+{{- if .Values.schemaRegistry.tls.truststoreSecret }}
+- name: SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.schemaRegistry.tls.truststoreSecret }}, key: {{ .Values.schemaRegistry.tls.truststorePasswordKey }}}
 {{- end }}
 {{- if .Values.schemaRegistry.basicAuthSecret }}
 - name: SCHEMA_REGISTRY_USER_INFO
@@ -90,6 +105,11 @@ Secret values are placeholders for environment variables filled from Secrets (se
   secret:
     secretName: {{ $k.tls.truststoreSecret }}
 {{- end }}
+{{- with .Values.schemaRegistry.tls.truststoreSecret }}
+- name: registry-ca
+  secret:
+    secretName: {{ . }}
+{{- end }}
 {{- if eq $k.securityProtocol "SSL" }}
 - name: kafka-user
   secret:
@@ -107,6 +127,11 @@ Secret values are placeholders for environment variables filled from Secrets (se
 {{- if ne $k.securityProtocol "PLAINTEXT" }}
 - name: kafka-ca
   mountPath: /etc/leukostream/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if .Values.schemaRegistry.tls.truststoreSecret }}
+- name: registry-ca
+  mountPath: /etc/leukostream/registry-ca
   readOnly: true
 {{- end }}
 {{- if eq $k.securityProtocol "SSL" }}

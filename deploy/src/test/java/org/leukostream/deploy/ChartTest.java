@@ -247,6 +247,32 @@ class ChartTest {
         .hasMessageContaining("aggregator.oidc.enabled needs");
   }
 
+  /** A registry behind a private CA: every serde of every service trusts the mounted store. */
+  @Test
+  void aRegistryTrustStoreReachesEverySerdeOfEveryService() {
+    Rendered rendered =
+        Rendered.render(
+            "values.yaml", Map.of("schemaRegistry.tls.truststoreSecret", "registry-ca"));
+    for (String component : SERVICES) {
+      assertThat(properties(rendered, component))
+          .as(component)
+          .contains("schema.registry.ssl.truststore.location=/etc/leukostream/registry-ca/ca.p12")
+          .contains(
+              "schema.registry.ssl.truststore.password=${SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD}");
+      Container container = container(rendered, component);
+      assertThat(container.getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD");
+                assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("registry-ca");
+              });
+      assertThat(container.getVolumeMounts())
+          .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/leukostream/registry-ca"));
+    }
+    assertThat(properties(Rendered.render("values.yaml"), "detector"))
+        .doesNotContain("schema.registry.ssl.truststore");
+  }
+
   /** OAuth client credentials: the key (or secret) is a mounted file, the settings say which. */
   @Test
   void fhirTokensFromTheEhrsTokenEndpointUseAMountedKey() {

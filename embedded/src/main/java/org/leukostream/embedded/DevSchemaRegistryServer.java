@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -55,10 +57,29 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
 
   /** Starts a registry on {@code port} (0: a free one). */
   public static DevSchemaRegistryServer start(int port) {
+    return start(port, null);
+  }
+
+  /**
+   * Starts a registry that speaks only HTTPS with {@code tls}'s identity, as a production registry
+   * behind a private CA does.
+   */
+  public static DevSchemaRegistryServer startTls(LocalTls tls) {
+    return start(0, tls);
+  }
+
+  private static DevSchemaRegistryServer start(int port, LocalTls tls) {
     try {
-      HttpServer http =
-          HttpServer.create(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.pick(port)), 0);
+      InetSocketAddress address =
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.pick(port));
+      HttpServer http;
+      if (tls == null) {
+        http = HttpServer.create(address, 0);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        http = https;
+      }
       ExecutorService executor =
           Executors.newFixedThreadPool(
               4,
@@ -79,7 +100,9 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://localhost:" + server.getAddress().getPort();
+    return (server instanceof HttpsServer ? "https" : "http")
+        + "://localhost:"
+        + server.getAddress().getPort();
   }
 
   /**

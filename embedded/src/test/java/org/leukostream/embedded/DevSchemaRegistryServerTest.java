@@ -11,7 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +25,8 @@ import org.leukostream.schemas.registry.IncompatibleSchemaException;
 import org.leukostream.schemas.registry.RegisteredSchema;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.registry.SchemaNotFoundException;
+import org.leukostream.schemas.registry.SchemaRegistryClient;
+import org.leukostream.schemas.serde.SerdeConfig;
 
 /** The REST client against the development registry: the same calls a real registry answers. */
 class DevSchemaRegistryServerTest {
@@ -60,6 +64,28 @@ class DevSchemaRegistryServerTest {
           .isInstanceOf(RegistryUnavailableException.class)
           .hasMessageContaining("401")
           .hasMessageContaining("basic.auth.user.info");
+    }
+  }
+
+  @Test
+  void anHttpsRegistryBehindAPrivateCaIsReachedThroughTheConfiguredTrustStoreOnly() {
+    LocalTls tls = LocalTls.create();
+    try (DevSchemaRegistryServer https = DevSchemaRegistryServer.startTls(tls)) {
+      assertThat(https.url()).startsWith("https://localhost:");
+      Map<String, Object> serde = new HashMap<>();
+      serde.put(SerdeConfig.SCHEMA_REGISTRY_URL, https.url());
+      serde.put(SerdeConfig.TRUSTSTORE_LOCATION, tls.keyStore().toString());
+      serde.put(SerdeConfig.TRUSTSTORE_PASSWORD, tls.password());
+      SchemaRegistryClient trusting = SerdeConfig.from(serde).client();
+      int id = trusting.register("orders-value", V1);
+      assertThat(trusting.schemaById(id)).isEqualTo(V1);
+
+      var jvmDefaults =
+          new HttpSchemaRegistryClient(List.of(https.url()), null, Duration.ofSeconds(5));
+      assertThatThrownBy(() -> jvmDefaults.schemaById(id))
+          .as("not a schema error: the record is not at fault")
+          .isInstanceOf(RegistryUnavailableException.class)
+          .hasMessageContaining("unreachable");
     }
   }
 

@@ -39,6 +39,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
    */
   public HttpSchemaRegistryClient(
       List<String> baseUrls, String basicAuthUserInfo, Duration requestTimeout) {
+    this(baseUrls, basicAuthUserInfo, requestTimeout, null);
+  }
+
+  /**
+   * @param trust what an https registry's certificate is checked against; null: the JVM's default
+   */
+  public HttpSchemaRegistryClient(
+      List<String> baseUrls,
+      String basicAuthUserInfo,
+      Duration requestTimeout,
+      RegistryTrust trust) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("At least one schema registry URL is needed");
     }
@@ -50,7 +61,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 + Base64.getEncoder()
                     .encodeToString(basicAuthUserInfo.getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(requestTimeout);
+    if (trust != null) {
+      builder.sslContext(trust.sslContext());
+    }
+    this.http = builder.build();
   }
 
   @Override

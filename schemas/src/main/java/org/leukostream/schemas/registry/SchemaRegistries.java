@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SchemaRegistries {
   public static final String MOCK_SCHEME = "mock://";
 
-  private record Setting(String urls, String userInfo, Duration timeout) {}
+  private record Setting(String urls, String userInfo, Duration timeout, RegistryTrust trust) {}
 
   private static final Map<String, InMemorySchemaRegistry> MOCK_SCOPES = new ConcurrentHashMap<>();
   private static final Map<Setting, SchemaRegistryClient> CLIENTS = new ConcurrentHashMap<>();
@@ -26,6 +26,15 @@ public final class SchemaRegistries {
    * and a time limit per request.
    */
   public static SchemaRegistryClient forUrl(String urls, String userInfo, Duration timeout) {
+    return forUrl(urls, userInfo, timeout, null);
+  }
+
+  /**
+   * The shared client for these settings, trusting {@code trust}'s certificates for an https
+   * registry (null: the JVM's default trust store).
+   */
+  public static SchemaRegistryClient forUrl(
+      String urls, String userInfo, Duration timeout, RegistryTrust trust) {
     if (urls == null || urls.isBlank()) {
       throw new IllegalArgumentException("No schema registry URL configured");
     }
@@ -34,10 +43,11 @@ public final class SchemaRegistries {
       return mockScope(trimmed.substring(MOCK_SCHEME.length()));
     }
     return CLIENTS.computeIfAbsent(
-        new Setting(trimmed, userInfo, timeout),
+        new Setting(trimmed, userInfo, timeout, trust),
         s ->
             new CachingSchemaRegistryClient(
-                new HttpSchemaRegistryClient(split(s.urls()), s.userInfo(), s.timeout())));
+                new HttpSchemaRegistryClient(
+                    split(s.urls()), s.userInfo(), s.timeout(), s.trust())));
   }
 
   /** The in-memory registry behind {@code mock://<scope>}, created on first use. */

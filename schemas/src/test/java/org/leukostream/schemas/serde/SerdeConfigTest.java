@@ -34,7 +34,8 @@ class SerdeConfigTest {
     SerdeConfig serde = SerdeConfig.from(settings);
     assertThat(serde)
         .isEqualTo(
-            new SerdeConfig("https://registry:8081", false, "svc:secret", Duration.ofMillis(2500)));
+            new SerdeConfig(
+                "https://registry:8081", false, "svc:secret", Duration.ofMillis(2500), null));
   }
 
   @Test

@@ -16,8 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +33,7 @@ import org.leukostream.aggregator.streams.AggregatorTopology;
 import org.leukostream.aggregator.streams.DiagnosisBuilder;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.embedded.EmbeddedStack;
+import org.leukostream.embedded.LocalTls;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackExtension;
@@ -51,71 +48,12 @@ import org.leukostream.testkit.EmbeddedStackExtension;
 class CaseQueryForwardingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "Bearer viewer-" + UUID.randomUUID();
-  private static Tls tls;
+  private static LocalTls tls;
   private static HttpClient https;
-
-  /** A self-signed certificate for localhost (keytool), as a key store and as a trusted PEM. */
-  private record Tls(SSLContext server, Path certificate) {
-    static Tls create() throws Exception {
-      Path dir = Files.createTempDirectory("forwarding-it-tls-");
-      Path store = dir.resolve("instance.p12");
-      Path pem = dir.resolve("ca.pem");
-      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-      run(
-          keytool,
-          "-genkeypair",
-          "-alias",
-          "instance",
-          "-keyalg",
-          "RSA",
-          "-keysize",
-          "2048",
-          "-dname",
-          "CN=localhost",
-          "-ext",
-          "SAN=dns:localhost,ip:127.0.0.1",
-          "-validity",
-          "2",
-          "-keystore",
-          store.toString(),
-          "-storetype",
-          "PKCS12",
-          "-storepass",
-          "changeit");
-      run(
-          keytool,
-          "-exportcert",
-          "-rfc",
-          "-alias",
-          "instance",
-          "-keystore",
-          store.toString(),
-          "-storepass",
-          "changeit",
-          "-file",
-          pem.toString());
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      try (var in = Files.newInputStream(store)) {
-        keys.load(in, "changeit".toCharArray());
-      }
-      KeyManagerFactory managers =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      managers.init(keys, "changeit".toCharArray());
-      SSLContext server = SSLContext.getInstance("TLS");
-      server.init(managers.getKeyManagers(), null, null);
-      return new Tls(server, pem);
-    }
-
-    private static void run(String... command) throws Exception {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor()).as(output).isZero();
-    }
-  }
 
   @BeforeAll
   static void certificates() throws Exception {
-    tls = Tls.create();
+    tls = LocalTls.create();
     https = InstanceLinks.of("https", Optional.of(tls.certificate())).client();
   }
 
@@ -125,7 +63,7 @@ class CaseQueryForwardingIT {
     static Instance start(EmbeddedStack stack, String applicationId) throws Exception {
       HttpsServer http =
           HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      http.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
+      http.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
       String address = "localhost:" + http.getAddress().getPort();
       AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
       var streams =
