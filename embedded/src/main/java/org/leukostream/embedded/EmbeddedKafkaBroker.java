@@ -36,14 +36,20 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-  private final KafkaRaftServer server;
+  private final Properties props;
   private final Path logDir;
   private final String bootstrapServers;
   private final boolean deleteLogDir;
+  private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(
-      KafkaRaftServer server, Path logDir, String bootstrapServers, boolean deleteLogDir) {
+      KafkaRaftServer server,
+      Properties props,
+      Path logDir,
+      String bootstrapServers,
+      boolean deleteLogDir) {
     this.server = server;
+    this.props = props;
     this.logDir = logDir;
     this.bootstrapServers = bootstrapServers;
     this.deleteLogDir = deleteLogDir;
@@ -73,7 +79,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       server.startup();
       String bootstrap = "localhost:" + clientPort;
       LOG.info("Kafka broker (KRaft) listening on {} with log dir {}", bootstrap, dir);
-      return new EmbeddedKafkaBroker(server, dir, bootstrap, logDir == null);
+      return new EmbeddedKafkaBroker(server, props, dir, bootstrap, logDir == null);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare the Kafka log directory", e);
     }
@@ -123,8 +129,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
+  /**
+   * Stops the broker as a crash-free restart does (a controlled shutdown: clients see it go away),
+   * waits {@code down}, and starts it again on the same ports from the same log: for tests of what
+   * the services do when the broker goes away mid-stream.
+   */
+  public synchronized void restart(java.time.Duration down) throws InterruptedException {
+    server.shutdown();
+    server.awaitShutdown();
+    LOG.info("Kafka broker on {} stopped for {}", bootstrapServers, down);
+    Thread.sleep(down.toMillis());
+    server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+    server.startup();
+    LOG.info("Kafka broker on {} started again", bootstrapServers);
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     server.shutdown();
     server.awaitShutdown();
     if (deleteLogDir) {
