@@ -9,7 +9,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure throughput and latency on this machine.",
-    subcommands = {AggregatorBench.class, ClassifierBench.class, PipelineBench.class})
+    subcommands = {
+      AggregatorBench.class,
+      ClassifierBench.class,
+      PipelineBench.class,
+      ChaosBench.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

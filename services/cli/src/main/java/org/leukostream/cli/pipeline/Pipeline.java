@@ -53,15 +53,27 @@ public final class Pipeline implements AutoCloseable {
   private final CellLabeller classifier;
   private final ProducerSink detectorOut;
   private final ProducerSink classifierOut;
-  private final List<StageWorker> workers = new ArrayList<>();
+  private final Map<Stage, StageWorker> workers = new java.util.EnumMap<>(Stage.class);
+  private final Map<Stage, java.util.function.Supplier<StageWorker>> workerFactories =
+      new java.util.EnumMap<>(Stage.class);
+  private final java.util.function.Supplier<KafkaStreams> aggregatorFactory;
+  private final java.util.function.Supplier<KafkaStreams> bridgeFactory;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicLong detectorNanos = new AtomicLong();
   private final AtomicLong fieldsDone = new AtomicLong();
   private final AtomicLong classifierNanos = new AtomicLong();
   private final AtomicLong cropsDone = new AtomicLong();
-  private final KafkaStreams aggregator;
-  private final KafkaStreams bridge;
+  private volatile KafkaStreams aggregator;
+  private volatile KafkaStreams bridge;
   private final Path stateDir;
+
+  /** The stages, each of which can be restarted as its pod would be. */
+  public enum Stage {
+    DETECTOR,
+    CLASSIFIER,
+    AGGREGATOR,
+    EHR_BRIDGE
+  }
 
   /** Time each stage has spent on its records so far. */
   public record StageTimes(
@@ -113,24 +125,29 @@ public final class Pipeline implements AutoCloseable {
             List.of(Topics.CELL_CROPS, Topics.FIELD_RESULTS, Topics.SLIDE_FIELDS_DLQ));
     this.classifierOut =
         new ProducerSink(clientConfig, List.of(Topics.CELL_LABELS, Topics.CELL_CROPS_DLQ));
-    workers.add(
-        detectorWorker(
-            clientConfig,
-            detectorConfig,
-            detector.fields(),
-            detectorOut,
-            closing::get,
-            detectorNanos,
-            fieldsDone));
-    workers.add(
-        classifierWorker(
-            clientConfig,
-            classifierConfig,
-            classifier,
-            classifierOut,
-            closing::get,
-            classifierNanos,
-            cropsDone));
+    workerFactories.put(
+        Stage.DETECTOR,
+        () ->
+            detectorWorker(
+                clientConfig,
+                detectorConfig,
+                detector.fields(),
+                detectorOut,
+                closing::get,
+                detectorNanos,
+                fieldsDone));
+    workerFactories.put(
+        Stage.CLASSIFIER,
+        () ->
+            classifierWorker(
+                clientConfig,
+                classifierConfig,
+                classifier,
+                classifierOut,
+                closing::get,
+                classifierNanos,
+                cropsDone));
+    workerFactories.forEach((stage, factory) -> workers.put(stage, factory.get()));
     try {
       this.stateDir = Files.createTempDirectory("leukostream-pipeline-" + run + "-");
     } catch (IOException e) {
@@ -138,39 +155,99 @@ public final class Pipeline implements AutoCloseable {
     }
     String bootstrap = String.valueOf(clientConfig.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
     String registry = String.valueOf(clientConfig.get(SerdeConfig.SCHEMA_REGISTRY_URL));
-    this.aggregator =
-        AggregatorTopology.standalone(
-            StandaloneStreams.exactlyOnce(
-                "leukostream-aggregator-" + run,
-                bootstrap,
-                registry,
-                stateDir.resolve("aggregator")),
-            aggregatorSettings,
-            AggregatorMetrics.NONE);
-    this.bridge =
-        ReportTopology.standalone(
-            StandaloneStreams.exactlyOnce(
-                "leukostream-ehr-bridge-" + run,
-                bootstrap,
-                registry,
-                stateDir.resolve("ehr-bridge")),
-            new ReportBuilder(ReportSettings.fromApplicationProperties()));
-    workers.forEach(StageWorker::start);
+    this.aggregatorFactory =
+        () ->
+            AggregatorTopology.standalone(
+                StandaloneStreams.exactlyOnce(
+                    "leukostream-aggregator-" + run,
+                    bootstrap,
+                    registry,
+                    stateDir.resolve("aggregator")),
+                aggregatorSettings,
+                AggregatorMetrics.NONE);
+    this.bridgeFactory =
+        () ->
+            ReportTopology.standalone(
+                StandaloneStreams.exactlyOnce(
+                    "leukostream-ehr-bridge-" + run,
+                    bootstrap,
+                    registry,
+                    stateDir.resolve("ehr-bridge")),
+                new ReportBuilder(ReportSettings.fromApplicationProperties()));
+    this.aggregator = aggregatorFactory.get();
+    this.bridge = bridgeFactory.get();
+    workers.values().forEach(StageWorker::start);
     aggregator.start();
     bridge.start();
+    awaitRunning(aggregator, "aggregator");
+    awaitRunning(bridge, "EHR bridge");
+  }
+
+  private static void awaitRunning(KafkaStreams streams, String name) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    for (KafkaStreams streams : List.of(aggregator, bridge)) {
-      while (streams.state() != KafkaStreams.State.RUNNING) {
-        if (streams.state().hasCompletedShutdown() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "The aggregator and the EHR bridge did not start: "
-                  + aggregator.state()
-                  + ", "
-                  + bridge.state());
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (streams.state().hasCompletedShutdown() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("The " + name + " did not start: " + streams.state());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Stops {@code stage} and starts it again, as Kubernetes replaces a pod: a worker's batch in
+   * flight is left uncommitted and read again; a Streams stage with {@code wipeState} comes back
+   * with an empty state directory (a new node) and restores from its changelogs.
+   */
+  public synchronized void restart(Stage stage, boolean wipeState) throws InterruptedException {
+    switch (stage) {
+      case DETECTOR, CLASSIFIER -> {
+        workers.get(stage).close();
+        StageWorker fresh = workerFactories.get(stage).get();
+        workers.put(stage, fresh);
+        fresh.start();
+      }
+      case AGGREGATOR -> {
+        aggregator.close(Duration.ofSeconds(30));
+        if (wipeState) {
+          deleteRecursively(stateDir.resolve("aggregator"));
         }
-        Thread.sleep(20);
+        aggregator = aggregatorFactory.get();
+        aggregator.start();
+        awaitRunning(aggregator, "aggregator");
+      }
+      case EHR_BRIDGE -> {
+        bridge.close(Duration.ofSeconds(30));
+        if (wipeState) {
+          deleteRecursively(stateDir.resolve("ehr-bridge"));
+        }
+        bridge = bridgeFactory.get();
+        bridge.start();
+        awaitRunning(bridge, "EHR bridge");
       }
     }
+  }
+
+  /**
+   * Restarts every stage that stopped on its own (a broker it could not reach for a while), as
+   * Kubernetes restarts a failed pod; returns the stages restarted.
+   */
+  public synchronized List<Stage> recover() throws InterruptedException {
+    List<Stage> restarted = new ArrayList<>();
+    for (Stage stage : List.of(Stage.DETECTOR, Stage.CLASSIFIER)) {
+      if (workers.get(stage).failure() != null) {
+        restart(stage, false);
+        restarted.add(stage);
+      }
+    }
+    if (stopped(aggregator)) {
+      restart(Stage.AGGREGATOR, false);
+      restarted.add(Stage.AGGREGATOR);
+    }
+    if (stopped(bridge)) {
+      restart(Stage.EHR_BRIDGE, false);
+      restarted.add(Stage.EHR_BRIDGE);
+    }
+    return restarted;
   }
 
   /**
@@ -254,7 +331,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Fails when a stage stopped on its own (a broker or registry it could not reach). */
   public void checkHealthy() {
-    for (StageWorker worker : workers) {
+    for (StageWorker worker : workers.values()) {
       if (worker.failure() != null) {
         throw new IllegalStateException(worker + " stage stopped", worker.failure());
       }
@@ -279,7 +356,7 @@ public final class Pipeline implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     closing.set(true);
-    for (StageWorker worker : workers) {
+    for (StageWorker worker : workers.values()) {
       worker.close();
     }
     aggregator.close(Duration.ofSeconds(30));
