@@ -123,6 +123,51 @@ class AggregatorServiceIT {
   }
 
   @Test
+  void aTombstoneAndAnUnknownSchemaIdOnEveryInputAreDeadLetteredAndTheStreamGoesOn()
+      throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    // Confluent's framing (magic byte 0, schema id) with an id no registry ever gave out.
+    byte[] unknownSchema = {0, 0x7F, 0x7F, 0x7F, 0x7F, 2, 4, 6};
+    List<String> inputs =
+        List.of(Topics.CASE_EVENTS.name(), Topics.FIELD_RESULTS.name(), Topics.CELL_LABELS.name());
+    try (var raw =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (String topic : inputs) {
+        raw.send(new ProducerRecord<>(topic, "svc-tomb-" + run + "-" + topic, null)).get();
+        raw.send(new ProducerRecord<>(topic, "svc-unknown-" + run + "-" + topic, unknownSchema))
+            .get();
+      }
+    }
+
+    List<DeadLetter> letters =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () ->
+                    read(Topics.AGGREGATOR_DLQ).stream()
+                        .filter(d -> d.getCaseId() != null && d.getCaseId().contains(run))
+                        .toList(),
+                l -> l.size() == 2 * inputs.size());
+    for (String topic : inputs) {
+      assertThat(letters)
+          .filteredOn(d -> d.getOriginalTopic().equals(topic))
+          .extracting(DeadLetter::getCaseId)
+          .containsExactlyInAnyOrder(
+              "svc-tomb-" + run + "-" + topic, "svc-unknown-" + run + "-" + topic);
+    }
+    SyntheticCase after = SyntheticCase.of("svc-after-tomb-" + run, 2, 200, 20);
+    SyntheticCase.publish(clientConfig(), List.of(after));
+    assertThat(
+            await()
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> finalOf(after.caseId()), d -> d != null))
+        .isNotNull();
+  }
+
+  @Test
   void healthAndMetricsAreExposed() {
     await()
         .atMost(Duration.ofSeconds(60))

@@ -94,6 +94,23 @@ class CropProcessorTest {
   }
 
   @Test
+  void aTombstoneAndAnUnknownSchemaIdAmongGoodCropsAreDeadLetteredAndTheRestLabelled() {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(records());
+    records.add(new ConsumerRecord<>(Topics.CELL_CROPS.name(), 0, 32, "tombstone", null));
+    records.add(
+        new ConsumerRecord<>(
+            Topics.CELL_CROPS.name(), 0, 33, "unknown-schema", new byte[] {0, 0x7F, 0, 0, 1, 2}));
+    Sink out = new Sink();
+
+    CropProcessor.Handled handled = processor().process(records, real, out);
+
+    assertThat(handled.labels()).isEqualTo(32);
+    assertThat(handled.deadLetters()).isEqualTo(2);
+    assertThat(out.keys(Topics.CELL_CROPS_DLQ))
+        .containsExactlyInAnyOrder("tombstone", "unknown-schema");
+  }
+
+  @Test
   void aBatchTheEngineFailsIsTriedAgainAndLabelledWhole() {
     AtomicInteger calls = new AtomicInteger();
     Faulty labeller = new Faulty(batch -> calls.incrementAndGet() <= 2, false);

@@ -107,6 +107,25 @@ class FieldProcessorTest {
   }
 
   @Test
+  void aTombstoneAndAnUnknownSchemaIdAreDeadLetteredWithoutAFieldResult() throws Exception {
+    FieldDetector detector = detector(List.of());
+    for (byte[] value : new byte[][] {null, {0, 0x7F, 0, 0, 1, 2}}) {
+      Sink out = new Sink();
+
+      FieldProcessor.Handled handled =
+          new FieldProcessor(SERDE, QUICK, () -> false)
+              .process(
+                  new ConsumerRecord<>(Topics.SLIDE_FIELDS.name(), 0, 0, "case-x", value),
+                  detector,
+                  out);
+
+      assertThat(handled.outcome()).isEqualTo(FieldProcessor.Outcome.UNDECODABLE);
+      assertThat(out.topics()).containsExactly(Topics.SLIDE_FIELDS_DLQ.name());
+      assertThat(out.results()).isEmpty();
+    }
+  }
+
+  @Test
   void aStoreDownPastTheLastAttemptStopsWithoutADeadLetter() throws Exception {
     FieldDetector detector = detector(flaky(new AtomicInteger(), Integer.MAX_VALUE));
     Sink out = new Sink();
