@@ -49,6 +49,10 @@ public final class CaseState {
   public boolean dirty;
 
   public boolean finalEmitted;
+
+  /** Times the case was taken back to counting after a FINAL (REOPENED). */
+  public int reopenings;
+
   public Long finalEmittedAtMillis;
 
   public CaseState() {}

@@ -32,6 +32,9 @@ public interface AggregatorMetrics {
 
         @Override
         public void undetectedLabelsIgnored(int count) {}
+
+        @Override
+        public void caseReopened() {}
       };
 
   void labelCounted();
@@ -63,4 +66,7 @@ public interface AggregatorMetrics {
 
   /** Labels of cells no field result of their case reported by its FINAL: not counted. */
   void undetectedLabelsIgnored(int count);
+
+  /** A decided case taken back to counting (REOPENED). */
+  void caseReopened();
 }

@@ -87,6 +87,11 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         state = new CaseState(caseId, now);
       }
       if (state.finalEmitted) {
+        if (record.value() instanceof CaseEvent event
+            && event.getType() == CaseEventType.REOPENED) {
+          reopen(state, event, now);
+          return;
+        }
         afterFinal(state, record.value());
         return;
       }
@@ -134,9 +139,28 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   }
 
   /**
-   * A record of a decided case changes nothing. A field result of a field the case never saw, or a
-   * CLOSED with another count, is late or wrong: dead-lettered, so it is not lost; labels (their
-   * cells forgotten) and repeats are counted as ignored.
+   * Takes a decided case back to counting: its counts and its cells stay (a redelivered label is
+   * still a duplicate), and its next FINAL, when it is complete again or stalls, is a new revision.
+   */
+  private void reopen(CaseState state, CaseEvent event, long now) {
+    state.finalEmitted = false;
+    state.finalEmittedAtMillis = null;
+    state.lastActivityMillis = now;
+    state.dirty = true;
+    state.reopenings++;
+    LOG.info(
+        "Case {} reopened after its FINAL ({}): its next FINAL is a new revision",
+        state.caseId,
+        event.getComment() == null ? "no reason given" : "reason given");
+    cases.put(state.caseId, state);
+    metrics.caseReopened();
+  }
+
+  /**
+   * A record of a decided case changes nothing. A field result of a field the case never saw, a
+   * label of a cell it never labelled, or a CLOSED with another count, is late or wrong:
+   * dead-lettered, so that it is not lost and can be replayed after a REOPENED; repeats are counted
+   * as duplicates.
    */
   private void afterFinal(CaseState state, SpecificRecord value) {
     if (value instanceof FieldResult field && !state.fieldsSeen.contains(field.getFieldIndex())) {
@@ -158,11 +182,19 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
               + " fields after its FINAL with "
               + state.expectedFields);
     }
-    if (value instanceof CellLabel) {
-      metrics.lateIgnored();
-    } else {
-      metrics.duplicateIgnored();
+    if (value instanceof CellLabel label) {
+      Integer flags = cells.get(CellFlags.key(state.caseId, label.getCellId()));
+      if (!CellFlags.has(flags, CellFlags.LABELLED) && !CellFlags.has(flags, CellFlags.HELD)) {
+        metrics.lateIgnored();
+        throw new IllegalStateException(
+            "late label: cell "
+                + label.getCellId()
+                + " of case "
+                + state.caseId
+                + " was labelled after its FINAL; the case needs a new revision (REOPENED)");
+      }
     }
+    metrics.duplicateIgnored();
   }
 
   private boolean apply(CaseState state, CaseEvent event) {
@@ -341,7 +373,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
             unknown.add(entry.key);
             continue;
           }
-          emit(state, DiagnosisStatus.FINAL, state.missing(), now);
+          emit(state, DiagnosisStatus.FINAL, state.isComplete() ? null : state.missing(), now);
           updates.add(entry);
         } else if (state.dirty
             && now - state.lastPreliminaryMillis >= settings.preliminaryInterval().toMillis()) {
@@ -351,7 +383,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       }
     }
     updates.forEach(u -> cases.put(u.key, u.value));
-    expired.forEach(cases::delete);
+    for (String caseId : expired) {
+      forgetCells(caseId);
+      cases.delete(caseId);
+    }
     for (String caseId : unknown) {
       forgetCells(caseId);
       cases.delete(caseId);
@@ -371,7 +406,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     if (status == DiagnosisStatus.FINAL) {
       state.finalEmitted = true;
       state.finalEmittedAtMillis = now;
-      forgetCells(state.caseId);
+      dropHeldLabels(state.caseId);
       metrics.finalEmitted(diagnosis.getDecision());
     } else {
       state.lastPreliminaryMillis = now;
@@ -379,19 +414,14 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   }
 
   /**
-   * A decided case needs no per-cell state: late duplicates are stopped by its finalEmitted flag.
-   * Labels still held belong to cells no field result reported: never counted, counted here.
+   * Labels still held at a FINAL belong to cells no field result reported: never counted, counted
+   * here.
    */
-  private void forgetCells(String caseId) {
-    List<String> keys = new ArrayList<>();
-    try (var scan = cells.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
-      scan.forEachRemaining(kv -> keys.add(kv.key));
-    }
+  private void dropHeldLabels(String caseId) {
     List<String> heldKeys = new ArrayList<>();
     try (var scan = held.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
       scan.forEachRemaining(kv -> heldKeys.add(kv.key));
     }
-    keys.forEach(cells::delete);
     heldKeys.forEach(held::delete);
     if (!heldKeys.isEmpty()) {
       LOG.warn(
@@ -400,6 +430,19 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
           heldKeys.size());
       metrics.undetectedLabelsIgnored(heldKeys.size());
     }
+  }
+
+  /**
+   * A case forgotten (retention over, or never named) needs no per-cell state. A decided case keeps
+   * it until then, so that a redelivered label stays a duplicate, also after a reopening.
+   */
+  private void forgetCells(String caseId) {
+    dropHeldLabels(caseId);
+    List<String> keys = new ArrayList<>();
+    try (var scan = cells.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
+      scan.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(cells::delete);
   }
 
   private void deadLetter(

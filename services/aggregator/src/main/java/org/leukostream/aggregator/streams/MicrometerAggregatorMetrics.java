@@ -23,6 +23,7 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private final Counter late;
   private final Counter unknownCases;
   private final Counter undetectedLabels;
+  private final Counter reopened;
   private final AtomicLong watermarkLagMillis = new AtomicLong(-1);
 
   public MicrometerAggregatorMetrics(MeterRegistry registry) {
@@ -38,12 +39,18 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
     this.late = registry.counter("leukostream.aggregator.late.labels.ignored");
     this.unknownCases = registry.counter("leukostream.aggregator.unknown.cases.dropped");
     this.undetectedLabels = registry.counter("leukostream.aggregator.undetected.labels.ignored");
+    this.reopened = registry.counter("leukostream.aggregator.cases.reopened");
     // -1 while the pipeline's offsets have not been read; an alert on a rising value finds the
     // stage that holds cases back (the log names it).
     registry.gauge(
         "leukostream.aggregator.pipeline.watermark.lag.seconds",
         watermarkLagMillis,
         lag -> lag.get() < 0 ? -1 : lag.get() / 1000.0);
+  }
+
+  @Override
+  public void caseReopened() {
+    reopened.increment();
   }
 
   @Override

@@ -414,27 +414,49 @@ class AggregatorTopologyTest {
   }
 
   @Test
-  void aFieldAfterTheFinalIsDeadLetteredAndChangesNothing() {
+  void lateRecordsAfterTheFinalAreDeadLetteredAndAfterAReopeningTheirReplayIsANewRevision() {
     SyntheticCase feed = SyntheticCase.of("case-late", 2, 200, 60);
     open(feed);
     field(feed, 0);
     label(feed, 0);
     close(feed);
     driver.advanceWallClockTime(Duration.ofMinutes(11)); // FINAL INCOMPLETE: field 1 missing
-    assertThat(finals(feed.caseId())).singleElement();
+    Diagnosis first = finals(feed.caseId()).get(0);
+    assertThat(first.getIncompleteReason()).contains("1 of 2 fields");
 
     field(feed, 1);
     label(feed, 1);
     field(feed, 0); // a redelivered field: a duplicate, not late
+    label(feed, 0); // redelivered labels: duplicates too
 
-    assertThat(deadLetters.readValuesToList())
-        .singleElement()
-        .satisfies(
-            l ->
-                assertThat(l.getErrorMessage())
-                    .contains("late field result")
-                    .contains("after its FINAL"));
+    List<DeadLetter> late = deadLetters.readValuesToList();
+    assertThat(late).hasSize(1 + 100);
+    assertThat(late.get(0).getErrorMessage())
+        .contains("late field result")
+        .contains("after its FINAL");
+    assertThat(late.subList(1, late.size()))
+        .allSatisfy(l -> assertThat(l.getErrorMessage()).contains("late label"));
     assertThat(finals(feed.caseId())).isEmpty();
+
+    // The laboratory reopens the case and replays what was dead-lettered.
+    caseEvents.pipeInput(
+        feed.caseId(),
+        CaseEvent.newBuilder(feed.closed())
+            .setType(CaseEventType.REOPENED)
+            .setExpectedFields(null)
+            .setComment("field 1 arrived after the timeout")
+            .build());
+    assertThat(finals(feed.caseId())).isEmpty();
+    field(feed, 1);
+    label(feed, 1);
+    label(feed, 0); // still duplicates after the reopening: counted once
+
+    Diagnosis revised = finals(feed.caseId()).get(0);
+    assertThat(revised.getIncompleteReason()).isNull();
+    assertThat(revised.getCellsLabelled()).isEqualTo(200);
+    assertThat(revised.getLymphoblasts()).isEqualTo(60);
+    assertThat(revised.getSequence()).isGreaterThan(first.getSequence());
+    assertThat(deadLetters.readValuesToList()).isEmpty();
   }
 
   @Test

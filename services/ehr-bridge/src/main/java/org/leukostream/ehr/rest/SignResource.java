@@ -29,7 +29,7 @@ import org.leukostream.ehr.signoff.SignOffSeal;
  * body). The SIGNED event carries the bridge's seal ({@link SignOffSeal}): the only sign-off the
  * report topology accepts.
  */
-@Path("/cases/{caseId}/sign")
+@Path("/cases/{caseId}")
 public class SignResource {
   private final SignService service;
   private final SecurityIdentity identity;
@@ -60,6 +60,7 @@ public class SignResource {
   }
 
   @POST
+  @Path("/sign")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response sign(
@@ -74,6 +75,27 @@ public class SignResource {
             request == null ? new SignService.SignRequest(null, null, null, null) : request,
             signedIn,
             Optional.ofNullable(authorization));
+    return Response.status(reply.status()).entity(reply.json()).build();
+  }
+
+  /**
+   * {@code POST /cases/{caseId}/reopen} with {@code {"reason": "..."}}: takes a decided case back
+   * to counting, so that its dead-lettered late records can be replayed into a new revision ({@code
+   * leukostream dlq replay --topic aggregator.dlq --case ...}). The same authentication as
+   * sign-off.
+   */
+  @POST
+  @Path("/reopen")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response reopen(
+      @PathParam("caseId") String caseId,
+      SignService.ReopenRequest request,
+      @HeaderParam("Authorization") String authorization) {
+    Optional<String> signedIn =
+        identity.isAnonymous() ? Optional.empty() : Optional.of(identity.getPrincipal().getName());
+    SignService.Reply reply =
+        service.reopen(caseId, request, signedIn, Optional.ofNullable(authorization));
     return Response.status(reply.status()).entity(reply.json()).build();
   }
 }

@@ -116,7 +116,7 @@ public final class SignService {
       return error(503, "the EHR bridge is not running yet");
     }
     if (!hostsLocally(metadata.partition())) {
-      return forward(metadata.activeHost(), caseId, request, authorization);
+      return forward(metadata.activeHost(), caseId, "sign", request, authorization);
     }
     Diagnosis diagnosis;
     CaseEvent signedBefore;
@@ -167,6 +167,63 @@ public final class SignService {
     return json(202, body);
   }
 
+  /** The request body of a reopening. */
+  public record ReopenRequest(String reason) {}
+
+  /**
+   * Takes a decided case back to counting (a REOPENED event): records the aggregator dead-lettered
+   * after its FINAL (a late field) can then be replayed into a new revision, which is reported
+   * unsigned until a reviewer signs it again. Only a case with a FINAL diagnosis, and only with a
+   * reason (screened like a reviewer's remark).
+   */
+  public Reply reopen(
+      String caseId,
+      ReopenRequest request,
+      Optional<String> signedIn,
+      Optional<String> authorization) {
+    String reason = request == null ? null : request.reason();
+    if (reason == null || reason.isBlank()) {
+      return error(400, "reason is required: why is the decided case counted again?");
+    }
+    Optional<String> refused = ReviewerRemarks.refusal(reason);
+    if (refused.isPresent()) {
+      return error(400, refused.get());
+    }
+    KeyQueryMetadata metadata =
+        streams.queryMetadataForKey(ReportTopology.DIAGNOSIS_STORE, caseId, new StringSerializer());
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      return error(503, "the EHR bridge is not running yet");
+    }
+    if (!hostsLocally(metadata.partition())) {
+      return forward(metadata.activeHost(), caseId, "reopen", request, authorization);
+    }
+    Diagnosis diagnosis;
+    try {
+      diagnosis =
+          this.<Diagnosis>store(ReportTopology.DIAGNOSIS_STORE, metadata.partition()).get(caseId);
+    } catch (InvalidStateStoreException e) {
+      return error(503, "the case's store is being rebuilt, try again: " + e.getMessage());
+    }
+    if (diagnosis == null) {
+      return error(404, "case " + caseId + " has no FINAL diagnosis to reopen");
+    }
+    publisher.accept(
+        CaseEvent.newBuilder()
+            .setCaseId(caseId)
+            .setPatientKey(diagnosis.getPatientKey() == null ? "" : diagnosis.getPatientKey())
+            .setType(CaseEventType.REOPENED)
+            .setSpecimenType(diagnosis.getSpecimenType())
+            .setOccurredAt(clock.instant())
+            .setReviewerId(signedIn.orElse(null))
+            .setComment(reason.trim())
+            .build());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("caseId", caseId);
+    body.put("status", "REOPENED");
+    body.put("revisionBefore", diagnosis.getSequence());
+    return json(202, body);
+  }
+
   private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
     return streams.store(
         StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
@@ -180,7 +237,11 @@ public final class SignService {
   }
 
   private Reply forward(
-      HostInfo owner, String caseId, SignRequest request, Optional<String> authorization) {
+      HostInfo owner,
+      String caseId,
+      String action,
+      Object request,
+      Optional<String> authorization) {
     URI uri =
         URI.create(
             "http://"
@@ -189,7 +250,8 @@ public final class SignService {
                 + owner.port()
                 + "/cases/"
                 + URLEncoder.encode(caseId, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/sign");
+                + "/"
+                + action);
     try {
       HttpRequest.Builder forward =
           HttpRequest.newBuilder(uri)

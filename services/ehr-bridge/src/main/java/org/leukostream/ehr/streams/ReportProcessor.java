@@ -123,6 +123,15 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   }
 
   private void publish(String caseId, Diagnosis diagnosis, CaseEvent signed) {
+    if (signed != null && signed.getOccurredAt().isBefore(diagnosis.getDecidedAt())) {
+      // A revision decided after the sign-off (the case was reopened): the reviewer has not seen
+      // it, so it is reported unsigned until signed again (an amendment, with its reason).
+      LOG.info(
+          "Case {}: diagnosis {} decided after the sign-off of an earlier one: reported unsigned",
+          caseId,
+          diagnosis.getSequence());
+      signed = null;
+    }
     SignOff signOff =
         signed == null
             ? null

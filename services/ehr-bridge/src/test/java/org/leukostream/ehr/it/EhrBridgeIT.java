@@ -33,6 +33,7 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
@@ -260,6 +261,64 @@ class EhrBridgeIT {
             .until(() -> server().find("DiagnosticReport", caseId).get(0), s -> s.version() == 3);
     assertThat(((DiagnosticReport) third.resource()).getStatus())
         .isEqualTo(DiagnosticReport.DiagnosticReportStatus.AMENDED);
+  }
+
+  @Test
+  void aDecidedCaseIsReopenedOnlyWithAReasonAndTheSealedEventNamesItsPatientKey() {
+    String caseId = "ehr-reopen-" + UUID.randomUUID();
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reason", "late field"))
+        .post("/cases/{id}/reopen", caseId)
+        .then()
+        .statusCode(404)
+        .body("error", containsString("no FINAL diagnosis"));
+    send(
+        Topics.DIAGNOSES,
+        caseId,
+        Reports.diagnosis(caseId, Decision.INCOMPLETE, SpecimenType.BONE_MARROW));
+    await().atMost(WAIT).until(() -> reports(caseId), l -> l.size() == 1);
+
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/cases/{id}/reopen", caseId)
+        .then()
+        .statusCode(400)
+        .body("error", containsString("reason is required"));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reason", "field 12 of slide 2026-11-30 rescanned"))
+        .post("/cases/{id}/reopen", caseId)
+        .then()
+        .statusCode(400); // looks like a date: a remark must not identify anyone
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("reason", "field 12 arrived after the timeout"))
+        .post("/cases/{id}/reopen", caseId)
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("REOPENED"));
+
+    var reopened =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    TopicReader.readBytes(clientConfig(), Topics.CASE_EVENTS).stream()
+                        .filter(r -> caseId.equals(r.key()))
+                        .toList(),
+                l -> !l.isEmpty());
+    var record = reopened.get(0);
+    CaseEvent event =
+        Topics.CASE_EVENTS
+            .valueSerde(clientConfig())
+            .deserializer()
+            .deserialize(record.topic(), record.headers(), record.value());
+    assertThat(event.getType()).isEqualTo(CaseEventType.REOPENED);
+    assertThat(event.getPatientKey()).isEqualTo(Reports.PATIENT_KEY);
+    assertThat(event.getComment()).isEqualTo("field 12 arrived after the timeout");
+    assertThat(record.headers().lastHeader(SignOffSeal.HEADER)).isNotNull();
   }
 
   @Test

@@ -228,6 +228,40 @@ class ReportTopologyTest {
   }
 
   @Test
+  void aRevisionDecidedAfterTheSignOffIsReportedUnsignedUntilAnAmendmentSignsIt() {
+    Diagnosis first = Reports.diagnosis("c-7", Decision.INCOMPLETE, SpecimenType.BONE_MARROW);
+    diagnoses.pipeInput("c-7", first);
+    sign("c-7", signed("c-7", "dr-ng", null));
+    // The case was reopened and its late field counted: a new FINAL, decided after the sign-off.
+    Diagnosis revised =
+        Diagnosis.newBuilder(Reports.diagnosis("c-7", Decision.ALL, SpecimenType.BONE_MARROW))
+            .setSequence(first.getSequence() + 5)
+            .setDecidedAt(T0.plusSeconds(600))
+            .build();
+    diagnoses.pipeInput("c-7", revised);
+    sign(
+        "c-7",
+        CaseEvent.newBuilder(signed("c-7", "dr-ng", null))
+            .setOccurredAt(T0.plusSeconds(700))
+            .setAmendmentReason(AmendmentReason.COUNT_CORRECTED)
+            .build());
+
+    assertThat(reports.readValuesToList())
+        .extracting(
+            FhirReport::getRevision,
+            FhirReport::getReportStatus,
+            FhirReport::getDecision,
+            FhirReport::getReviewerId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                1, ReportStatus.PRELIMINARY, Decision.INCOMPLETE, null),
+            org.assertj.core.groups.Tuple.tuple(
+                2, ReportStatus.FINAL, Decision.INCOMPLETE, "dr-ng"),
+            org.assertj.core.groups.Tuple.tuple(3, ReportStatus.PRELIMINARY, Decision.ALL, null),
+            org.assertj.core.groups.Tuple.tuple(4, ReportStatus.AMENDED, Decision.ALL, "dr-ng"));
+  }
+
+  @Test
   void aNewerFinalDiagnosisIsANewRevisionAnOlderOneIsDropped() {
     Diagnosis first = Reports.diagnosis("c-5", Decision.INCOMPLETE, SpecimenType.BONE_MARROW);
     Diagnosis later =
