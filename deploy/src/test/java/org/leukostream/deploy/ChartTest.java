@@ -228,6 +228,13 @@ class ChartTest {
         .contains(
             "leukostream.aggregator.forwarding.trusted-certificates=/etc/leukostream/aggregator-tls/ca.crt");
     Container aggregator = container(tls, "aggregator");
+    assertThat(aggregator.getEnv())
+        .as("the aggregator checks reopenings against the bridge's seal")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("LEUKOSTREAM_SIGNOFF_SEAL_KEY");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("seal-key");
+            });
     assertThat(aggregator.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(aggregator.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(aggregator.getVolumeMounts())

@@ -12,6 +12,7 @@ import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Comparison;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /** The aggregator's own settings, {@code leukostream.aggregator.*} in application.properties. */
 @ConfigMapping(prefix = "leukostream.aggregator")
@@ -46,6 +47,12 @@ public interface AggregatorConfig {
 
   /** The pipeline in front of the aggregator, watched before a silent case is called stalled. */
   UpstreamConfig upstream();
+
+  /**
+   * The bridge's seal key ({@code LEUKOSTREAM_SIGNOFF_SEAL_KEY}, the same Secret): a REOPENED event
+   * counts only with its seal; unset, every reopening is dead-lettered.
+   */
+  Optional<String> reopenSealKey();
 
   /** {@link AggregatorSettings.Upstream} as configured. */
   interface UpstreamConfig {
@@ -142,6 +149,7 @@ public interface AggregatorConfig {
             upstream().stages().orElse(List.of()).stream()
                 .map(s -> new AggregatorSettings.Upstream.Stage(s.group(), s.topics()))
                 .toList(),
-            upstream().sampleInterval()));
+            upstream().sampleInterval()),
+        reopenSealKey().map(SignOffSeal::new));
   }
 }

@@ -2,12 +2,14 @@ package org.leukostream.aggregator.streams;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.leukostream.aggregator.config.AggregatorConfig;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.config.ServiceSettings;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
  * Everything the topology needs from configuration, as plain values so tests build it without
@@ -21,6 +23,8 @@ import org.leukostream.config.ServiceSettings;
  * @param finalRetention how long a finalised case is remembered, so late duplicates change nothing
  * @param upstream the stages before the aggregator whose progress decides when a silent case is
  *     stalled (see {@link PipelineWatermark})
+ * @param reopenSeal the bridge's seal, which a REOPENED event must carry; empty: every reopening is
+ *     refused (dead-lettered)
  */
 public record AggregatorSettings(
     RuleSettings rule,
@@ -29,7 +33,8 @@ public record AggregatorSettings(
     Duration incompleteTimeout,
     Duration punctuateInterval,
     Duration finalRetention,
-    Upstream upstream) {
+    Upstream upstream,
+    Optional<SignOffSeal> reopenSeal) {
   /** The configuration prefix, shared with {@code AggregatorConfig}. */
   public static final String PREFIX = "leukostream.aggregator.";
 
@@ -66,7 +71,21 @@ public record AggregatorSettings(
         incompleteTimeout,
         punctuateInterval,
         finalRetention,
-        upstream);
+        upstream,
+        reopenSeal);
+  }
+
+  /** These settings with reopenings checked against {@code seal}. */
+  public AggregatorSettings withReopenSeal(SignOffSeal seal) {
+    return new AggregatorSettings(
+        rule,
+        taxonomy,
+        preliminaryInterval,
+        incompleteTimeout,
+        punctuateInterval,
+        finalRetention,
+        upstream,
+        Optional.of(seal));
   }
 
   /**

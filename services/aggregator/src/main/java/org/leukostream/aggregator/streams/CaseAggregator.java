@@ -89,6 +89,14 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       if (state.finalEmitted) {
         if (record.value() instanceof CaseEvent event
             && event.getType() == CaseEventType.REOPENED) {
+          if (settings.reopenSeal().isEmpty()
+              || !settings.reopenSeal().get().verify(event, record.headers())) {
+            throw new IllegalArgumentException(
+                "REOPENED event of case "
+                    + caseId
+                    + " without the bridge's seal: a case is reopened only through POST"
+                    + " /cases/{caseId}/reopen");
+          }
           reopen(state, event, now);
           return;
         }

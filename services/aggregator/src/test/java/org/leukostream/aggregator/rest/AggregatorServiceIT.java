@@ -71,9 +71,17 @@ class AggregatorServiceIT {
    * than 1 MiB, which the dead-letter producer must be able to send, and the stream goes on.
    */
   @Test
-  void undecodableLabelNearTheTopicLimitIsDeadLetteredWholeAndTheStreamGoesOn() throws Exception {
-    String caseId = "svc-corrupt-" + UUID.randomUUID();
-    byte[] corrupt = new byte[Topics.CELL_LABELS.maxMessageBytes() - 140];
+  void anUndecodableRecordNearTheTopicLimitOnEachInputIsDeadLetteredWholeAndTheStreamGoesOn()
+      throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    for (Topic<?> input :
+        List.<Topic<?>>of(Topics.CELL_LABELS, Topics.FIELD_RESULTS, Topics.CASE_EVENTS)) {
+      nearTheLimit(input, "svc-corrupt-" + run + "-" + input.name());
+    }
+  }
+
+  private void nearTheLimit(Topic<?> input, String caseId) throws Exception {
+    byte[] corrupt = new byte[input.maxMessageBytes() - 140];
     corrupt[4] = 1;
     corrupt[5] = (byte) 0xFF;
     try (var raw =
@@ -82,10 +90,10 @@ class AggregatorServiceIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                Topics.CELL_LABELS.maxMessageBytes()),
+                input.maxMessageBytes()),
             new StringSerializer(),
             new ByteArraySerializer())) {
-      raw.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, corrupt)).get();
+      raw.send(new ProducerRecord<>(input.name(), caseId, corrupt)).get();
     }
 
     DeadLetter letter =
@@ -98,7 +106,7 @@ class AggregatorServiceIT {
                         .findFirst()
                         .orElse(null),
                 d -> d != null);
-    assertThat(letter.getOriginalTopic()).isEqualTo(Topics.CELL_LABELS.name());
+    assertThat(letter.getOriginalTopic()).isEqualTo(input.name());
     assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).isEqualTo(caseId);
     byte[] value = new byte[letter.getValue().remaining()];
     letter.getValue().get(value);
@@ -112,7 +120,7 @@ class AggregatorServiceIT {
     assertThat(undecodable.find()).as("undecodable dead-letter counter in %s", metrics).isTrue();
     assertThat(Double.parseDouble(undecodable.group(1))).isGreaterThanOrEqualTo(1.0);
 
-    SyntheticCase after = SyntheticCase.of("svc-after-" + UUID.randomUUID(), 2, 200, 20);
+    SyntheticCase after = SyntheticCase.of("svc-after-" + caseId, 2, 200, 20);
     SyntheticCase.publish(clientConfig(), List.of(after));
     assertThat(
             await()

@@ -43,7 +43,8 @@ class AggregatorRestartIT {
           Duration.ofMinutes(10),
           Duration.ofSeconds(1),
           Duration.ofDays(1),
-          AggregatorSettings.Upstream.NONE);
+          AggregatorSettings.Upstream.NONE,
+          java.util.Optional.empty());
 
   @Test
   void casesEndWithTheSameFinalsAndARestartMidCaseKeepsExactCounts(EmbeddedStack stack)

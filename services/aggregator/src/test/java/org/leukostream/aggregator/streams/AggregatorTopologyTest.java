@@ -2,21 +2,25 @@ package org.leukostream.aggregator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,10 +40,12 @@ import org.leukostream.avro.SpecimenType;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.schemas.signoff.SignOffSeal;
 import org.leukostream.synthetic.SyntheticCase;
 
 class AggregatorTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
+  static final SignOffSeal SEAL = new SignOffSeal("aggregator-topology-test-seal-key-0123456");
   static final Taxonomy TAXONOMY =
       new Taxonomy("lymphoblast", Set.of("lymphocyte"), Set.of("platelet"));
 
@@ -78,7 +84,8 @@ class AggregatorTopologyTest {
             Duration.ofMinutes(10),
             Duration.ofSeconds(1),
             Duration.ofDays(1),
-            AggregatorSettings.Upstream.NONE);
+            AggregatorSettings.Upstream.NONE,
+            Optional.of(SEAL));
     stateDir = Files.createTempDirectory("aggregator-test-");
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
@@ -439,13 +446,28 @@ class AggregatorTopologyTest {
     assertThat(finals(feed.caseId())).isEmpty();
 
     // The laboratory reopens the case and replays what was dead-lettered.
-    caseEvents.pipeInput(
-        feed.caseId(),
+    CaseEvent reopened =
         CaseEvent.newBuilder(feed.closed())
             .setType(CaseEventType.REOPENED)
             .setExpectedFields(null)
             .setComment("field 1 arrived after the timeout")
-            .build());
+            .build();
+    caseEvents.pipeInput(feed.caseId(), reopened); // not through the bridge: no seal
+    var forged = SEAL.seal(CaseEvent.newBuilder(reopened).setType(CaseEventType.SIGNED).build());
+    caseEvents.pipeInput(
+        new TestRecord<>(
+            feed.caseId(),
+            reopened,
+            new RecordHeaders().add(SignOffSeal.HEADER, forged.getBytes(StandardCharsets.UTF_8))));
+    assertThat(deadLetters.readValuesToList())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.getErrorMessage()).contains("without the bridge's seal"));
+    caseEvents.pipeInput(
+        new TestRecord<>(
+            feed.caseId(),
+            reopened,
+            new RecordHeaders()
+                .add(SignOffSeal.HEADER, SEAL.seal(reopened).getBytes(StandardCharsets.UTF_8))));
     assertThat(finals(feed.caseId())).isEmpty();
     field(feed, 1);
     label(feed, 1);

@@ -123,7 +123,8 @@ class BrokerRestartIT {
             Duration.ofMinutes(10),
             Duration.ofMillis(200),
             Duration.ofDays(1),
-            AggregatorSettings.Upstream.NONE);
+            AggregatorSettings.Upstream.NONE,
+            java.util.Optional.empty());
     var streams =
         AggregatorTopology.standalone(
             stack.streams(applicationId, Files.createTempDirectory("restart-it-state-")),

@@ -189,7 +189,8 @@ class StalledCaseIT {
                 List.of(
                     new AggregatorSettings.Upstream.Stage(
                         classifierGroup, Set.of(Topics.CELL_CROPS.name()))),
-                Duration.ofMillis(300)));
+                Duration.ofMillis(300)),
+            java.util.Optional.empty());
     var streams =
         AggregatorTopology.standalone(
             stack.streams(applicationId, Files.createTempDirectory("stalled-it-state-")),

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.avro.CaseEvent;
-import org.leukostream.ehr.signoff.SignOffSeal;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
  * {@code POST /cases/{caseId}/sign}: a reviewer verifies a case's FINAL diagnosis, optionally

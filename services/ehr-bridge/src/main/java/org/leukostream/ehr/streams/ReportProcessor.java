@@ -18,8 +18,8 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.SignOff;
-import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.signoff.SignOffSeal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

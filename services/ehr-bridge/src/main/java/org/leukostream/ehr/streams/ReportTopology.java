@@ -7,10 +7,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.ehr.fhir.ReportBuilder;
-import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
  * The bridge's topology, a pure builder: FINAL diagnoses and SIGNED case events, both keyed by case

@@ -5,8 +5,8 @@ import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.Config;
 import org.leukostream.ehr.fhir.ReportBuilder;
-import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
  * Hands Quarkus the bridge's topology; its serdes get every registry setting under {@code

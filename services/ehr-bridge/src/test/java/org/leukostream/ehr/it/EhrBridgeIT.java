@@ -33,11 +33,11 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
-import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.signoff.SignOffSeal;
 import org.leukostream.testkit.SecuredStackTestResource;
 
 /**

@@ -34,9 +34,9 @@ import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.Reports;
-import org.leukostream.ehr.signoff.SignOffSeal;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 class ReportTopologyTest {
   static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");

@@ -1,4 +1,4 @@
-package org.leukostream.ehr.signoff;
+package org.leukostream.schemas.signoff;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,13 +11,15 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.leukostream.avro.CaseEvent;
+import org.leukostream.avro.CaseEventType;
 
 /**
- * The bridge's seal on the SIGNED events its sign-off endpoint writes: HMAC-SHA256, under a key
- * only the bridge holds, of the case, reviewer, corrected decision, comment and time, in the record
- * header {@value #HEADER}. The report topology accepts a sign-off only with a valid seal, so a
- * SIGNED event written straight to {@code case.events.v1} (by a scanner, which may write OPENED and
- * CLOSED there, or any compromised client) changes no report.
+ * The bridge's seal on the case events its reviewer endpoints write (SIGNED, REOPENED):
+ * HMAC-SHA256, under a key only the bridge (and the aggregator, which checks reopenings) holds, of
+ * the case, event type, reviewer, corrected decision, comment and time, in the record header
+ * {@value #HEADER}. The report topology accepts a sign-off, and the aggregator a reopening, only
+ * with a valid seal, so one written straight to {@code case.events.v1} (by a scanner, which may
+ * write OPENED and CLOSED there, or any compromised client) changes nothing.
  */
 public final class SignOffSeal {
   /** The setting of the key: a secret of at least 32 characters, the same on every replica. */
@@ -78,8 +80,14 @@ public final class SignOffSeal {
             Objects.toString(event.getComment(), ""),
             String.valueOf(event.getOccurredAt().toEpochMilli()));
     // appended only when set, so that seals made before amendments existed stay valid
-    return event.getAmendmentReason() == null
-        ? content
-        : content + "\namended: " + event.getAmendmentReason();
+    if (event.getAmendmentReason() != null) {
+      content += "\namended: " + event.getAmendmentReason();
+    }
+    // the type, for every type but SIGNED (older seals were of SIGNED only): a sealed sign-off
+    // cannot be turned into a reopening
+    if (event.getType() != CaseEventType.SIGNED) {
+      content += "\ntype: " + event.getType();
+    }
+    return content;
   }
 }
