@@ -44,6 +44,7 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private volatile String authorization;
+  private volatile boolean unavailable;
 
   private DevSchemaRegistryServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -117,6 +118,19 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers every request with 503, as a registry in maintenance does, for {@code outage}; then
+   * serves again with everything it held. Blocks for the outage.
+   */
+  public void unavailableFor(java.time.Duration outage) throws InterruptedException {
+    unavailable = true;
+    try {
+      Thread.sleep(outage.toMillis());
+    } finally {
+      unavailable = false;
+    }
+  }
+
   /** The registry behind the server, for tests that look inside. */
   public InMemorySchemaRegistry registry() {
     return registry;
@@ -133,7 +147,10 @@ public final class DevSchemaRegistryServer implements AutoCloseable {
     Object reply;
     String required = authorization;
     try {
-      if (required != null
+      if (unavailable) {
+        status = 503;
+        reply = error(50300, "Service Unavailable (maintenance)");
+      } else if (required != null
           && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         status = 401;
         reply = error(ErrorCodes.UNAUTHORIZED, "Unauthorized");

@@ -27,6 +27,7 @@ import org.leukostream.avro.FieldStatus;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.schemas.PatientKey;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +123,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         emit(state, DiagnosisStatus.PRELIMINARY, null, now);
       }
       cases.put(caseId, state);
+    } catch (RegistryUnavailableException e) {
+      // The registry, not the record (a schema not yet cached when it went away): the stream stops
+      // uncommitted (health DOWN, restarted) and counts the record after, never dead-letters it.
+      throw e;
     } catch (RuntimeException e) {
       deadLetter(record, caseId, e);
     }

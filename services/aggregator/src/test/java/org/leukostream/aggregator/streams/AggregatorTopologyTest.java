@@ -1,6 +1,7 @@
 package org.leukostream.aggregator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.registry.SchemaRegistries;
 import org.leukostream.schemas.serde.SerdeConfig;
 import org.leukostream.schemas.signoff.SignOffSeal;
@@ -59,6 +61,9 @@ class AggregatorTopologyTest {
   private TestInputTopic<String, CellLabel> labels;
   private TestOutputTopic<String, Diagnosis> diagnoses;
   private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  /** Thrown by the topology's metrics while set: a fault that is not the record's. */
+  private volatile RuntimeException outage;
 
   /** The pipeline watermark the topology sees: null, caught up (the wall clock). */
   private volatile Long drainedUntil;
@@ -96,7 +101,41 @@ class AggregatorTopologyTest {
             AggregatorTopology.build(
                 settings,
                 serdeConfig,
-                AggregatorMetrics.NONE,
+                new AggregatorMetrics() {
+                  @Override
+                  public void labelCounted() {
+                    if (outage != null) {
+                      throw outage;
+                    }
+                  }
+
+                  @Override
+                  public void duplicateIgnored() {}
+
+                  @Override
+                  public void finalEmitted(Decision decision) {}
+
+                  @Override
+                  public void deadLettered() {}
+
+                  @Override
+                  public void openCases(long count) {}
+
+                  @Override
+                  public void lateIgnored() {}
+
+                  @Override
+                  public void unknownCaseDropped() {}
+
+                  @Override
+                  public void pipelineDrainedUntil(long now, long watermark) {}
+
+                  @Override
+                  public void undetectedLabelsIgnored(int count) {}
+
+                  @Override
+                  public void caseReopened() {}
+                },
                 now -> drainedUntil == null ? now : drainedUntil),
             props,
             T0);
@@ -495,6 +534,18 @@ class AggregatorTopologyTest {
     assertThat(finals(feed.caseId())).isEmpty();
     assertThat(runCase("case-known", 300, 90).getPatientKey())
         .isEqualTo(SyntheticCase.patientKey("case-known"));
+  }
+
+  @Test
+  void anUnreachableRegistryStopsTheStreamInsteadOfDeadLetteringAGoodLabel() {
+    SyntheticCase feed = SyntheticCase.of("case-registry-down", 1, 200, 60);
+    open(feed);
+    field(feed, 0);
+    outage = new RegistryUnavailableException("Schema registry answered 503", 50300);
+
+    assertThatThrownBy(() -> labels.pipeInput(feed.caseId(), feed.fields().get(0).get(0)))
+        .hasRootCauseInstanceOf(RegistryUnavailableException.class);
+    assertThat(deadLetters.isEmpty()).as("not the record's fault").isTrue();
   }
 
   @Test

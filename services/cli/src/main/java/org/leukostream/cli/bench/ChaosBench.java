@@ -35,9 +35,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code leukostream bench chaos}: the same cohort through the whole pipeline twice, once
  * undisturbed and once under a seeded schedule of faults (the broker restarted, stages killed and
- * started again, Streams stages on an empty state directory); a stage that stops on its own is
- * restarted, as Kubernetes would. Prints the faults, and per run the FINALs, the cells lost and the
- * cells counted twice; the FINALs under faults must equal the undisturbed ones.
+ * started again, Streams stages on an empty state directory, the schema registry answering 503 for
+ * 20 s); a stage that stops on its own is restarted, as Kubernetes would. Prints the faults, and
+ * per run the FINALs, the cells lost and the cells counted twice; the FINALs under faults must
+ * equal the undisturbed ones.
  */
 @Command(
     name = "chaos",
@@ -47,7 +48,8 @@ import picocli.CommandLine.Spec;
           + "seeded schedule of broker restarts and stage kills (stages that stop on their own are "
           + "restarted, as Kubernetes would); compare the FINALs, count cells lost and counted "
           + "twice.",
-      "Exit code 1 when a FINAL differs from the undisturbed run, a cell is lost or counted twice."
+      "Exit code 1 when a FINAL differs from the undisturbed run, a cell is lost or counted twice, "
+          + "or a record is dead-lettered."
     })
 public final class ChaosBench implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,7 +76,8 @@ public final class ChaosBench implements Callable<Integer> {
   record Fault(double atSeconds, String kind) {}
 
   /** What one run ended with. */
-  private record Run(Map<String, Diagnosis> finals, int extraFinals, long lost, long doubled) {}
+  private record Run(
+      Map<String, Diagnosis> finals, int extraFinals, long lost, long doubled, long deadLetters) {}
 
   @Override
   public Integer call() throws Exception {
@@ -115,7 +118,8 @@ public final class ChaosBench implements Callable<Integer> {
             chaos.lost(),
             chaos.doubled(),
             chaos.extraFinals(),
-            calm.lost() + calm.doubled() + calm.extraFinals(),
+            chaos.deadLetters(),
+            calm.lost() + calm.doubled() + calm.extraFinals() + calm.deadLetters(),
             JsonLines.round(calmSeconds),
             JsonLines.round(chaosSeconds),
             seed);
@@ -125,7 +129,11 @@ public final class ChaosBench implements Callable<Integer> {
       JsonLines.table(out, r);
     }
     boolean clean =
-        equal == cases && chaos.lost() == 0 && chaos.doubled() == 0 && chaos.extraFinals() == 0;
+        equal == cases
+            && chaos.lost() == 0
+            && chaos.doubled() == 0
+            && chaos.extraFinals() == 0
+            && chaos.deadLetters() == 0;
     return clean ? 0 : 1;
   }
 
@@ -136,7 +144,9 @@ public final class ChaosBench implements Callable<Integer> {
    * @param cellsLost detected cells that no FINAL counted, under faults
    * @param doubleCounts labels a FINAL counted beyond the distinct cells labelled, under faults
    * @param extraFinals FINALs beyond one per case, under faults
-   * @param undisturbedFaults lost + double + extra in the undisturbed run (must be 0 too)
+   * @param deadLetters records on any dead-letter topic under faults (a fault is never the
+   *     records')
+   * @param undisturbedFaults lost + double + extra + dead letters in the undisturbed run (0 too)
    */
   record Result(
       int cases,
@@ -147,6 +157,7 @@ public final class ChaosBench implements Callable<Integer> {
       long cellsLost,
       long doubleCounts,
       int extraFinals,
+      long deadLetters,
       long undisturbedFaults,
       double undisturbedSeconds,
       double chaosSeconds,
@@ -155,7 +166,13 @@ public final class ChaosBench implements Callable<Integer> {
   /** Faults spread over the window, each a broker restart or a stage killed and restarted. */
   static List<Fault> schedule(Random random, int count, double windowSeconds) {
     String[] kinds = {
-      "broker", "detector", "classifier", "aggregator", "aggregator-new-node", "ehr-bridge"
+      "broker",
+      "detector",
+      "classifier",
+      "aggregator",
+      "aggregator-new-node",
+      "ehr-bridge",
+      "registry"
     };
     List<Fault> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -241,6 +258,7 @@ public final class ChaosBench implements Callable<Integer> {
       case "aggregator" -> pipeline.restart(Pipeline.Stage.AGGREGATOR, false);
       case "aggregator-new-node" -> pipeline.restart(Pipeline.Stage.AGGREGATOR, true);
       case "ehr-bridge" -> pipeline.restart(Pipeline.Stage.EHR_BRIDGE, true);
+      case "registry" -> stack.registry().unavailableFor(Duration.ofSeconds(20));
       default -> throw new IllegalArgumentException(fault.kind());
     }
   }
@@ -267,7 +285,16 @@ public final class ChaosBench implements Callable<Integer> {
       doubled += Math.max(0, d.getCellsLabelled() - distinct);
     }
     int extra = finalCount.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
-    return new Run(finals, extra, lost, doubled);
+    long deadLetters = 0;
+    for (var topic :
+        List.of(
+            Topics.SLIDE_FIELDS_DLQ,
+            Topics.CELL_CROPS_DLQ,
+            Topics.AGGREGATOR_DLQ,
+            Topics.FHIR_REPORTS_DLQ)) {
+      deadLetters += stack.readAll(topic).size();
+    }
+    return new Run(finals, extra, lost, doubled, deadLetters);
   }
 
   private static boolean sameCounts(Diagnosis a, Diagnosis b) {

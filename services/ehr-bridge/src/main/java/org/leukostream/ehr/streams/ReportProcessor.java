@@ -19,6 +19,7 @@ import org.leukostream.avro.ReportStatus;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.SignOff;
 import org.leukostream.schemas.deadletter.DeadLetters;
+import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.signoff.SignOffSeal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,10 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
       } else if (record.value() instanceof CaseEvent event) {
         onCaseEvent(caseId, event, record.headers());
       }
+    } catch (RegistryUnavailableException e) {
+      // The registry, not the record: the stream stops uncommitted (health DOWN, restarted) and
+      // reads the record again, instead of dead-lettering a good diagnosis or sign-off.
+      throw e;
     } catch (RuntimeException e) {
       deadLetter(record, e);
     }
