@@ -72,6 +72,8 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
         onDiagnosis(caseId, diagnosis);
       } else if (record.value() instanceof CaseEvent event) {
         onCaseEvent(caseId, event, record.headers());
+      } else if (record.value() == null) {
+        throw new IllegalArgumentException("a tombstone: no diagnosis or case event to report on");
       }
     } catch (RegistryUnavailableException e) {
       // The registry, not the record: the stream stops uncommitted (health DOWN, restarted) and
@@ -181,7 +183,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
   private void deadLetter(Record<String, SpecificRecord> record, RuntimeException error) {
     String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
     LOG.error("Case {}: cannot build its report: {}", record.key(), error.toString(), error);
-    byte[] value = reencoder.apply(topic, record.value());
+    byte[] value = record.value() == null ? null : reencoder.apply(topic, record.value());
     DeadLetter letter =
         DeadLetters.of(
             ReportTopology.SERVICE,

@@ -182,6 +182,42 @@ class EhrBridgeIT {
   }
 
   @Test
+  void poisonOnEachInputOfTheReportTopologyIsDeadLetteredAndReportingGoesOn() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    byte[] unknownSchema = {0, 0x7F, 0x7F, 0x7F, 0x7F, 2, 4, 6};
+    List<String> keys = new java.util.ArrayList<>();
+    for (Topic<?> input : List.<Topic<?>>of(Topics.DIAGNOSES, Topics.CASE_EVENTS)) {
+      byte[] nearTheLimit = new byte[input.maxMessageBytes() - 140];
+      nearTheLimit[4] = 1;
+      nearTheLimit[5] = (byte) 0xFF;
+      try (var raw =
+          new KafkaProducer<>(
+              Map.<String, Object>of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                  input.maxMessageBytes()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        String prefix = "ehr-poison-" + run + "-" + input.name();
+        raw.send(new ProducerRecord<>(input.name(), prefix + "-tombstone", null)).get();
+        raw.send(new ProducerRecord<>(input.name(), prefix + "-unknown", unknownSchema)).get();
+        raw.send(new ProducerRecord<>(input.name(), prefix + "-huge", nearTheLimit)).get();
+        keys.addAll(List.of(prefix + "-tombstone", prefix + "-unknown", prefix + "-huge"));
+      }
+    }
+    String after = "ehr-after-topology-poison-" + run;
+    send(Topics.DIAGNOSES, after, Reports.diagnosis(after, Decision.ALL, SpecimenType.BONE_MARROW));
+
+    await().atMost(WAIT).until(() -> reports(after), l -> l.size() == 1);
+    for (String key : keys) {
+      assertThat(await().atMost(WAIT).until(() -> deadLetters(key), l -> !l.isEmpty()))
+          .as(key)
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void aSignOffMakesTheReportFinalAndOnlyAnAmendmentWithAReasonChangesItAgain() {
     String caseId = "ehr-signed-" + UUID.randomUUID();
     send(
