@@ -52,6 +52,21 @@ Secret values are placeholders for environment variables filled from Secrets (se
 {{- end }}
 {{- end -}}
 
+{{/*
+HTTPS only on the service's port with the certificate of its tls.secretName (mounted at /etc/leukostream/tls), and a
+request forwarded between replicas over https, with the caller's token, trusting the Secret's ca.crt.
+*/}}
+{{- define "leukostream.httpsOnly" -}}
+# HTTPS only, also between replicas (a forwarded request carries the caller's token).
+quarkus.http.ssl.certificate.files=/etc/leukostream/tls/tls.crt
+quarkus.http.ssl.certificate.key-files=/etc/leukostream/tls/tls.key
+quarkus.http.ssl-port={{ .port }}
+quarkus.http.port=0
+quarkus.http.insecure-requests=disabled
+{{ .forwarding }}scheme=https
+{{ .forwarding }}trusted-certificates=/etc/leukostream/tls/ca.crt
+{{- end -}}
+
 {{/* The registry's trust store under a serde prefix, when a private CA signed its certificate. */}}
 {{- define "leukostream.registryTrust" -}}
 {{- $t := .root.Values.schemaRegistry.tls -}}

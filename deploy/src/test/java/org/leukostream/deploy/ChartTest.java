@@ -226,7 +226,7 @@ class ChartTest {
         .contains("quarkus.http.insecure-requests=disabled")
         .contains("leukostream.aggregator.forwarding.scheme=https")
         .contains(
-            "leukostream.aggregator.forwarding.trusted-certificates=/etc/leukostream/aggregator-tls/ca.crt");
+            "leukostream.aggregator.forwarding.trusted-certificates=/etc/leukostream/tls/ca.crt");
     Container aggregator = container(tls, "aggregator");
     assertThat(aggregator.getEnv())
         .as("the aggregator checks reopenings against the bridge's seal")
@@ -238,13 +238,25 @@ class ChartTest {
     assertThat(aggregator.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(aggregator.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
     assertThat(aggregator.getVolumeMounts())
-        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/leukostream/aggregator-tls"));
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/leukostream/tls"));
     assertThat(pods(tls).get(Rendered.name("aggregator")).getVolumes())
         .filteredOn(v -> v.getName().equals("tls"))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("aggregator-tls"));
     assertThat(container(tls, "ehr-bridge").getReadinessProbe().getHttpGet().getScheme())
         .isEqualTo("HTTP");
+    Rendered bridgeTls =
+        Rendered.render("values.yaml", Map.of("ehrBridge.tls.secretName", "bridge-tls"));
+    assertThat(properties(bridgeTls, "ehr-bridge"))
+        .contains("quarkus.http.insecure-requests=disabled")
+        .contains("leukostream.ehr.forwarding.scheme=https")
+        .contains("leukostream.ehr.forwarding.trusted-certificates=/etc/leukostream/tls/ca.crt");
+    assertThat(container(bridgeTls, "ehr-bridge").getLivenessProbe().getHttpGet().getScheme())
+        .isEqualTo("HTTPS");
+    assertThat(pods(bridgeTls).get(Rendered.name("ehr-bridge")).getVolumes())
+        .filteredOn(v -> v.getName().equals("tls"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("bridge-tls"));
     assertThat(egressBlocks(tls, "aggregator")).containsExactly("10.40.0.0/16");
     assertThatThrownBy(
             () ->

@@ -12,6 +12,7 @@ import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.avro.Comparison;
+import org.leukostream.config.ForwardingSettings;
 import org.leukostream.schemas.signoff.SignOffSeal;
 
 /** The aggregator's own settings, {@code leukostream.aggregator.*} in application.properties. */
@@ -34,16 +35,7 @@ public interface AggregatorConfig {
   Duration finalRetention();
 
   /** How a case query that reaches the wrong instance is forwarded to the owner. */
-  Forwarding forwarding();
-
-  /** Forwarding between instances: https when they serve TLS. */
-  interface Forwarding {
-    @WithDefault("http")
-    String scheme();
-
-    /** PEM file of the CA the instances' certificates chain to; absent: the JVM's trust store. */
-    Optional<java.nio.file.Path> trustedCertificates();
-  }
+  ForwardingSettings forwarding();
 
   /** The pipeline in front of the aggregator, watched before a silent case is called stalled. */
   UpstreamConfig upstream();

@@ -22,6 +22,7 @@ import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.streams.AggregatorTopology;
 import org.leukostream.aggregator.streams.DiagnosisBuilder;
 import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.config.InstanceLinks;
 
 /**
  * Answers "what is the state of case X" for this instance: from its own store when one of its

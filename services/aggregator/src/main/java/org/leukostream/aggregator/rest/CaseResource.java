@@ -34,8 +34,7 @@ public class CaseResource {
             streams,
             new DiagnosisBuilder(config.settings().rule(), config.settings().taxonomy()),
             applicationServer,
-            InstanceLinks.of(
-                config.forwarding().scheme(), config.forwarding().trustedCertificates()));
+            config.forwarding().links());
   }
 
   @GET

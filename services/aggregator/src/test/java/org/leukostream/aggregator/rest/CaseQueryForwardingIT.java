@@ -32,6 +32,7 @@ import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.aggregator.streams.AggregatorTopology;
 import org.leukostream.aggregator.streams.DiagnosisBuilder;
 import org.leukostream.avro.DiagnosisStatus;
+import org.leukostream.config.InstanceLinks;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.embedded.LocalTls;
 import org.leukostream.schemas.Topics;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.leukostream.config.ForwardingSettings;
 import org.leukostream.ehr.delivery.AccessTokens;
 import org.leukostream.ehr.delivery.ClientCredentials;
 import org.leukostream.ehr.fhir.ReportSettings;
@@ -29,6 +30,9 @@ public interface BridgeConfig {
   Map<String, String> codes();
 
   Server server();
+
+  /** How a sign-off or reopening that reaches the wrong instance is forwarded to the owner. */
+  ForwardingSettings forwarding();
 
   /** Identifier systems of the resources' business identifiers. */
   interface Identifiers {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.avro.CaseEvent;
+import org.leukostream.ehr.config.BridgeConfig;
 import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
@@ -39,6 +40,7 @@ public class SignResource {
       KafkaStreams streams,
       SecurityIdentity identity,
       SignOffSeal seal,
+      BridgeConfig config,
       @Channel("case-events") MutinyEmitter<CaseEvent> caseEvents) {
     this.identity = identity;
     this.service =
@@ -56,7 +58,8 @@ public class SignResource {
                                             SignOffSeal.HEADER,
                                             seal.seal(event).getBytes(StandardCharsets.UTF_8)))
                                 .build())),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            config.forwarding().links());
   }
 
   @POST

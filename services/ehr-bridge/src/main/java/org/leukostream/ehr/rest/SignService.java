@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +28,7 @@ import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
+import org.leukostream.config.InstanceLinks;
 import org.leukostream.ehr.streams.ReportTopology;
 
 /**
@@ -48,20 +48,22 @@ public final class SignService {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<AmendmentReason> AMENDMENT_REASONS =
       Arrays.stream(AmendmentReason.values()).filter(r -> r != AmendmentReason.UNKNOWN).toList();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final KafkaStreams streams;
   private final Consumer<CaseEvent> publisher;
   private final Clock clock;
+  private final InstanceLinks links;
 
   /**
    * @param publisher writes a case event to {@code case.events.v1} and returns once it is stored
+   * @param links how this instance reaches the others (https between replicas in production)
    */
-  public SignService(KafkaStreams streams, Consumer<CaseEvent> publisher, Clock clock) {
+  public SignService(
+      KafkaStreams streams, Consumer<CaseEvent> publisher, Clock clock, InstanceLinks links) {
     this.streams = streams;
     this.publisher = publisher;
     this.clock = clock;
+    this.links = links;
   }
 
   /**
@@ -244,7 +246,8 @@ public final class SignService {
       Optional<String> authorization) {
     URI uri =
         URI.create(
-            "http://"
+            links.scheme()
+                + "://"
                 + owner.host()
                 + ":"
                 + owner.port()
@@ -260,7 +263,7 @@ public final class SignService {
               .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
       authorization.ifPresent(value -> forward.header("Authorization", value));
       HttpResponse<String> response =
-          HTTP.send(forward.build(), HttpResponse.BodyHandlers.ofString());
+          links.client().send(forward.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.body());
     } catch (IOException e) {
       return error(

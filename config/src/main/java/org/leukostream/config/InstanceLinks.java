@@ -1,4 +1,4 @@
-package org.leukostream.aggregator.rest;
+package org.leukostream.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * How one aggregator instance reaches another to forward a case query: the scheme ({@code https}
- * when the instances serve TLS) and an HTTP client that trusts the certificates of the instances'
- * CA when one is given (else the JVM's trust store).
+ * How one instance of a service reaches another to forward a request it cannot answer itself (the
+ * aggregator's case query, the bridge's sign-off): the scheme ({@code https} when the instances
+ * serve TLS) and an HTTP client that trusts the certificates of the instances' CA when one is given
+ * (else the JVM's trust store). Built from a service's {@link ForwardingSettings}.
  *
  * @param scheme {@code http} or {@code https}
  */
