@@ -2,14 +2,15 @@ package org.leukostream.aggregator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.leukostream.aggregator.streams.AggregatorRuns.finals;
+import static org.leukostream.aggregator.streams.AggregatorRuns.labelledSoFar;
+import static org.leukostream.aggregator.streams.AggregatorRuns.sendLabels;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -17,11 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
-import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Comparison;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.Diagnosis;
-import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
@@ -68,7 +67,7 @@ class AggregatorRestartIT {
         fields.send(
             new ProducerRecord<>(
                 Topics.FIELD_RESULTS.name(), restarted.caseId(), restarted.fieldResult(f)));
-        sendLabels(labels, restarted.caseId(), restarted.fields().get(f));
+        sendLabels(labels, restarted, f);
       }
       labels.flush();
       await()
@@ -83,13 +82,13 @@ class AggregatorRestartIT {
       KafkaStreams second = start(stack, applicationId); // a new, empty state directory
       try {
         for (int f = 0; f < 2; f++) {
-          sendLabels(labels, restarted.caseId(), restarted.fields().get(f)); // redelivered
+          sendLabels(labels, restarted, f); // redelivered
         }
         for (int f = 2; f < 4; f++) {
           fields.send(
               new ProducerRecord<>(
                   Topics.FIELD_RESULTS.name(), restarted.caseId(), restarted.fieldResult(f)));
-          sendLabels(labels, restarted.caseId(), restarted.fields().get(f));
+          sendLabels(labels, restarted, f);
         }
         events.send(
             new ProducerRecord<>(
@@ -117,45 +116,7 @@ class AggregatorRestartIT {
     assertThat(afterRestart.getDecision()).isEqualTo(Decision.ALL);
   }
 
-  private static void sendLabels(
-      org.apache.kafka.clients.producer.KafkaProducer<String, CellLabel> labels,
-      String caseId,
-      List<CellLabel> cells) {
-    cells.forEach(l -> labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), caseId, l)));
-  }
-
   private static KafkaStreams start(EmbeddedStack stack, String applicationId) throws Exception {
-    var streams =
-        AggregatorTopology.standalone(
-            stack.streams(applicationId, Files.createTempDirectory("aggregator-it-state-")),
-            SETTINGS,
-            AggregatorMetrics.NONE);
-    streams.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
-    return streams;
-  }
-
-  private static Map<String, Diagnosis> finals(EmbeddedStack stack, Set<String> caseIds) {
-    Map<String, Diagnosis> out = new java.util.HashMap<>();
-    for (Diagnosis d : diagnoses(stack)) {
-      if (caseIds.contains(d.getCaseId()) && d.getStatus() == DiagnosisStatus.FINAL) {
-        assertThat(out.put(d.getCaseId(), d)).as("second FINAL for %s", d.getCaseId()).isNull();
-      }
-    }
-    return out;
-  }
-
-  private static int labelledSoFar(EmbeddedStack stack, String caseId) {
-    return diagnoses(stack).stream()
-        .filter(d -> d.getCaseId().equals(caseId))
-        .mapToInt(Diagnosis::getCellsLabelled)
-        .max()
-        .orElse(0);
-  }
-
-  private static List<Diagnosis> diagnoses(EmbeddedStack stack) {
-    return stack.readAll(Topics.DIAGNOSES).stream().map(ConsumerRecord::value).toList();
+    return AggregatorRuns.start(stack, applicationId, SETTINGS);
   }
 }

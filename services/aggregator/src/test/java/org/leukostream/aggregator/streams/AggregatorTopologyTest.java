@@ -108,33 +108,6 @@ class AggregatorTopologyTest {
                       throw outage;
                     }
                   }
-
-                  @Override
-                  public void duplicateIgnored() {}
-
-                  @Override
-                  public void finalEmitted(Decision decision) {}
-
-                  @Override
-                  public void deadLettered() {}
-
-                  @Override
-                  public void openCases(long count) {}
-
-                  @Override
-                  public void lateIgnored() {}
-
-                  @Override
-                  public void unknownCaseDropped() {}
-
-                  @Override
-                  public void pipelineDrainedUntil(long now, long watermark) {}
-
-                  @Override
-                  public void undetectedLabelsIgnored(int count) {}
-
-                  @Override
-                  public void caseReopened() {}
                 },
                 now -> drainedUntil == null ? now : drainedUntil),
             props,

@@ -2,17 +2,17 @@ package org.leukostream.aggregator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.leukostream.aggregator.streams.AggregatorRuns.finals;
+import static org.leukostream.aggregator.streams.AggregatorRuns.labelledSoFar;
+import static org.leukostream.aggregator.streams.AggregatorRuns.sendLabels;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +24,6 @@ import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Comparison;
 import org.leukostream.avro.Diagnosis;
-import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
@@ -65,12 +64,12 @@ class BrokerRestartIT {
           fields.send(
               new ProducerRecord<>(Topics.FIELD_RESULTS.name(), c.caseId(), c.fieldResult(f)));
         }
-        send(labels, c, 0);
+        sendLabels(labels, c, 0);
       }
       labels.flush();
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> cases.stream().allMatch(c -> labelledSoFar(c.caseId()) == 100));
+          .until(() -> cases.stream().allMatch(c -> labelledSoFar(stack, c.caseId()) == 100));
 
       // The rest of every case streams on while the broker is down for a few seconds.
       CompletableFuture<Void> rest =
@@ -97,12 +96,14 @@ class BrokerRestartIT {
       labels.flush();
       events.flush();
 
-      await().atMost(Duration.ofMinutes(3)).until(() -> finals(ids(cases)).size() == cases.size());
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .until(() -> finals(stack, ids(cases)).size() == cases.size());
       assertThat(aggregator.state()).isEqualTo(KafkaStreams.State.RUNNING);
     } finally {
       aggregator.close(Duration.ofSeconds(30));
     }
-    Map<String, Diagnosis> finals = finals(ids(cases));
+    Map<String, Diagnosis> finals = finals(stack, ids(cases));
     for (int i = 0; i < cases.size(); i++) {
       Diagnosis last = finals.get(cases.get(i).caseId());
       assertThat(last.getIncompleteReason()).as(last.getCaseId()).isNull();
@@ -125,25 +126,7 @@ class BrokerRestartIT {
             Duration.ofDays(1),
             AggregatorSettings.Upstream.NONE,
             java.util.Optional.empty());
-    var streams =
-        AggregatorTopology.standalone(
-            stack.streams(applicationId, Files.createTempDirectory("restart-it-state-")),
-            settings,
-            AggregatorMetrics.NONE);
-    streams.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
-    return streams;
-  }
-
-  private static void send(
-      org.apache.kafka.clients.producer.KafkaProducer<String, CellLabel> labels,
-      SyntheticCase c,
-      int field) {
-    c.fields()
-        .get(field)
-        .forEach(l -> labels.send(new ProducerRecord<>(Topics.CELL_LABELS.name(), c.caseId(), l)));
+    return AggregatorRuns.start(stack, applicationId, settings);
   }
 
   private static void pause(long millis) {
@@ -156,27 +139,5 @@ class BrokerRestartIT {
 
   private static Set<String> ids(List<SyntheticCase> cases) {
     return Set.copyOf(cases.stream().map(SyntheticCase::caseId).toList());
-  }
-
-  private static Map<String, Diagnosis> finals(Set<String> caseIds) {
-    Map<String, Diagnosis> out = new HashMap<>();
-    for (Diagnosis d : diagnoses()) {
-      if (caseIds.contains(d.getCaseId()) && d.getStatus() == DiagnosisStatus.FINAL) {
-        assertThat(out.put(d.getCaseId(), d)).as("second FINAL for %s", d.getCaseId()).isNull();
-      }
-    }
-    return out;
-  }
-
-  private static int labelledSoFar(String caseId) {
-    return diagnoses().stream()
-        .filter(d -> d.getCaseId().equals(caseId))
-        .mapToInt(Diagnosis::getCellsLabelled)
-        .max()
-        .orElse(0);
-  }
-
-  private static List<Diagnosis> diagnoses() {
-    return stack.readAll(Topics.DIAGNOSES).stream().map(ConsumerRecord::value).toList();
   }
 }

@@ -2,8 +2,10 @@ package org.leukostream.aggregator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.leukostream.aggregator.streams.AggregatorRuns.finals;
+import static org.leukostream.aggregator.streams.AggregatorRuns.labelledSoFar;
+import static org.leukostream.aggregator.streams.AggregatorRuns.sendLabels;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,7 +33,6 @@ import org.leukostream.aggregator.decision.Taxonomy;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Comparison;
 import org.leukostream.avro.Diagnosis;
-import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
@@ -74,7 +74,7 @@ class StalledCaseIT {
       for (int f = 0; f < 2; f++) {
         fields.send(record(Topics.FIELD_RESULTS.name(), waiting.caseId(), waiting.fieldResult(f)));
       }
-      send(labels, waiting, 0);
+      sendLabels(labels, waiting, 0);
       for (CellLabel cell : waiting.fields().get(1)) {
         crops.send(
             new ProducerRecord<>(
@@ -84,7 +84,7 @@ class StalledCaseIT {
       // Stalled: its CLOSED declares two fields, and field 1 never comes.
       events.send(record(Topics.CASE_EVENTS.name(), stalled.caseId(), stalled.opened()));
       fields.send(record(Topics.FIELD_RESULTS.name(), stalled.caseId(), stalled.fieldResult(0)));
-      send(labels, stalled, 0);
+      sendLabels(labels, stalled, 0);
       events.send(record(Topics.CASE_EVENTS.name(), stalled.caseId(), stalled.closed()));
       crops.flush();
       events.flush();
@@ -92,19 +92,19 @@ class StalledCaseIT {
       await()
           .pollDelay(TIMEOUT.multipliedBy(4))
           .atMost(TIMEOUT.multipliedBy(6))
-          .until(() -> finals(Set.of(waiting.caseId(), stalled.caseId())).isEmpty());
+          .until(() -> finals(stack, Set.of(waiting.caseId(), stalled.caseId())).isEmpty());
 
       // The classifier is back: labels written, then its offsets committed, as the service does.
-      send(labels, waiting, 1);
+      sendLabels(labels, waiting, 1);
       labels.flush();
       catchUp(classifier);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> finals(Set.of(waiting.caseId(), stalled.caseId())).size() == 2);
+          .until(() -> finals(stack, Set.of(waiting.caseId(), stalled.caseId())).size() == 2);
     } finally {
       aggregator.close(Duration.ofSeconds(30));
     }
-    Map<String, Diagnosis> finals = finals(Set.of(waiting.caseId(), stalled.caseId()));
+    Map<String, Diagnosis> finals = finals(stack, Set.of(waiting.caseId(), stalled.caseId()));
     assertThat(finals.get(waiting.caseId()).getIncompleteReason()).isNull();
     assertThat(finals.get(waiting.caseId()).getCellsLabelled()).isEqualTo(200);
     assertThat(finals.get(stalled.caseId()).getIncompleteReason())
@@ -132,15 +132,17 @@ class StalledCaseIT {
         fields.send(
             record(Topics.FIELD_RESULTS.name(), backlogged.caseId(), backlogged.fieldResult(f)));
       }
-      send(labels, backlogged, 0);
+      sendLabels(labels, backlogged, 0);
       labels.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> labelledSoFar(backlogged.caseId()) == 100);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> labelledSoFar(stack, backlogged.caseId()) == 100);
       first.close(Duration.ofSeconds(30));
 
       // Stopped: other cases, then the rest of this one, queue up and age past the timeout.
       SyntheticCase.publish(stack.clientConfig(), queued);
       for (int f = 1; f < 4; f++) {
-        send(labels, backlogged, f);
+        sendLabels(labels, backlogged, f);
       }
       events.send(record(Topics.CASE_EVENTS.name(), backlogged.caseId(), backlogged.closed()));
       events.flush();
@@ -151,12 +153,12 @@ class StalledCaseIT {
       try {
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> finals(ids(queued, backlogged)).size() == queued.size() + 1);
+            .until(() -> finals(stack, ids(queued, backlogged)).size() == queued.size() + 1);
       } finally {
         second.close(Duration.ofSeconds(30));
       }
     }
-    Map<String, Diagnosis> finals = finals(ids(queued, backlogged));
+    Map<String, Diagnosis> finals = finals(stack, ids(queued, backlogged));
     Diagnosis last = finals.get(backlogged.caseId());
     assertThat(last.getIncompleteReason()).isNull();
     assertThat(last.getCellsLabelled()).isEqualTo(400);
@@ -191,16 +193,7 @@ class StalledCaseIT {
                         classifierGroup, Set.of(Topics.CELL_CROPS.name()))),
                 Duration.ofMillis(300)),
             java.util.Optional.empty());
-    var streams =
-        AggregatorTopology.standalone(
-            stack.streams(applicationId, Files.createTempDirectory("stalled-it-state-")),
-            settings,
-            AggregatorMetrics.NONE);
-    streams.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
-    return streams;
+    return AggregatorRuns.start(stack, applicationId, settings);
   }
 
   /** The stand-in classifier reads every crop so far and commits, as the service does. */
@@ -236,33 +229,5 @@ class StalledCaseIT {
 
   private static <V> ProducerRecord<String, V> record(String topic, String key, V value) {
     return new ProducerRecord<>(topic, key, value);
-  }
-
-  private static void send(KafkaProducer<String, CellLabel> labels, SyntheticCase c, int field) {
-    c.fields()
-        .get(field)
-        .forEach(l -> labels.send(record(Topics.CELL_LABELS.name(), c.caseId(), l)));
-  }
-
-  private static Map<String, Diagnosis> finals(Set<String> caseIds) {
-    Map<String, Diagnosis> out = new HashMap<>();
-    for (Diagnosis d : diagnoses()) {
-      if (caseIds.contains(d.getCaseId()) && d.getStatus() == DiagnosisStatus.FINAL) {
-        assertThat(out.put(d.getCaseId(), d)).as("second FINAL for %s", d.getCaseId()).isNull();
-      }
-    }
-    return out;
-  }
-
-  private static int labelledSoFar(String caseId) {
-    return diagnoses().stream()
-        .filter(d -> d.getCaseId().equals(caseId))
-        .mapToInt(Diagnosis::getCellsLabelled)
-        .max()
-        .orElse(0);
-  }
-
-  private static List<Diagnosis> diagnoses() {
-    return stack.readAll(Topics.DIAGNOSES).stream().map(ConsumerRecord::value).toList();
   }
 }
