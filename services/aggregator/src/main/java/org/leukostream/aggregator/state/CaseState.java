@@ -6,7 +6,8 @@ import java.util.TreeSet;
 /**
  * Everything the aggregator keeps about one case between records, in the {@code case-state} store.
  * Cells themselves are tracked one entry each in the {@code case-cells} store (see {@link
- * CellFlags}), so this stays small however many cells a case has. Mutable, serialised as JSON.
+ * CellFlags}), so this stays small however many cells a case has. Mutable; stored in the binary
+ * layout of {@link CaseStateSerde}.
  */
 public final class CaseState {
   public String caseId;
@@ -55,11 +56,19 @@ public final class CaseState {
 
   public Long finalEmittedAtMillis;
 
+  /**
+   * The {@link CellKey} layout of this case's entries in the {@code case-cells} store: {@link
+   * CellKey#LEGACY} (0, what state without the field reads as) for a case an earlier release
+   * opened, so that its cells are found where that release put them.
+   */
+  public int cellKeys;
+
   public CaseState() {}
 
   public CaseState(String caseId, long nowMillis) {
     this.caseId = caseId;
     this.lastActivityMillis = nowMillis;
+    this.cellKeys = CellKey.CURRENT;
   }
 
   public boolean isComplete() {

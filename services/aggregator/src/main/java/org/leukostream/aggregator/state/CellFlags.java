@@ -1,9 +1,10 @@
 package org.leukostream.aggregator.state;
 
 /**
- * What the aggregator has seen of one cell, as bits in the {@code case-cells} store: reported by a
- * field result, labelled and counted, or labelled and held until a field result reports it. A
- * second label for the same cell finds {@link #LABELLED} or {@link #HELD} set and counts nothing.
+ * What the aggregator has seen of one cell, as bits in the {@code case-cells} store (keyed by
+ * {@link CellKey}): reported by a field result, labelled and counted, or labelled and held until a
+ * field result reports it. A second label for the same cell finds {@link #LABELLED} or {@link
+ * #HELD} set and counts nothing.
  */
 public final class CellFlags {
   public static final int DETECTED = 1;
@@ -13,7 +14,8 @@ public final class CellFlags {
   private CellFlags() {}
 
   /**
-   * The store key of a cell: case id, then a separator that ids never contain, then the cell id.
+   * The {@code case-held-labels} key of a cell: case id, then a separator that ids never contain,
+   * then the cell id. (The {@code case-cells} store's keys are {@link CellKey}s.)
    */
   public static String key(String caseId, String cellId) {
     return prefix(caseId) + cellId;

@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
-import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.aggregator.state.CaseStateSerde;
 import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.aggregator.state.JsonSerde;
 import org.leukostream.schemas.StandaloneStreams;
@@ -85,7 +85,7 @@ public final class AggregatorTopology {
         inputs().stream().map(t -> "source-" + t.name()).toArray(String[]::new));
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CASE_STORE), keys, new JsonSerde<>(CaseState.class))
+                Stores.persistentKeyValueStore(CASE_STORE), keys, new CaseStateSerde())
             // A case's state changes with every label: the cache writes it to RocksDB and the
             // changelog
             // once per commit instead of once per label.
@@ -93,7 +93,7 @@ public final class AggregatorTopology {
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CELL_STORE), keys, Serdes.Integer())
+                Stores.persistentKeyValueStore(CELL_STORE), Serdes.Bytes(), Serdes.Integer())
             .withCachingEnabled(),
         PROCESSOR);
     // Labels of cells no field result has reported yet: rare (a label follows its field's result),

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.leukostream.aggregator.decision.CellCall;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.CellFlags;
+import org.leukostream.aggregator.state.CellKey;
 import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
@@ -49,8 +52,17 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private final PipelineWatermark watermark;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CaseState> cases;
-  private KeyValueStore<String, Integer> cells;
+  private KeyValueStore<Bytes, Integer> cells;
   private KeyValueStore<String, HeldLabel> held;
+
+  /**
+   * The state of the case the last record belonged to, exactly as last written to {@link #cases}: a
+   * case's labels arrive in runs, and the next record of the same case skips reading (and decoding)
+   * it back. Forgotten whenever the store may hold something else: on {@link #init} (also when
+   * Kafka Streams revives a task after an aborted transaction and restores its stores), at every
+   * punctuation (which writes states of its own) and after a record that failed halfway.
+   */
+  private CaseState current;
 
   CaseAggregator(
       AggregatorSettings settings,
@@ -70,8 +82,14 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     this.cases = context.getStateStore(AggregatorTopology.CASE_STORE);
     this.cells = context.getStateStore(AggregatorTopology.CELL_STORE);
     this.held = context.getStateStore(AggregatorTopology.HELD_STORE);
+    this.current = null;
     context.schedule(
         settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void close() {
+    current = null;
   }
 
   @Override
@@ -82,7 +100,11 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         throw new IllegalArgumentException("Record without a case id key");
       }
       long now = context.currentSystemTimeMs();
-      CaseState state = cases.get(caseId);
+      CaseState state = current != null && current.caseId.equals(caseId) ? current : null;
+      current = null;
+      if (state == null) {
+        state = cases.get(caseId);
+      }
       if (state == null) {
         refuseIfForgotten(caseId, record.timestamp(), now);
         state = new CaseState(caseId, now);
@@ -99,9 +121,11 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
                     + " /cases/{caseId}/reopen");
           }
           reopen(state, event, now);
+          current = state;
           return;
         }
         afterFinal(state, record.value());
+        current = state;
         return;
       }
       boolean counted;
@@ -123,6 +147,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         emit(state, DiagnosisStatus.PRELIMINARY, null, now);
       }
       cases.put(caseId, state);
+      current = state;
     } catch (RegistryUnavailableException e) {
       // The registry, not the record (a schema not yet cached when it went away): the stream stops
       // uncommitted (health DOWN, restarted) and counts the record after, never dead-letters it.
@@ -196,7 +221,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
               + state.expectedFields);
     }
     if (value instanceof CellLabel label) {
-      Integer flags = cells.get(CellFlags.key(state.caseId, label.getCellId()));
+      Integer flags = cells.get(CellKey.of(state.cellKeys, state.caseId, label.getCellId()));
       if (!CellFlags.has(flags, CellFlags.LABELLED) && !CellFlags.has(flags, CellFlags.HELD)) {
         metrics.lateIgnored();
         throw new IllegalStateException(
@@ -281,15 +306,16 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       state.models.add(DiagnosisBuilder.modelKey(field.getDetectorModel()));
     }
     for (String cellId : field.getCellIds()) {
-      String key = CellFlags.key(state.caseId, cellId);
+      Bytes key = CellKey.of(state.cellKeys, state.caseId, cellId);
       Integer flags = cells.get(key);
       if (CellFlags.has(flags, CellFlags.DETECTED)) {
         continue;
       }
       state.cellsDetected++;
       if (CellFlags.has(flags, CellFlags.HELD)) {
-        HeldLabel label = held.get(key);
-        held.delete(key);
+        String heldKey = CellFlags.key(state.caseId, cellId);
+        HeldLabel label = held.get(heldKey);
+        held.delete(heldKey);
         count(state, label);
         flags = CellFlags.with(CellFlags.without(flags, CellFlags.HELD), CellFlags.LABELLED);
       } else if (CellFlags.has(flags, CellFlags.LABELLED)) {
@@ -305,7 +331,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
    * field result may come later), to be counted when one does.
    */
   private boolean apply(CaseState state, CellLabel label) {
-    String key = CellFlags.key(state.caseId, label.getCellId());
+    Bytes key = CellKey.of(state.cellKeys, state.caseId, label.getCellId());
     Integer flags = cells.get(key);
     if (CellFlags.has(flags, CellFlags.LABELLED) || CellFlags.has(flags, CellFlags.HELD)) {
       metrics.duplicateIgnored();
@@ -328,7 +354,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
             label.getBlastProbability() != null,
             models);
     if (!CellFlags.has(flags, CellFlags.DETECTED)) {
-      held.put(key, counts);
+      held.put(CellFlags.key(state.caseId, label.getCellId()), counts);
       cells.put(key, CellFlags.with(flags, CellFlags.HELD));
       return false;
     }
@@ -358,9 +384,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   }
 
   private void punctuate(long now) {
+    current = null;
     List<KeyValue<String, CaseState>> updates = new ArrayList<>();
-    List<String> expired = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
+    List<CaseState> expired = new ArrayList<>();
+    List<CaseState> unknown = new ArrayList<>();
     long open = 0;
     long drained = watermark.watermark(now);
     metrics.pipelineDrainedUntil(now, drained);
@@ -370,7 +397,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         CaseState state = entry.value;
         if (state.finalEmitted) {
           if (now - state.finalEmittedAtMillis >= settings.finalRetention().toMillis()) {
-            expired.add(entry.key);
+            expired.add(state);
           }
           continue;
         }
@@ -383,7 +410,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
                 "Case {} had records but no OPENED or CLOSED event within {}; dropped, not reported",
                 state.caseId,
                 settings.incompleteTimeout());
-            unknown.add(entry.key);
+            unknown.add(state);
             continue;
           }
           emit(state, DiagnosisStatus.FINAL, state.isComplete() ? null : state.missing(), now);
@@ -396,13 +423,13 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       }
     }
     updates.forEach(u -> cases.put(u.key, u.value));
-    for (String caseId : expired) {
-      forgetCells(caseId);
-      cases.delete(caseId);
+    for (CaseState state : expired) {
+      forgetCells(state);
+      cases.delete(state.caseId);
     }
-    for (String caseId : unknown) {
-      forgetCells(caseId);
-      cases.delete(caseId);
+    for (CaseState state : unknown) {
+      forgetCells(state);
+      cases.delete(state.caseId);
       metrics.unknownCaseDropped();
     }
     metrics.openCases(
@@ -449,17 +476,24 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
    * A case forgotten (retention over, or never named) needs no per-cell state. A decided case keeps
    * it until then, so that a redelivered label stays a duplicate, also after a reopening.
    */
-  private void forgetCells(String caseId) {
-    dropHeldLabels(caseId);
-    List<String> keys = new ArrayList<>();
-    try (var scan = cells.prefixScan(CellFlags.prefix(caseId), new StringSerializer())) {
-      scan.forEachRemaining(kv -> keys.add(kv.key));
+  private void forgetCells(CaseState state) {
+    dropHeldLabels(state.caseId);
+    List<Bytes> keys = new ArrayList<>();
+    try (var scan =
+        cells.prefixScan(CellKey.prefix(state.cellKeys, state.caseId), new BytesSerializer())) {
+      scan.forEachRemaining(
+          kv -> {
+            if (CellKey.belongsTo(state.cellKeys, kv.key, state.caseId)) {
+              keys.add(kv.key);
+            }
+          });
     }
     keys.forEach(cells::delete);
   }
 
   private void deadLetter(
       Record<String, SpecificRecord> record, String caseId, RuntimeException e) {
+    current = null; // the record may have changed the state before it failed: read the store
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("unknown");
     int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
     long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);

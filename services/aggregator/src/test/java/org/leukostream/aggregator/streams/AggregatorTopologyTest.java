@@ -17,10 +17,12 @@ import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.leukostream.aggregator.decision.LabelPolicy;
 import org.leukostream.aggregator.decision.RuleSettings;
 import org.leukostream.aggregator.decision.Taxonomy;
+import org.leukostream.aggregator.state.CaseState;
+import org.leukostream.aggregator.state.CellKey;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
@@ -309,6 +313,55 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void aCaseAnEarlierReleaseOpenedIsCountedOnWhereThatReleaseKeptItsCells() {
+    String caseId = "case-upgrade";
+    SyntheticCase feed = SyntheticCase.of(caseId, 2, 300, 60);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    // What an earlier release left: the case in the legacy cell-key layout, its cells under the
+    // keys that release wrote (case id, NUL, cell id).
+    KeyValueStore<String, CaseState> cases = driver.getKeyValueStore(AggregatorTopology.CASE_STORE);
+    KeyValueStore<Bytes, Integer> cells = driver.getKeyValueStore(AggregatorTopology.CELL_STORE);
+    CaseState state = cases.get(caseId);
+    state.cellKeys = CellKey.LEGACY;
+    cases.put(caseId, state);
+    for (CellLabel label : feed.fields().get(0)) {
+      Bytes now = CellKey.of(CellKey.HASHED, caseId, label.getCellId());
+      Integer flags = cells.get(now);
+      assertThat(flags).isNotNull();
+      cells.delete(now);
+      cells.put(CellKey.of(CellKey.LEGACY, caseId, label.getCellId()), flags);
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2)); // a punctuation: the processor rereads
+
+    label(feed, 0); // redelivered: found under the legacy keys, not counted again
+    field(feed, 1);
+    label(feed, 1);
+    close(feed);
+
+    List<Diagnosis> finals = finals(caseId);
+    assertThat(finals)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.getCellsLabelled()).isEqualTo(300);
+              assertThat(f.getCellsCounted()).isEqualTo(300);
+              assertThat(f.getLymphoblasts()).isEqualTo(60);
+            });
+    assertThat(
+            cells.get(CellKey.of(CellKey.LEGACY, caseId, feed.fields().get(1).get(0).getCellId())))
+        .as("new cells of the case go where its old ones are")
+        .isNotNull();
+
+    driver.advanceWallClockTime(Duration.ofDays(2)); // past final-retention: forgotten
+    assertThat(cases.get(caseId)).isNull();
+    try (var left = cells.all()) {
+      assertThat(left.hasNext()).as("no cell of the forgotten case is left").isFalse();
+    }
+  }
+
+  @Test
   void labelsBeforeOpenAndAfterCloseAreCounted() {
     String caseId = "case-order";
     SyntheticCase feed = SyntheticCase.of(caseId, 2, 240, 72);
@@ -344,6 +397,16 @@ class AggregatorTopologyTest {
     assertThat(second).hasSize(1);
     assertThat(second.get(0).getCellsLabelled()).isEqualTo(50);
     assertThat(second.get(0).getSequence()).isGreaterThan(first.get(0).getSequence());
+
+    // The punctuation wrote the case's state itself: the next record of the case reads that, not
+    // the state the processor held from the label before it.
+    close(feed);
+    List<Diagnosis> last = diagnoses.readValuesToList();
+    assertThat(last)
+        .singleElement()
+        .extracting(Diagnosis::getStatus)
+        .isEqualTo(DiagnosisStatus.FINAL);
+    assertThat(last.get(0).getSequence()).isGreaterThan(second.get(0).getSequence());
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -88,6 +89,12 @@ public final class AggregatorBench implements Callable<Integer> {
       description = "Kafka Streams processing.guarantee (default exactly_once_v2).")
   String guarantee;
 
+  @Option(
+      names = "--no-warm-up",
+      description =
+          "Time the topology's first run (by default it runs over the cohort once, untimed, first).")
+  boolean noWarmUp;
+
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
@@ -107,27 +114,22 @@ public final class AggregatorBench implements Callable<Integer> {
           cases, labels);
       long inputRecords = SyntheticCase.publish(stack.clientConfig(), cohort);
 
-      err.printf("bench aggregator: running the topology (%s) ...%n", guarantee);
-      Path stateDir = Files.createTempDirectory("leukostream-bench-state-");
-      Map<String, Diagnosis> finals;
+      Map<String, Diagnosis> finals = new HashMap<>();
       long startupMillis;
       double seconds;
-      try (KafkaStreams streams = streams(stack, settings, stateDir)) {
-        long begin = System.nanoTime();
-        streams.start();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-          if (streams.state().hasCompletedShutdown() || System.nanoTime() - begin > 120e9) {
-            throw new IllegalStateException(
-                "Kafka Streams did not reach RUNNING: " + streams.state());
-          }
-          Thread.sleep(10);
+      try (var diagnoses = TopicReader.consumer(stack.clientConfig(), Topics.DIAGNOSES)) {
+        if (!noWarmUp) {
+          // The same cohort through a first topology of its own (untimed), so that the timed run
+          // measures compiled code, as the raw rate's warm-up does. Each run writes one FINAL a
+          // case: the reader has read the warm-up's when the timed run starts.
+          err.printf("bench aggregator: warm-up run of the topology (untimed) ...%n");
+          run(stack, settings, diagnoses, cohort, err);
         }
-        long running = System.nanoTime();
-        startupMillis = (running - begin) / 1_000_000;
-        finals = awaitFinals(stack, cohort, err);
-        seconds = (System.nanoTime() - running) / 1e9;
-      } finally {
-        deleteRecursively(stateDir);
+        err.printf("bench aggregator: running the topology (%s) ...%n", guarantee);
+        Run timed = run(stack, settings, diagnoses, cohort, err);
+        finals.putAll(timed.finals());
+        startupMillis = timed.startupMillis();
+        seconds = timed.seconds();
       }
       int correct = 0;
       for (int i = 0; i < cohort.size(); i++) {
@@ -136,6 +138,39 @@ public final class AggregatorBench implements Callable<Integer> {
       }
       report(labels, inputRecords, seconds, startupMillis, rawPerSecond, finals.size(), correct);
       return correct == cases ? 0 : 1;
+    }
+  }
+
+  /** One run of the topology over the cohort: its FINALs, start-up and seconds once RUNNING. */
+  private record Run(Map<String, Diagnosis> finals, long startupMillis, double seconds) {}
+
+  /**
+   * Runs a fresh topology (own application id and state dir) over the cohort until the reader has
+   * read a FINAL of every case.
+   */
+  private Run run(
+      EmbeddedStack stack,
+      AggregatorSettings settings,
+      KafkaConsumer<String, Diagnosis> diagnoses,
+      List<SyntheticCase> cohort,
+      PrintWriter err)
+      throws Exception {
+    Path stateDir = Files.createTempDirectory("leukostream-bench-state-");
+    try (KafkaStreams streams = streams(stack, settings, stateDir)) {
+      long begin = System.nanoTime();
+      streams.start();
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        if (streams.state().hasCompletedShutdown() || System.nanoTime() - begin > 120e9) {
+          throw new IllegalStateException(
+              "Kafka Streams did not reach RUNNING: " + streams.state());
+        }
+        Thread.sleep(10);
+      }
+      long running = System.nanoTime();
+      Map<String, Diagnosis> finals = awaitFinals(diagnoses, cohort, err);
+      return new Run(finals, (running - begin) / 1_000_000, (System.nanoTime() - running) / 1e9);
+    } finally {
+      deleteRecursively(stateDir);
     }
   }
 
@@ -205,22 +240,21 @@ public final class AggregatorBench implements Callable<Integer> {
         AggregatorMetrics.NONE);
   }
 
-  private Map<String, Diagnosis> awaitFinals(
-      EmbeddedStack stack, List<SyntheticCase> cohort, PrintWriter err) {
+  /** Reads diagnoses until it has read a FINAL of every case of the cohort. */
+  private static Map<String, Diagnosis> awaitFinals(
+      KafkaConsumer<String, Diagnosis> consumer, List<SyntheticCase> cohort, PrintWriter err) {
     Map<String, Diagnosis> finals = new HashMap<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    try (var consumer = TopicReader.consumer(stack.clientConfig(), Topics.DIAGNOSES)) {
-      while (finals.size() < cohort.size()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "Only " + finals.size() + " of " + cohort.size() + " FINALs within 10 minutes");
-        }
-        for (var record : consumer.poll(Duration.ofMillis(50))) {
-          if (record.value().getStatus() == DiagnosisStatus.FINAL) {
-            finals.put(record.key(), record.value());
-            if (finals.size() % Math.max(1, cohort.size() / 4) == 0) {
-              err.printf("bench aggregator: %d / %d FINALs%n", finals.size(), cohort.size());
-            }
+    while (finals.size() < cohort.size()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Only " + finals.size() + " of " + cohort.size() + " FINALs within 10 minutes");
+      }
+      for (var record : consumer.poll(Duration.ofMillis(50))) {
+        if (record.value().getStatus() == DiagnosisStatus.FINAL
+            && finals.put(record.key(), record.value()) == null) {
+          if (finals.size() % Math.max(1, cohort.size() / 4) == 0) {
+            err.printf("bench aggregator: %d / %d FINALs%n", finals.size(), cohort.size());
           }
         }
       }
