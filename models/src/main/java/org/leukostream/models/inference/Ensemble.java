@@ -146,6 +146,11 @@ public final class Ensemble implements AutoCloseable {
     }
   }
 
+  /** Has every member record DJL's per-batch timings into {@code metrics} (for benchmarks). */
+  public void recordInto(ai.djl.metric.Metrics metrics) {
+    predictors.forEach(p -> p.recordInto(metrics));
+  }
+
   /** Classifies {@code crops} as one batch per member and combines the members' probabilities. */
   public List<EnsemblePrediction> predict(List<Image> crops) throws TranslateException {
     List<List<Classifications>> perMember = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.leukostream.models.inference;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
+import ai.djl.metric.Metrics;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ public final class Predictors<I, O> implements AutoCloseable {
   private final ThreadLocal<Predictor<I, O>> predictors;
   private final Queue<Predictor<I, O>> created = new ConcurrentLinkedQueue<>();
   private final int maxBatch;
+  private volatile Metrics metrics;
 
   public Predictors(Model model, Translator<I, O> translator, int maxBatch) {
     if (maxBatch < 1) {
@@ -28,6 +30,9 @@ public final class Predictors<I, O> implements AutoCloseable {
         ThreadLocal.withInitial(
             () -> {
               Predictor<I, O> predictor = model.newPredictor(translator);
+              if (metrics != null) {
+                predictor.setMetrics(metrics);
+              }
               created.add(predictor);
               return predictor;
             });
@@ -45,6 +50,16 @@ public final class Predictors<I, O> implements AutoCloseable {
               .batchPredict(inputs.subList(from, Math.min(inputs.size(), from + maxBatch))));
     }
     return out;
+  }
+
+  /**
+   * Has every predictor, those made already and those to come, record DJL's per-batch timings
+   * ({@code Preprocess}, {@code Inference}, {@code Postprocess}) into {@code metrics}; for
+   * benchmarks.
+   */
+  public void recordInto(Metrics metrics) {
+    this.metrics = metrics;
+    created.forEach(p -> p.setMetrics(metrics));
   }
 
   public int maxBatch() {

@@ -33,6 +33,14 @@ public interface ClassifierConfig {
   /** Ensemble A: blast vs normal lymphoid cell (Jiang et al.: 0.7 ViT + 0.3 EfficientNet-b0). */
   Optional<Stage> blast();
 
+  /**
+   * Ensemble A runs only on the crops stage 1 keeps and ensemble B calls lymphoid (a class of role
+   * {@code LYMPHOID} or {@code LYMPHOBLAST}), the only cells whose A verdict the decision policies
+   * read; the other labels carry no blast probability. False runs A on every crop.
+   */
+  @WithDefault("true")
+  boolean cascade();
+
   /** Countable probability at or above which a cell is countable. */
   @WithDefault("0.5")
   double countableThreshold();

@@ -35,7 +35,8 @@ public final class ClassifierModels {
       if (config.blast().isPresent()) {
         blast = Optional.of(ensemble(CellLabeller.BLAST, config.blast().get(), config, loaded));
       }
-      CellLabeller labeller = new CellLabeller(countable, wbc, blast, config.countableThreshold());
+      CellLabeller labeller =
+          new CellLabeller(countable, wbc, blast, config.countableThreshold(), config.cascade());
       int[] sizes = config.batch().warmUp().stream().mapToInt(Integer::intValue).toArray();
       for (Ensemble ensemble : loaded) {
         ensemble.warmUp(sizes);

@@ -55,13 +55,17 @@ public final class CropProcessor {
    * @param retries batches tried again because the engine failed
    * @param batches the inference batches that succeeded
    * @param sends what the poll produced, to be acknowledged before its offsets are committed
+   * @param decodeNanos reading the poll's records: Avro, then the PNG into an image
+   * @param sendNanos handing its labels and dead letters to the producer (Avro, batching)
    */
   public record Handled(
       int labels,
       int deadLetters,
       int retries,
       List<Batch> batches,
-      List<CompletionStage<?>> sends) {}
+      List<CompletionStage<?>> sends,
+      long decodeNanos,
+      long sendNanos) {}
 
   /** A crop that was read and decoded, with where it came from. */
   private record Readable(ConsumerRecord<String, byte[]> record, CellCrop crop, Image image) {}
@@ -98,6 +102,7 @@ public final class CropProcessor {
       Iterable<ConsumerRecord<String, byte[]>> records, Labeller labeller, TopicSink out) {
     Work work = new Work(out);
     List<Readable> readable = new ArrayList<>();
+    long decodeStart = System.nanoTime();
     for (ConsumerRecord<String, byte[]> record : records) {
       CellCrop crop;
       try {
@@ -128,14 +133,26 @@ public final class CropProcessor {
         work.deadLetter(record, crop.getCaseId(), e, e.getMessage());
       }
     }
+    long decodeNanos = System.nanoTime() - decodeStart;
+    long sendNanos = 0;
     for (int from = 0; from < readable.size(); from += maxBatch) {
       List<Readable> batch = readable.subList(from, Math.min(readable.size(), from + maxBatch));
-      for (CellLabel label : label(labeller, batch, work)) {
+      List<CellLabel> labels = label(labeller, batch, work);
+      long sendStart = System.nanoTime();
+      for (CellLabel label : labels) {
         work.sends.add(out.send(Topics.CELL_LABELS, label.getCaseId(), label));
         work.labels++;
       }
+      sendNanos += System.nanoTime() - sendStart;
     }
-    return new Handled(work.labels, work.deadLetters, work.retries, work.batches, work.sends);
+    return new Handled(
+        work.labels,
+        work.deadLetters,
+        work.retries,
+        work.batches,
+        work.sends,
+        decodeNanos,
+        sendNanos);
   }
 
   /**

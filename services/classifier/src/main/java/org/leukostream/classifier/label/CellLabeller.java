@@ -7,6 +7,8 @@ import ai.djl.translate.TranslateException;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,9 +26,10 @@ import org.leukostream.models.store.ModelClass;
 
 /**
  * What the classifier service does with a batch of crops, apart from Kafka: the stage-1 countable
- * filter, ensemble B (WBC class) and, where configured, ensemble A (blast vs normal) all run on the
- * same batch, and every crop gets one {@link CellLabel} with every member's output and the batch's
- * size and wall time. Thread-safe.
+ * filter and ensemble B (WBC class) run on the whole batch; ensemble A (blast vs normal), where
+ * configured, on the whole batch too or, as a cascade, only on the crops stage 1 keeps and B calls
+ * lymphoid. Every crop gets one {@link CellLabel} with the output of every member that ran on it
+ * and the batch's size and wall time. Thread-safe.
  */
 public final class CellLabeller implements Labeller, AutoCloseable {
   public static final String COUNTABLE = "countable";
@@ -42,6 +45,7 @@ public final class CellLabeller implements Labeller, AutoCloseable {
   private final double countableThreshold;
   private final boolean[] countableClasses;
   private final boolean[] blastClasses;
+  private final Set<String> lymphoidClasses;
 
   /**
    * @param countable stage 1; its classes with role {@code COUNTABLE} sum to the countable
@@ -53,12 +57,38 @@ public final class CellLabeller implements Labeller, AutoCloseable {
    */
   public CellLabeller(
       Ensemble countable, Ensemble wbc, Optional<Ensemble> blast, double countableThreshold) {
+    this(countable, wbc, blast, countableThreshold, false);
+  }
+
+  /**
+   * As above; with {@code cascade}, ensemble A runs only on the crops stage 1 keeps and ensemble B
+   * calls lymphoid (its classes of role {@code LYMPHOID} or {@code LYMPHOBLAST}, of which it must
+   * have one), and the other crops' labels carry no blast probability.
+   */
+  public CellLabeller(
+      Ensemble countable,
+      Ensemble wbc,
+      Optional<Ensemble> blast,
+      double countableThreshold,
+      boolean cascade) {
     this.countable = countable;
     this.wbc = wbc;
     this.blast = blast;
     this.countableThreshold = countableThreshold;
     this.countableClasses = roles(countable, Set.of(ClassRole.COUNTABLE));
     this.blastClasses = blast.map(b -> roles(b, Set.of(ClassRole.BLAST))).orElse(null);
+    if (cascade && blast.isPresent()) {
+      boolean[] lymphoid = roles(wbc, Set.of(ClassRole.LYMPHOID, ClassRole.LYMPHOBLAST));
+      Set<String> names = new HashSet<>();
+      for (int k = 0; k < lymphoid.length; k++) {
+        if (lymphoid[k]) {
+          names.add(wbc.classes().get(k));
+        }
+      }
+      this.lymphoidClasses = Set.copyOf(names);
+    } else {
+      this.lymphoidClasses = null;
+    }
   }
 
   /** Every ensemble in stage order. */
@@ -87,7 +117,7 @@ public final class CellLabeller implements Labeller, AutoCloseable {
     long start = System.nanoTime();
     List<EnsemblePrediction> stage1 = countable.predict(images);
     List<EnsemblePrediction> classes = wbc.predict(images);
-    List<EnsemblePrediction> blasts = blast.isPresent() ? blast.get().predict(images) : null;
+    List<EnsemblePrediction> blasts = blast.isPresent() ? blasts(images, stage1, classes) : null;
     double millis = (System.nanoTime() - start) / 1e6;
     Instant now = Instant.now();
     List<CellLabel> labels = new ArrayList<>(crops.size());
@@ -99,7 +129,7 @@ public final class CellLabeller implements Labeller, AutoCloseable {
       members.addAll(members(COUNTABLE, countable, stage1.get(i)));
       members.addAll(members(WBC, wbc, classes.get(i)));
       Double pBlast = null;
-      if (blasts != null) {
+      if (blasts != null && blasts.get(i) != null) {
         pBlast = sum(blasts.get(i).combined(), blastClasses);
         members.addAll(members(BLAST, blast.get(), blasts.get(i)));
       }
@@ -121,6 +151,35 @@ public final class CellLabeller implements Labeller, AutoCloseable {
               .build());
     }
     return labels;
+  }
+
+  /**
+   * Ensemble A's verdict per crop: on every crop, or with the cascade only on those stage 1 keeps
+   * and B calls lymphoid (null for the others).
+   */
+  private List<EnsemblePrediction> blasts(
+      List<Image> images, List<EnsemblePrediction> stage1, List<EnsemblePrediction> classes)
+      throws TranslateException {
+    if (lymphoidClasses == null) {
+      return blast.get().predict(images);
+    }
+    List<Integer> chosen = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      boolean kept = sum(stage1.get(i).combined(), countableClasses) >= countableThreshold;
+      if (kept && lymphoidClasses.contains(classes.get(i).combined().best().getClassName())) {
+        chosen.add(i);
+      }
+    }
+    List<EnsemblePrediction> out = new ArrayList<>(Collections.nCopies(images.size(), null));
+    if (chosen.isEmpty()) {
+      return out;
+    }
+    List<EnsemblePrediction> verdicts =
+        blast.get().predict(chosen.stream().map(images::get).toList());
+    for (int k = 0; k < chosen.size(); k++) {
+      out.set(chosen.get(k), verdicts.get(k));
+    }
+    return out;
   }
 
   private static List<MemberOutput> members(

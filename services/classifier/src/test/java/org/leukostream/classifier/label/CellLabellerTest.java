@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,31 @@ class CellLabellerTest {
     // A threshold above every probability makes no cell countable.
     assertThat(new CellLabeller(countable, wbc, Optional.of(blast), 1.01).label(crops, images))
         .noneMatch(CellLabel::getCountable);
+  }
+
+  @Test
+  void theCascadeRunsEnsembleAOnlyOnKeptCellsThatBCallsLymphoid() throws Exception {
+    List<CellLabel> all =
+        new CellLabeller(countable, wbc, Optional.of(blast), 0.0).label(crops, images);
+    List<CellLabel> cascaded =
+        new CellLabeller(countable, wbc, Optional.of(blast), 0.0, true).label(crops, images);
+
+    for (int i = 0; i < crops.size(); i++) {
+      CellLabel label = cascaded.get(i);
+      boolean lymphoid = Set.of("lymphocyte", "lymphoblast").contains(label.getWbcClass());
+      assertThat(label.getWbcClass()).isEqualTo(all.get(i).getWbcClass());
+      assertThat(label.getBlastProbability() != null).as("A ran on crop %d", i).isEqualTo(lymphoid);
+      assertThat(stage(label, "blast")).hasSize(lymphoid ? 2 : 0);
+      if (lymphoid) {
+        // the same crops in a smaller batch: the same verdict up to the kernels' rounding
+        assertThat(label.getBlastProbability())
+            .isCloseTo(all.get(i).getBlastProbability(), within(1e-4));
+      }
+    }
+    // a crop stage 1 does not keep never reaches ensemble A
+    assertThat(
+            new CellLabeller(countable, wbc, Optional.of(blast), 1.01, true).label(crops, images))
+        .allMatch(l -> l.getBlastProbability() == null && stage(l, "blast").isEmpty());
   }
 
   @Test

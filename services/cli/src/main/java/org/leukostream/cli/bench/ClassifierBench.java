@@ -53,6 +53,27 @@ public final class ClassifierBench implements Callable<Integer> {
       description = "Timed seconds per point, at least two batches (default 3).")
   double seconds;
 
+  @Option(
+      names = "--through-kafka",
+      description =
+          "Instead: the classifier service's core with its default models, batch size and consumer"
+              + " settings, fed from cell.crops.v1 on the embedded broker, against the same models"
+              + " in process; prints where each cell's time goes.")
+  boolean throughKafka;
+
+  @Option(
+      names = "--crops",
+      defaultValue = "512",
+      description = "With --through-kafka: crops timed (as many again warm up; default 512).")
+  int crops;
+
+  @Option(
+      names = "--config",
+      description =
+          "With --through-kafka: a properties file over the classifier service's settings (other"
+              + " models, leukostream.classifier.cascade=false).")
+  java.nio.file.Path config;
+
   @Option(names = "--json", description = "One JSON object per line.")
   boolean json;
 
@@ -60,6 +81,9 @@ public final class ClassifierBench implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (throughKafka) {
+      return throughKafka(out, err);
+    }
     var benchmark =
         new ClassifierBenchmark(
             seconds,
@@ -88,6 +112,36 @@ public final class ClassifierBench implements Callable<Integer> {
         print(out, benchmark.measure(ensemble, preset, batches, peak));
       }
     }
+    return 0;
+  }
+
+  private Integer throughKafka(PrintWriter out, PrintWriter err) throws Exception {
+    ServiceThroughKafka.Result r =
+        new ServiceThroughKafka(
+                crops,
+                org.leukostream.cli.pipeline.ServiceConfigs.overrides(config),
+                line -> {
+                  err.println("bench classifier: " + line);
+                  err.flush();
+                })
+            .run();
+    if (json) {
+      JsonLines.write(out, r);
+      return 0;
+    }
+    out.printf(
+        "classifier service through Kafka: %.1f cells/s, in process %.1f cells/s (batch %d, %d"
+            + " crops, cascade %s): %.2f of in-process%n",
+        r.throughKafkaCellsPerSecond(),
+        r.inProcessCellsPerSecond(),
+        r.batch(),
+        r.crops(),
+        r.cascade() ? "on" : "off",
+        r.ratio());
+    out.println("  ms per cell through Kafka: " + r.throughKafkaMillisPerCell());
+    out.println("  of which each stage (DJL):  " + r.stageMillisPerCell());
+    out.println("  resize and tensors in it:   " + r.preprocessMillisPerCell());
+    out.flush();
     return 0;
   }
 

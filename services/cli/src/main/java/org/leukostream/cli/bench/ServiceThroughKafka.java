@@ -1,0 +1,354 @@
+package org.leukostream.cli.bench;
+
+import ai.djl.metric.Metric;
+import ai.djl.metric.Metrics;
+import ai.djl.metric.Unit;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.leukostream.avro.BoundingBox;
+import org.leukostream.avro.CellCrop;
+import org.leukostream.avro.ModelRef;
+import org.leukostream.avro.SpecimenType;
+import org.leukostream.classifier.config.ClassifierConfig;
+import org.leukostream.classifier.core.ClassifierModels;
+import org.leukostream.classifier.core.CropProcessor;
+import org.leukostream.classifier.label.CellLabeller;
+import org.leukostream.cli.pipeline.ProducerSink;
+import org.leukostream.cli.pipeline.ServiceConfigs;
+import org.leukostream.embedded.EmbeddedStack;
+import org.leukostream.images.ImageRefs;
+import org.leukostream.models.detect.CellDetection;
+import org.leukostream.models.detect.CropExtractor;
+import org.leukostream.models.inference.Ensemble;
+import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.messaging.Backoff;
+import org.leukostream.synthetic.smear.CellType;
+import org.leukostream.synthetic.smear.SmearCell;
+import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.synthetic.smear.SmearGenerator;
+
+/**
+ * {@code bench classifier --through-kafka}: the classifier service's core ({@link CropProcessor},
+ * the service's default models, batch size and consumer settings) fed from {@code cell.crops.v1} on
+ * the embedded broker, poll to committed offsets, next to the same models labelling the same crops
+ * already decoded in memory at the same batch size; with where each cell's time goes.
+ *
+ * <p>Crops are cut from synthetic smear fields the way the detector cuts them (its margin and size)
+ * and travel as the detector writes them (inline PNG in Avro). Both runs are preceded by an untimed
+ * warm-up of their own.
+ */
+final class ServiceThroughKafka {
+  private static final String CASE = "bench-through-kafka";
+  private static final ModelRef DETECTOR = new ModelRef("synthetic-frames", "bench");
+
+  /** The stages in the order the labeller runs them, by the labeller's stage names. */
+  private static final List<String> STAGES =
+      List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST);
+
+  /**
+   * {@code --json}: one measurement. Per-cell milliseconds of each part of the service's path;
+   * {@code stageMillis} and {@code preprocessMillis} are DJL's timings of each stage (the latter:
+   * resize and tensor building inside the stage).
+   */
+  record Result(
+      String bench,
+      int crops,
+      int batch,
+      boolean cascade,
+      double inProcessCellsPerSecond,
+      double throughKafkaCellsPerSecond,
+      double ratio,
+      Map<String, Double> throughKafkaMillisPerCell,
+      Map<String, Double> stageMillisPerCell,
+      Map<String, Double> preprocessMillisPerCell,
+      int cores) {}
+
+  private final int crops;
+  private final Properties overrides;
+  private final Consumer<String> progress;
+
+  /**
+   * @param crops crops timed (as many again warm up)
+   * @param overrides settings over the classifier service's own (other models, the cascade)
+   */
+  ServiceThroughKafka(int crops, Properties overrides, Consumer<String> progress) {
+    this.crops = crops;
+    this.overrides = overrides;
+    this.progress = progress;
+  }
+
+  Result run() throws Exception {
+    ServiceConfigs<ClassifierConfig> configs = ServiceConfigs.classifier(overrides);
+    ClassifierConfig settings = configs.settings();
+    int batch = settings.batch().maxSize();
+    progress.accept("cutting " + 2 * crops + " crops from synthetic fields ...");
+    List<CellCrop> all = crops(2 * crops, settings);
+    List<CellCrop> warmUp = all.subList(0, crops);
+    List<CellCrop> timed = all.subList(crops, all.size());
+    progress.accept("loading the service's default models ...");
+    try (CellLabeller labeller = ClassifierModels.load(settings);
+        EmbeddedStack stack = EmbeddedStack.start()) {
+      double inProcess = inProcess(labeller, warmUp, timed, batch);
+      progress.accept(String.format("in process: %.1f cells/s at batch %d", inProcess, batch));
+
+      Map<String, Long> nanos = new LinkedHashMap<>();
+      Map<String, Metrics> stageMetrics = record(labeller);
+      produce(stack, all);
+      double throughKafka;
+      try (ProducerSink out =
+              new ProducerSink(
+                  stack.clientConfig(), List.of(Topics.CELL_LABELS, Topics.CELL_CROPS_DLQ));
+          KafkaConsumer<String, byte[]> consumer =
+              consumer(stack, configs.maxPollRecords("cell-crops"), settings)) {
+        CropProcessor processor =
+            new CropProcessor(
+                stack.clientConfig(),
+                settings.cropMaxPixels(),
+                batch,
+                new Backoff(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                () -> false);
+        progress.accept("through Kafka: warm-up ...");
+        drain(consumer, processor, labeller, out, warmUp.size(), new LinkedHashMap<>());
+        stageMetrics = record(labeller); // only the timed run's stage timings
+        long begin = System.nanoTime();
+        drain(consumer, processor, labeller, out, timed.size(), nanos);
+        throughKafka = timed.size() / ((System.nanoTime() - begin) / 1e9);
+      }
+      progress.accept(String.format("through Kafka: %.1f cells/s", throughKafka));
+      Map<String, Double> perCell = new LinkedHashMap<>();
+      nanos.forEach((k, v) -> perCell.put(k, round(v / 1e6 / timed.size())));
+      Map<String, Double> stageMillis = new LinkedHashMap<>();
+      Map<String, Double> preprocessMillis = new LinkedHashMap<>();
+      stageMetrics.forEach(
+          (stage, m) -> {
+            stageMillis.put(stage, round(micros(m, "Prediction") / 1e3 / timed.size()));
+            preprocessMillis.put(stage, round(micros(m, "Preprocess") / 1e3 / timed.size()));
+          });
+      return new Result(
+          "classifier-through-kafka",
+          timed.size(),
+          batch,
+          settings.cascade(),
+          round(inProcess),
+          round(throughKafka),
+          round(throughKafka / inProcess),
+          perCell,
+          stageMillis,
+          preprocessMillis,
+          Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  /** Cells/s of the labeller on crops decoded beforehand, at the service's batch size. */
+  private static double inProcess(
+      CellLabeller labeller, List<CellCrop> warmUp, List<CellCrop> timed, int batch)
+      throws Exception {
+    List<Image> warmImages = decode(warmUp);
+    List<Image> images = decode(timed);
+    label(labeller, warmUp, warmImages, batch);
+    long begin = System.nanoTime();
+    label(labeller, timed, images, batch);
+    return timed.size() / ((System.nanoTime() - begin) / 1e9);
+  }
+
+  private static void label(
+      CellLabeller labeller, List<CellCrop> crops, List<Image> images, int batch) throws Exception {
+    for (int from = 0; from < crops.size(); from += batch) {
+      int to = Math.min(crops.size(), from + batch);
+      labeller.label(crops.subList(from, to), images.subList(from, to));
+    }
+  }
+
+  /**
+   * The service's loop: poll, process, wait for the broker to have every label (the Quarkus
+   * consumer acknowledges a poll only then), commit without waiting for the broker (as the
+   * channel's throttled commit strategy does, in the background); until {@code count} crops are
+   * labelled. Adds each part's wall time to {@code nanos}.
+   */
+  private static void drain(
+      KafkaConsumer<String, byte[]> consumer,
+      CropProcessor processor,
+      CellLabeller labeller,
+      ProducerSink out,
+      int count,
+      Map<String, Long> nanos)
+      throws Exception {
+    int labelled = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    while (labelled < count) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(labelled + " of " + count + " crops in 20 minutes");
+      }
+      long t0 = System.nanoTime();
+      ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+      long t1 = System.nanoTime();
+      if (records.isEmpty()) {
+        nanos.merge("poll", t1 - t0, Long::sum);
+        continue;
+      }
+      CropProcessor.Handled handled = processor.process(records, labeller, out);
+      long t2 = System.nanoTime();
+      await(handled.sends());
+      long t3 = System.nanoTime();
+      consumer.commitAsync();
+      long t4 = System.nanoTime();
+      long inference = handled.batches().stream().mapToLong(CropProcessor.Batch::nanos).sum();
+      nanos.merge("poll", t1 - t0, Long::sum);
+      nanos.merge("decode", handled.decodeNanos(), Long::sum);
+      nanos.merge("inference", inference, Long::sum);
+      nanos.merge("labelsAndSend", handled.sendNanos(), Long::sum);
+      nanos.merge(
+          "other", (t2 - t1) - handled.decodeNanos() - inference - handled.sendNanos(), Long::sum);
+      nanos.merge("awaitAcks", t3 - t2, Long::sum);
+      nanos.merge("commit", t4 - t3, Long::sum);
+      if (handled.deadLetters() > 0) {
+        throw new IllegalStateException(handled.deadLetters() + " crops dead-lettered");
+      }
+      labelled += handled.labels();
+    }
+  }
+
+  private static void await(List<CompletionStage<?>> sends) throws Exception {
+    CompletableFuture.allOf(
+            sends.stream()
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  /** New DJL metrics on every stage of the labeller, by stage. */
+  private static Map<String, Metrics> record(CellLabeller labeller) {
+    Map<String, Metrics> out = new LinkedHashMap<>();
+    for (Ensemble ensemble : labeller.ensembles()) {
+      Metrics metrics = new Metrics();
+      ensemble.recordInto(metrics);
+      out.put(ensemble.stage(), metrics);
+    }
+    return out;
+  }
+
+  /** The sum of a DJL timing over the run, in microseconds (how DJL records it). */
+  private static double micros(Metrics metrics, String name) {
+    if (!metrics.hasMetric(name)) {
+      return 0;
+    }
+    double sum = 0;
+    for (Metric m : metrics.getMetric(name)) {
+      double v = m.getValue().doubleValue();
+      sum += m.getUnit() == Unit.MILLISECONDS ? v * 1e3 : v; // DJL writes MICROSECONDS
+    }
+    return sum;
+  }
+
+  private static void produce(EmbeddedStack stack, List<CellCrop> crops) throws Exception {
+    var serializer = Topics.CELL_CROPS.valueSerde(stack.clientConfig()).serializer();
+    Map<String, Object> config = new HashMap<>(stack.clientConfig());
+    config.put("max.request.size", Topics.CELL_CROPS.maxMessageBytes());
+    try (var producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      for (CellCrop crop : crops) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CELL_CROPS.name(),
+                crop.getCellId(),
+                serializer.serialize(Topics.CELL_CROPS.name(), crop)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** A consumer as the service's channel configures it: its group, batch and fetch settings. */
+  private static KafkaConsumer<String, byte[]> consumer(
+      EmbeddedStack stack, int maxPollRecords, ClassifierConfig settings) {
+    Map<String, Object> config = new HashMap<>(stack.clientConfig());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "leukostream-classifier");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.batch().fillBytes());
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.batch().maxWaitMs());
+    config.put(
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.CELL_CROPS.maxMessageBytes());
+    var consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.CELL_CROPS.name()));
+    return consumer;
+  }
+
+  /** Crops as the detector cuts and writes them, from synthetic fields (seeded). */
+  private static List<CellCrop> crops(int count, ClassifierConfig settings) {
+    ServiceConfigs<?> detector = ServiceConfigs.detector(new Properties());
+    CropExtractor extractor =
+        new CropExtractor(
+            detector.config().getValue("leukostream.detector.crop.margin", Double.class),
+            detector.config().getValue("leukostream.detector.crop.size", Integer.class));
+    SmearGenerator generator = new SmearGenerator(21);
+    List<CellCrop> out = new ArrayList<>(count);
+    int fieldIndex = 0;
+    while (out.size() < count) {
+      for (List<CellType> types : generator.caseCells(1, 12, 0.3)) {
+        SmearField field = generator.field(types, SmearGenerator.Options.DEFAULT);
+        for (SmearCell cell : field.cells()) {
+          if (out.size() == count) {
+            break;
+          }
+          var box = cell.box();
+          BufferedImage crop =
+              extractor.crop(
+                  field.image(),
+                  new CellDetection(box.x, box.y, box.width, box.height, 0.9, "wbc"));
+          out.add(
+              CellCrop.newBuilder()
+                  .setCellId(CASE + "/" + fieldIndex + "/" + box.x + "," + box.y)
+                  .setCaseId(CASE)
+                  .setFieldIndex(fieldIndex)
+                  .setSpecimenType(SpecimenType.BONE_MARROW)
+                  .setBox(new BoundingBox(box.x, box.y, box.width, box.height))
+                  .setDetectionScore(0.9)
+                  .setCrop(ImageRefs.inlinePng(crop))
+                  .setDetectorModel(DETECTOR)
+                  .setDetectedAt(Instant.now())
+                  .build());
+        }
+        fieldIndex++;
+      }
+    }
+    return out;
+  }
+
+  private static List<Image> decode(List<CellCrop> crops) throws Exception {
+    ImageRefs refs = new ImageRefs(List.of(), 1 << 22, 1 << 22);
+    List<Image> out = new ArrayList<>(crops.size());
+    for (CellCrop crop : crops) {
+      out.add(ImageFactory.getInstance().fromImage(refs.decode(crop.getCrop())));
+    }
+    return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
