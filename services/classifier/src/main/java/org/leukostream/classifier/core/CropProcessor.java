@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.leukostream.avro.CellCrop;
@@ -103,6 +104,8 @@ public final class CropProcessor {
     Work work = new Work(out);
     List<Readable> readable = new ArrayList<>();
     long decodeStart = System.nanoTime();
+    List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>();
+    List<CellCrop> decoded = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       CellCrop crop;
       try {
@@ -122,16 +125,26 @@ public final class CropProcessor {
             "tombstone");
         continue;
       }
-      try {
-        Image image = ImageFactory.getInstance().fromImage(images.decode(crop.getCrop()));
-        readable.add(new Readable(record, crop, image));
-      } catch (ImageRejectedException | ImageStoreUnavailableException e) {
-        // crops are inline: with no claim-check store to read, only the crop itself can be at fault
-        if (shuttingDown.getAsBoolean()) {
-          throw new IllegalStateException("Shutting down: crop left for redelivery", e);
-        }
-        work.deadLetter(record, crop.getCaseId(), e, e.getMessage());
+      polled.add(record);
+      decoded.add(crop);
+    }
+    // The PNGs on every core: inference waits for them, and one decoding thread would leave the
+    // other cores idle meanwhile. Failures are dealt with afterwards, in poll order.
+    Object[] images = new Object[decoded.size()];
+    IntStream.range(0, decoded.size())
+        .parallel()
+        .forEach(i -> images[i] = decodeImage(decoded.get(i)));
+    for (int i = 0; i < decoded.size(); i++) {
+      if (images[i] instanceof Image image) {
+        readable.add(new Readable(polled.get(i), decoded.get(i), image));
+        continue;
       }
+      Exception e = (Exception) images[i];
+      // crops are inline: with no claim-check store to read, only the crop itself can be at fault
+      if (shuttingDown.getAsBoolean()) {
+        throw new IllegalStateException("Shutting down: crop left for redelivery", e);
+      }
+      work.deadLetter(polled.get(i), decoded.get(i).getCaseId(), e, e.getMessage());
     }
     long decodeNanos = System.nanoTime() - decodeStart;
     long sendNanos = 0;
@@ -153,6 +166,15 @@ public final class CropProcessor {
         work.sends,
         decodeNanos,
         sendNanos);
+  }
+
+  /** The crop's image, or why it cannot be read. */
+  private Object decodeImage(CellCrop crop) {
+    try {
+      return ImageFactory.getInstance().fromImage(images.decode(crop.getCrop()));
+    } catch (ImageRejectedException | ImageStoreUnavailableException e) {
+      return e;
+    }
   }
 
   /**

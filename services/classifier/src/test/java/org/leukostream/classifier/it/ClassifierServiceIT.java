@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,8 +101,16 @@ class ClassifierServiceIT {
         .extracting(CellLabel::getCellId)
         .containsExactlyInAnyOrderElementsOf(good.stream().map(CellCrop::getCellId).toList());
     assertThat(labels).allSatisfy(l -> assertThat(l.getBatchSize()).isBetween(1, 8));
-    assertThat(labels).allSatisfy(l -> assertThat(l.getMembers()).hasSize(6));
-    assertThat(labels).allMatch(l -> l.getBlastProbability() != null);
+    // The cascade: ensemble A (two members) ran exactly on the crops stage 1 kept and B called
+    // lymphoid; the other labels carry stage 1 and B's four members and no blast probability.
+    assertThat(labels)
+        .allSatisfy(
+            l -> {
+              boolean cascaded =
+                  l.getCountable() && Set.of("lymphocyte", "lymphoblast").contains(l.getWbcClass());
+              assertThat(l.getBlastProbability() != null).isEqualTo(cascaded);
+              assertThat(l.getMembers()).hasSize(cascaded ? 6 : 4);
+            });
     assertThat(labels)
         .allMatch(l -> l.getDetectorModel().getName().equals("wbc-detector"))
         .allMatch(l -> l.getCaseId().equals(l.getCellId().split("/")[0]));
