@@ -114,7 +114,7 @@ public final class AggregatorBench implements Callable<Integer> {
           cases, labels);
       long inputRecords = SyntheticCase.publish(stack.clientConfig(), cohort);
 
-      Map<String, Diagnosis> finals = new HashMap<>();
+      Map<String, Diagnosis> finals;
       long startupMillis;
       double seconds;
       try (var diagnoses = TopicReader.consumer(stack.clientConfig(), Topics.DIAGNOSES)) {
@@ -127,7 +127,7 @@ public final class AggregatorBench implements Callable<Integer> {
         }
         err.printf("bench aggregator: running the topology (%s) ...%n", guarantee);
         Run timed = run(stack, settings, diagnoses, cohort, err);
-        finals.putAll(timed.finals());
+        finals = timed.finals();
         startupMillis = timed.startupMillis();
         seconds = timed.seconds();
       }

@@ -2,9 +2,11 @@ package org.leukostream.cli.bench;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.leukostream.cli.JsonLines;
+import org.leukostream.cli.pipeline.ServiceConfigs;
 import org.leukostream.training.bench.ClassifierBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +74,7 @@ public final class ClassifierBench implements Callable<Integer> {
       description =
           "With --through-kafka: a properties file over the classifier service's settings (other"
               + " models, leukostream.classifier.cascade=false).")
-  java.nio.file.Path config;
+  Path config;
 
   @Option(names = "--json", description = "One JSON object per line.")
   boolean json;
@@ -119,7 +121,7 @@ public final class ClassifierBench implements Callable<Integer> {
     ServiceThroughKafka.Result r =
         new ServiceThroughKafka(
                 crops,
-                org.leukostream.cli.pipeline.ServiceConfigs.overrides(config),
+                ServiceConfigs.overrides(config),
                 line -> {
                   err.println("bench classifier: " + line);
                   err.flush();

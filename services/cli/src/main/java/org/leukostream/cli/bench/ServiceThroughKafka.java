@@ -38,13 +38,13 @@ import org.leukostream.classifier.core.CropProcessor;
 import org.leukostream.classifier.label.CellLabeller;
 import org.leukostream.cli.pipeline.ProducerSink;
 import org.leukostream.cli.pipeline.ServiceConfigs;
+import org.leukostream.cli.pipeline.StageWorker;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.schemas.Topics;
-import org.leukostream.schemas.messaging.Backoff;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
@@ -105,7 +105,7 @@ final class ServiceThroughKafka {
     ClassifierConfig settings = configs.settings();
     int batch = settings.batch().maxSize();
     progress.accept("cutting " + 2 * crops + " crops from synthetic fields ...");
-    List<CellCrop> all = crops(2 * crops, settings);
+    List<CellCrop> all = crops(2 * crops);
     List<CellCrop> warmUp = all.subList(0, crops);
     List<CellCrop> timed = all.subList(crops, all.size());
     progress.accept("loading the service's default models ...");
@@ -136,7 +136,7 @@ final class ServiceThroughKafka {
                 stack.clientConfig(),
                 settings.cropMaxPixels(),
                 batch,
-                new Backoff(3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                settings.retry().backoff(),
                 () -> false);
         progress.accept("through Kafka: warm-up ...");
         drain(consumer, processor, labeller, out, warmUp.size(), new LinkedHashMap<>());
@@ -293,16 +293,11 @@ final class ServiceThroughKafka {
   /** A consumer as the service's channel configures it: its group, batch and fetch settings. */
   private static KafkaConsumer<String, byte[]> consumer(
       EmbeddedStack stack, int maxPollRecords, ClassifierConfig settings) {
-    Map<String, Object> config = new HashMap<>(stack.clientConfig());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "leukostream-classifier");
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    Map<String, Object> config =
+        StageWorker.consumerConfig(
+            stack.clientConfig(), "leukostream-classifier", Topics.CELL_CROPS, maxPollRecords);
     config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, settings.batch().fillBytes());
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.batch().maxWaitMs());
-    config.put(
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.CELL_CROPS.maxMessageBytes());
     var consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(Topics.CELL_CROPS.name()));
@@ -310,7 +305,7 @@ final class ServiceThroughKafka {
   }
 
   /** Crops as the detector cuts and writes them, from synthetic fields (seeded). */
-  private static List<CellCrop> crops(int count, ClassifierConfig settings) {
+  private static List<CellCrop> crops(int count) {
     ServiceConfigs<?> detector = ServiceConfigs.detector(new Properties());
     CropExtractor extractor =
         new CropExtractor(

@@ -50,6 +50,25 @@ public final class StageWorker implements Runnable, AutoCloseable {
       int maxPollRecords,
       Stage stage,
       Duration sendTimeout) {
+    this.name = name;
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerConfig(clientConfig, groupId, input, maxPollRecords),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    this.consumer.subscribe(List.of(input.name()));
+    this.stage = stage;
+    this.sendTimeout = sendTimeout;
+    this.thread = new Thread(this, "leukostream-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * A service's consumer settings: its group, from the earliest offset, committed by hand after the
+   * outputs are acknowledged, committed records only, at most {@code maxPollRecords} a poll.
+   */
+  public static Map<String, Object> consumerConfig(
+      Map<String, Object> clientConfig, String groupId, Topic<?> input, int maxPollRecords) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -57,14 +76,7 @@ public final class StageWorker implements Runnable, AutoCloseable {
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, input.maxMessageBytes());
-    this.name = name;
-    this.consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    this.consumer.subscribe(List.of(input.name()));
-    this.stage = stage;
-    this.sendTimeout = sendTimeout;
-    this.thread = new Thread(this, "leukostream-" + name);
-    this.thread.setDaemon(true);
+    return config;
   }
 
   void start() {
