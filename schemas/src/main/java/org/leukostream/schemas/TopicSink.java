@@ -1,6 +1,10 @@
 package org.leukostream.schemas;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -11,4 +15,16 @@ import org.apache.avro.specific.SpecificRecord;
 public interface TopicSink {
   /** Sends {@code value} keyed {@code key}; completes once the broker has acknowledged it. */
   <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value);
+
+  /**
+   * Completes when the broker has acknowledged every one of {@code sends}; fails when one of them
+   * fails, or when they are not all acknowledged within {@code timeout}.
+   */
+  static CompletableFuture<Void> acknowledged(List<CompletionStage<?>> sends, Duration timeout) {
+    return CompletableFuture.allOf(
+            sends.stream()
+                .map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
 }

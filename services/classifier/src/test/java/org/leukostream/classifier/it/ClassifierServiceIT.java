@@ -11,12 +11,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -128,13 +133,58 @@ class ClassifierServiceIT {
             l -> assertThat(l.getErrorMessage()).contains("image/png bytes could not be decoded"));
 
     given().get("/q/health/ready").then().statusCode(200).body(containsString("blast=blast-vit"));
-    given()
-        .get("/q/metrics")
-        .then()
-        .statusCode(200)
-        .body(containsString("leukostream_classifier_labels_total " + good.size() + ".0"))
-        .body(containsString("leukostream_classifier_dead_letters_total 2.0"))
-        .body(containsString("leukostream_classifier_batch_size_count"));
+    // Labels are counted, and a poll acknowledged, when the broker has its labels: the count
+    // follows them, and the group's committed offsets reach the end of the topic.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/metrics")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        containsString("leukostream_classifier_labels_total " + good.size() + ".0"))
+                    .body(containsString("leukostream_classifier_dead_letters_total 2.0"))
+                    .body(containsString("leukostream_classifier_batch_size_count")));
+    try (Admin admin = Admin.create(config)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(committed(admin)).isEqualTo(good.size() + 2).isEqualTo(end(admin)));
+    }
+  }
+
+  /** The classifier group's committed offsets on cell.crops.v1, summed over partitions. */
+  private static long committed(Admin admin) throws Exception {
+    return admin
+        .listConsumerGroupOffsets("leukostream-classifier")
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .entrySet()
+        .stream()
+        .filter(e -> e.getKey().topic().equals(Topics.CELL_CROPS.name()) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset())
+        .sum();
+  }
+
+  /** The end offsets of cell.crops.v1, summed over partitions. */
+  private static long end(Admin admin) throws Exception {
+    var partitions =
+        admin
+            .describeTopics(List.of(Topics.CELL_CROPS.name()))
+            .allTopicNames()
+            .get()
+            .get(Topics.CELL_CROPS.name())
+            .partitions();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(
+        p ->
+            latest.put(
+                new TopicPartition(Topics.CELL_CROPS.name(), p.partition()), OffsetSpec.latest()));
+    return admin.listOffsets(latest).all().get().values().stream()
+        .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+        .sum();
   }
 
   static String key(CellCrop crop) {

@@ -13,17 +13,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,6 +46,7 @@ import org.leukostream.images.ImageRefs;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.CropExtractor;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
@@ -144,6 +147,15 @@ final class ServiceThroughKafka {
         long begin = System.nanoTime();
         drain(consumer, processor, labeller, out, timed.size(), nanos);
         throughKafka = timed.size() / ((System.nanoTime() - begin) / 1e9);
+        long committed =
+            consumer.committed(consumer.assignment()).values().stream()
+                .filter(Objects::nonNull)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
+        if (committed != all.size()) {
+          throw new IllegalStateException(
+              committed + " of " + all.size() + " crops committed after they were labelled");
+        }
       }
       progress.accept(String.format("through Kafka: %.1f cells/s", throughKafka));
       // In process once more, after: the machine's speed drifts, and the ratio compares the
@@ -193,10 +205,11 @@ final class ServiceThroughKafka {
   }
 
   /**
-   * The service's loop: poll, process, wait for the broker to have every label (the Quarkus
-   * consumer acknowledges a poll only then), commit without waiting for the broker (as the
-   * channel's throttled commit strategy does, in the background); until {@code count} crops are
-   * labelled. Adds each part's wall time to {@code nanos}.
+   * The service's loop: poll; wait until the broker has the previous poll's labels (the Quarkus
+   * consumer keeps at most one poll's writes in flight) and commit that poll's offsets without
+   * waiting for the broker (as the channel's throttled commit strategy does, in the background);
+   * process this poll, its labels acknowledged while the next one is classified; until {@code
+   * count} crops are labelled. Adds each part's wall time to {@code nanos}.
    */
   private static void drain(
       KafkaConsumer<String, byte[]> consumer,
@@ -208,6 +221,8 @@ final class ServiceThroughKafka {
       throws Exception {
     int labelled = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+    CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    Map<TopicPartition, OffsetAndMetadata> unacknowledged = Map.of();
     while (labelled < count) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(labelled + " of " + count + " crops in 20 minutes");
@@ -215,38 +230,45 @@ final class ServiceThroughKafka {
       long t0 = System.nanoTime();
       ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
       long t1 = System.nanoTime();
+      nanos.merge("poll", t1 - t0, Long::sum);
       if (records.isEmpty()) {
-        nanos.merge("poll", t1 - t0, Long::sum);
         continue;
       }
-      CropProcessor.Handled handled = processor.process(records, labeller, out);
+      inFlight.get(60, TimeUnit.SECONDS);
       long t2 = System.nanoTime();
-      await(handled.sends());
+      consumer.commitAsync(unacknowledged, null);
       long t3 = System.nanoTime();
-      consumer.commitAsync();
+      CropProcessor.Handled handled = processor.process(records, labeller, out);
       long t4 = System.nanoTime();
+      inFlight = TopicSink.acknowledged(handled.sends(), Duration.ofSeconds(60));
+      unacknowledged = next(records);
       long inference = handled.batches().stream().mapToLong(CropProcessor.Batch::nanos).sum();
-      nanos.merge("poll", t1 - t0, Long::sum);
+      nanos.merge("awaitAcks", t2 - t1, Long::sum);
+      nanos.merge("commit", t3 - t2, Long::sum);
       nanos.merge("decode", handled.decodeNanos(), Long::sum);
       nanos.merge("inference", inference, Long::sum);
       nanos.merge("labelsAndSend", handled.sendNanos(), Long::sum);
       nanos.merge(
-          "other", (t2 - t1) - handled.decodeNanos() - inference - handled.sendNanos(), Long::sum);
-      nanos.merge("awaitAcks", t3 - t2, Long::sum);
-      nanos.merge("commit", t4 - t3, Long::sum);
+          "other", (t4 - t3) - handled.decodeNanos() - inference - handled.sendNanos(), Long::sum);
       if (handled.deadLetters() > 0) {
         throw new IllegalStateException(handled.deadLetters() + " crops dead-lettered");
       }
       labelled += handled.labels();
     }
+    long t0 = System.nanoTime();
+    inFlight.get(60, TimeUnit.SECONDS);
+    consumer.commitSync(unacknowledged);
+    nanos.merge("awaitAcks", System.nanoTime() - t0, Long::sum);
   }
 
-  private static void await(List<CompletionStage<?>> sends) throws Exception {
-    CompletableFuture.allOf(
-            sends.stream()
-                .map(CompletionStage::toCompletableFuture)
-                .toArray(CompletableFuture[]::new))
-        .get(60, TimeUnit.SECONDS);
+  /** The offsets to commit once a poll is done: after each partition's last record. */
+  private static Map<TopicPartition, OffsetAndMetadata> next(ConsumerRecords<?, ?> records) {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    for (TopicPartition partition : records.partitions()) {
+      var in = records.records(partition);
+      out.put(partition, new OffsetAndMetadata(in.get(in.size() - 1).offset() + 1));
+    }
+    return out;
   }
 
   /** New DJL metrics on every stage of the labeller, by stage. */

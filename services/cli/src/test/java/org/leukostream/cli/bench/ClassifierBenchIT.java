@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.cli.Main;
 import org.leukostream.models.arch.Architecture;
 
@@ -62,5 +65,51 @@ class ClassifierBenchIT {
     }
     assertThat(lines.get(1).path("batch").asInt()).isEqualTo(1);
     assertThat(lines.get(2).path("batch").asInt()).isEqualTo(4);
+  }
+
+  /**
+   * The service's core through the embedded broker: every crop labelled and its offset committed
+   * (the command fails otherwise), the ratio is the two rates', and the breakdown names every part
+   * of the path with the inference in it.
+   */
+  @Test
+  void throughKafkaLabelsAndCommitsEveryCropAndBreaksDownWhereTheTimeGoes(@TempDir Path dir)
+      throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("batch.properties"), "leukostream.classifier.batch.max-size=8\n");
+    StringWriter out = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+
+    int exit =
+        cli.execute(
+            "bench",
+            "classifier",
+            "--through-kafka",
+            "--crops",
+            "24",
+            "--config",
+            config.toString(),
+            "--json");
+
+    assertThat(exit).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.toString().trim());
+    assertThat(result.path("crops").asInt()).isEqualTo(24);
+    assertThat(result.path("batch").asInt()).isEqualTo(8);
+    assertThat(result.path("ratio").asDouble())
+        .isCloseTo(
+            result.path("throughKafkaCellsPerSecond").asDouble()
+                / result.path("inProcessCellsPerSecond").asDouble(),
+            within(0.01));
+    JsonNode perCell = result.path("throughKafkaMillisPerCell");
+    assertThat(perCell.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "poll", "awaitAcks", "commit", "decode", "inference", "labelsAndSend", "other");
+    assertThat(perCell.path("inference").asDouble()).isPositive();
+    perCell.forEach(part -> assertThat(part.asDouble()).isGreaterThanOrEqualTo(0));
+    assertThat(result.path("stageMillisPerCell").path("countable").asDouble()).isPositive();
   }
 }
