@@ -3,6 +3,7 @@ package org.leukostream.models.inference;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.metric.Metrics;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import java.util.ArrayList;
@@ -38,18 +39,34 @@ public final class Predictors<I, O> implements AutoCloseable {
             });
   }
 
+  /**
+   * The outputs of {@code inputs}, in order, with autograd off on the calling thread meanwhile:
+   * LibTorch's grad mode is per thread and DJL switches it off only on the thread that loaded the
+   * engine, so on a service's worker or inference thread every forward pass would otherwise run
+   * with autograd on, recording a graph for each parameter that requires a gradient.
+   */
   public List<O> predict(List<I> inputs) throws TranslateException {
-    if (inputs.size() <= maxBatch) {
-      return predictors.get().batchPredict(inputs);
+    boolean gradients = JniUtils.isGradMode();
+    if (gradients) {
+      JniUtils.setGradMode(false);
     }
-    List<O> out = new ArrayList<>(inputs.size());
-    for (int from = 0; from < inputs.size(); from += maxBatch) {
-      out.addAll(
-          predictors
-              .get()
-              .batchPredict(inputs.subList(from, Math.min(inputs.size(), from + maxBatch))));
+    try {
+      if (inputs.size() <= maxBatch) {
+        return predictors.get().batchPredict(inputs);
+      }
+      List<O> out = new ArrayList<>(inputs.size());
+      for (int from = 0; from < inputs.size(); from += maxBatch) {
+        out.addAll(
+            predictors
+                .get()
+                .batchPredict(inputs.subList(from, Math.min(inputs.size(), from + maxBatch))));
+      }
+      return out;
+    } finally {
+      if (gradients) {
+        JniUtils.setGradMode(true); // a training loop's gradient collector on this thread
+      }
     }
-    return out;
   }
 
   /**

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * GPU) is retried with {@link Backoff} and then thrown as {@link TransientFailureException}; a
  * failure during shutdown leaves the poll for redelivery. The Quarkus service and the demo both run
  * this class; the caller waits for {@link Handled#sends()} before the poll's offsets may be
- * committed.
+ * committed. {@link #read} and {@link #label} are the two halves of {@link #process}, for a caller
+ * that reads the next poll while this one is classified.
  */
 public final class CropProcessor {
   public static final String SERVICE = "classifier";
@@ -101,6 +102,31 @@ public final class CropProcessor {
   /** Labels one poll's records with {@code labeller}, writing to {@code out}. */
   public Handled process(
       Iterable<ConsumerRecord<String, byte[]>> records, Labeller labeller, TopicSink out) {
+    return label(read(records, out), labeller);
+  }
+
+  /**
+   * A poll's records read and their images decoded, the crops that cannot be read already
+   * dead-lettered: what {@link #label} classifies. Reading one poll while the previous one is
+   * classified keeps the cores busy; a {@code Read} is labelled once.
+   */
+  public static final class Read {
+    private final Work work;
+    private final List<Readable> readable;
+    private final long decodeNanos;
+
+    private Read(Work work, List<Readable> readable, long decodeNanos) {
+      this.work = work;
+      this.readable = readable;
+      this.decodeNanos = decodeNanos;
+    }
+  }
+
+  /**
+   * Reads one poll's records: Avro, then every PNG on every core; writes dead letters to {@code
+   * out}.
+   */
+  public Read read(Iterable<ConsumerRecord<String, byte[]>> records, TopicSink out) {
     Work work = new Work(out);
     List<Readable> readable = new ArrayList<>();
     long decodeStart = System.nanoTime();
@@ -146,14 +172,21 @@ public final class CropProcessor {
       }
       work.deadLetter(polled.get(i), decoded.get(i).getCaseId(), e, e.getMessage());
     }
-    long decodeNanos = System.nanoTime() - decodeStart;
+    return new Read(work, readable, System.nanoTime() - decodeStart);
+  }
+
+  /** Labels what {@link #read} read with {@code labeller}, writing to where it was read for. */
+  public Handled label(Read read, Labeller labeller) {
+    Work work = read.work;
+    List<Readable> readable = read.readable;
+    long decodeNanos = read.decodeNanos;
     long sendNanos = 0;
     for (int from = 0; from < readable.size(); from += maxBatch) {
       List<Readable> batch = readable.subList(from, Math.min(readable.size(), from + maxBatch));
       List<CellLabel> labels = label(labeller, batch, work);
       long sendStart = System.nanoTime();
       for (CellLabel label : labels) {
-        work.sends.add(out.send(Topics.CELL_LABELS, label.getCaseId(), label));
+        work.sends.add(work.out.send(Topics.CELL_LABELS, label.getCaseId(), label));
         work.labels++;
       }
       sendNanos += System.nanoTime() - sendStart;

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.Config;
@@ -57,8 +60,20 @@ public class CropConsumer {
   private final DistributionSummary batchSize;
   private final Timer inference;
 
-  /** The last poll's writes, acknowledged or failed; only the consuming thread replaces it. */
-  private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  /** Runs the models, one poll at a time, while the messaging thread reads the next poll. */
+  private final ExecutorService inferenceThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "classifier-inference");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /** The last poll's inference; only the consuming thread replaces it. */
+  private volatile CompletableFuture<?> classified = CompletableFuture.completedFuture(null);
+
+  /** The last poll's acknowledgement (or nack); only the consuming thread replaces it. */
+  private volatile CompletableFuture<Void> acknowledged = CompletableFuture.completedFuture(null);
 
   public CropConsumer(
       ClassifierRuntime runtime,
@@ -97,27 +112,59 @@ public class CropConsumer {
   }
 
   /**
-   * Classifies one poll and returns once its labels are handed to the emitters; the poll is
-   * acknowledged later, when the broker has them all (or nacked when one fails).
+   * Reads one poll (Avro, PNG decoding) while the previous poll is classified, then hands it to the
+   * inference thread and returns; the poll is acknowledged when it is labelled and the broker has
+   * its labels and dead letters, after the previous poll (or nacked when either fails).
    */
   @Incoming("cell-crops")
   @Blocking
   public CompletionStage<Void> consume(Message<List<byte[]>> poll) {
-    try {
-      inFlight.join(); // bounded: it fails after send-timeout
-    } catch (CompletionException e) {
-      return poll.nack(new IllegalStateException("the previous poll's labels were not written", e));
-    }
     ConsumerRecords<String, byte[]> records = records(poll);
     cropsIn.increment(records.count());
+    CropProcessor.Read read;
+    try {
+      read = processor.read(records, sink);
+    } catch (RuntimeException e) { // the registry unreachable, or shutdown: not the crops' fault
+      return poll.nack(e);
+    }
+    // One poll classified at a time: wait for the previous one's inference, which ran meanwhile.
+    classified.handle((handled, failure) -> null).join();
+    CompletableFuture<CropProcessor.Handled> labelled =
+        CompletableFuture.supplyAsync(() -> label(read), inferenceThread);
+    classified = labelled;
+    // Acknowledged once the broker has this poll's writes and the previous poll was acknowledged;
+    // a failure of either nacks this one too, so nothing after a lost write is committed.
+    CompletableFuture<Void> previous = acknowledged;
+    acknowledged =
+        labelled
+            .thenCompose(
+                handled ->
+                    TopicSink.acknowledged(handled.sends(), sendTimeout).thenApply(done -> handled))
+            .thenCombine(previous, (handled, done) -> handled)
+            .handle(
+                (handled, failure) -> {
+                  if (failure != null) {
+                    poll.nack(failure instanceof CompletionException c ? c.getCause() : failure);
+                    throw new CompletionException(failure);
+                  }
+                  labelsOut.increment(handled.labels());
+                  poll.ack();
+                  return null;
+                });
+    // At most one poll's writes in flight besides this one's: the previous poll's, acknowledged
+    // (or failed and nacked) while this one was read; bounded by its send-timeout.
+    previous.handle((done, failure) -> null).join();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Classifies one poll on the inference thread, holding the models for it. */
+  private CropProcessor.Handled label(CropProcessor.Read read) {
     CropProcessor.Handled handled;
     try (var lease = runtime.lease()) {
-      handled = processor.process(records, lease.value(), sink);
+      handled = processor.label(read, lease.value());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return poll.nack(e);
-    } catch (RuntimeException e) {
-      return poll.nack(e);
+      throw new CompletionException(e);
     }
     for (CropProcessor.Batch batch : handled.batches()) {
       batchSize.record(batch.size());
@@ -125,19 +172,14 @@ public class CropConsumer {
     }
     deadLettered.increment(handled.deadLetters());
     retries.increment(handled.retries());
-    inFlight =
-        TopicSink.acknowledged(handled.sends(), sendTimeout)
-            .handle(
-                (done, failure) -> {
-                  if (failure != null) {
-                    poll.nack(failure);
-                    throw new CompletionException(failure);
-                  }
-                  labelsOut.increment(handled.labels());
-                  poll.ack();
-                  return null;
-                });
-    return CompletableFuture.completedFuture(null);
+    return handled;
+  }
+
+  /** Lets the poll in hand finish its inference at shutdown; what is left is read again later. */
+  @PreDestroy
+  void stop() throws InterruptedException {
+    inferenceThread.shutdown();
+    inferenceThread.awaitTermination(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @SuppressWarnings("unchecked")

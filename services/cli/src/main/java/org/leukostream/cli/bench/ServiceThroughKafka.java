@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,9 +74,10 @@ final class ServiceThroughKafka {
       List.of(CellLabeller.COUNTABLE, CellLabeller.WBC, CellLabeller.BLAST);
 
   /**
-   * {@code --json}: one measurement. Per-cell milliseconds of each part of the service's path;
-   * {@code stageMillis} and {@code preprocessMillis} are DJL's timings of each stage (the latter:
-   * resize and tensor building inside the stage).
+   * {@code --json}: one measurement. Per-cell milliseconds of each part of the service's path (they
+   * overlap: reading the next poll runs beside the inference, see {@link #drain}); {@code
+   * stageMillis} and {@code preprocessMillis} are DJL's timings of each stage (the latter: resize
+   * and tensor building inside the stage).
    */
   record Result(
       String bench,
@@ -112,11 +115,15 @@ final class ServiceThroughKafka {
     List<CellCrop> warmUp = all.subList(0, crops);
     List<CellCrop> timed = all.subList(crops, all.size());
     progress.accept("loading the service's default models ...");
+    // Every forward pass on one thread, as the service runs them on its inference thread: LibTorch
+    // keeps per-thread state (its thread pool), and a pass on another thread runs slower.
+    ExecutorService models = Executors.newSingleThreadExecutor();
     try (CellLabeller labeller = ClassifierModels.load(settings);
         EmbeddedStack stack = EmbeddedStack.start()) {
       List<Image> images = decode(timed);
-      label(labeller, warmUp, decode(warmUp), batch); // warm-up, untimed
-      long inProcessNanos = timeLabelling(labeller, timed, images, batch);
+      List<Image> warmUpImages = decode(warmUp);
+      models.submit(() -> label(labeller, warmUp, warmUpImages, batch)).get(); // untimed
+      long inProcessNanos = timeLabelling(models, labeller, timed, images, batch);
       progress.accept(
           String.format(
               "in process: %.1f cells/s at batch %d",
@@ -142,10 +149,10 @@ final class ServiceThroughKafka {
                 settings.retry().backoff(),
                 () -> false);
         progress.accept("through Kafka: warm-up ...");
-        drain(consumer, processor, labeller, out, warmUp.size(), new LinkedHashMap<>());
+        drain(consumer, processor, labeller, models, out, warmUp.size(), new LinkedHashMap<>());
         stageMetrics = record(labeller); // only the timed run's stage timings
         long begin = System.nanoTime();
-        drain(consumer, processor, labeller, out, timed.size(), nanos);
+        drain(consumer, processor, labeller, models, out, timed.size(), nanos);
         throughKafka = timed.size() / ((System.nanoTime() - begin) / 1e9);
         long committed =
             consumer.committed(consumer.assignment()).values().stream()
@@ -161,7 +168,7 @@ final class ServiceThroughKafka {
       // In process once more, after: the machine's speed drifts, and the ratio compares the
       // Kafka run with the in-process runs on either side of it.
       record(labeller); // the Kafka run's stage timings stay as they are
-      inProcessNanos += timeLabelling(labeller, timed, images, batch);
+      inProcessNanos += timeLabelling(models, labeller, timed, images, batch);
       double inProcess = 2 * timed.size() / (inProcessNanos / 1e9);
       progress.accept(String.format("in process, before and after: %.1f cells/s", inProcess));
       Map<String, Double> perCell = new LinkedHashMap<>();
@@ -185,80 +192,112 @@ final class ServiceThroughKafka {
           stageMillis,
           preprocessMillis,
           Runtime.getRuntime().availableProcessors());
+    } finally {
+      models.shutdownNow();
     }
   }
 
-  /** Nanoseconds the labeller takes over crops decoded beforehand, at the service's batch size. */
+  /**
+   * Nanoseconds the labeller takes on the models' thread over crops decoded beforehand, at the
+   * service's batch size.
+   */
   private static long timeLabelling(
-      CellLabeller labeller, List<CellCrop> crops, List<Image> images, int batch) throws Exception {
+      ExecutorService models,
+      CellLabeller labeller,
+      List<CellCrop> crops,
+      List<Image> images,
+      int batch)
+      throws Exception {
     long begin = System.nanoTime();
-    label(labeller, crops, images, batch);
+    models.submit(() -> label(labeller, crops, images, batch)).get();
     return System.nanoTime() - begin;
   }
 
-  private static void label(
+  private static Void label(
       CellLabeller labeller, List<CellCrop> crops, List<Image> images, int batch) throws Exception {
     for (int from = 0; from < crops.size(); from += batch) {
       int to = Math.min(crops.size(), from + batch);
       labeller.label(crops.subList(from, to), images.subList(from, to));
     }
+    return null;
   }
 
   /**
-   * The service's loop: poll; wait until the broker has the previous poll's labels (the Quarkus
-   * consumer keeps at most one poll's writes in flight) and commit that poll's offsets without
-   * waiting for the broker (as the channel's throttled commit strategy does, in the background);
-   * process this poll, its labels acknowledged while the next one is classified; until {@code
-   * count} crops are labelled. Adds each part's wall time to {@code nanos}.
+   * The service's loop (as {@code CropConsumer} runs it): poll and read a poll (Avro, PNGs) while
+   * the inference thread classifies the previous one; wait for that inference, hand this poll to
+   * the models; wait until the broker has the previous poll's labels, acknowledged meanwhile, and
+   * commit its offsets without waiting for the broker (as the channel's throttled commit strategy
+   * does, in the background); until {@code count} crops are read, then the last poll. Adds each
+   * part's wall time to {@code nanos}: {@code inference} and {@code labelsAndSend} on the inference
+   * thread, the others on the consuming thread, so they overlap.
    */
   private static void drain(
       KafkaConsumer<String, byte[]> consumer,
       CropProcessor processor,
       CellLabeller labeller,
+      ExecutorService models,
       ProducerSink out,
       int count,
       Map<String, Long> nanos)
       throws Exception {
-    int labelled = 0;
+    int read = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-    CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
-    Map<TopicPartition, OffsetAndMetadata> unacknowledged = Map.of();
-    while (labelled < count) {
+    CompletableFuture<CropProcessor.Handled> classified = CompletableFuture.completedFuture(null);
+    Map<TopicPartition, OffsetAndMetadata> classifiedOffsets = Map.of();
+    while (read < count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(labelled + " of " + count + " crops in 20 minutes");
+        throw new IllegalStateException(read + " of " + count + " crops in 20 minutes");
       }
       long t0 = System.nanoTime();
       ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-      long t1 = System.nanoTime();
-      nanos.merge("poll", t1 - t0, Long::sum);
+      nanos.merge("poll", System.nanoTime() - t0, Long::sum);
       if (records.isEmpty()) {
         continue;
       }
-      inFlight.get(60, TimeUnit.SECONDS);
-      long t2 = System.nanoTime();
-      consumer.commitAsync(unacknowledged, null);
-      long t3 = System.nanoTime();
-      CropProcessor.Handled handled = processor.process(records, labeller, out);
-      long t4 = System.nanoTime();
-      inFlight = TopicSink.acknowledged(handled.sends(), Duration.ofSeconds(60));
-      unacknowledged = next(records);
-      long inference = handled.batches().stream().mapToLong(CropProcessor.Batch::nanos).sum();
-      nanos.merge("awaitAcks", t2 - t1, Long::sum);
-      nanos.merge("commit", t3 - t2, Long::sum);
-      nanos.merge("decode", handled.decodeNanos(), Long::sum);
-      nanos.merge("inference", inference, Long::sum);
-      nanos.merge("labelsAndSend", handled.sendNanos(), Long::sum);
-      nanos.merge(
-          "other", (t4 - t3) - handled.decodeNanos() - inference - handled.sendNanos(), Long::sum);
-      if (handled.deadLetters() > 0) {
-        throw new IllegalStateException(handled.deadLetters() + " crops dead-lettered");
-      }
-      labelled += handled.labels();
+      read += records.count();
+      CropProcessor.Read poll = processor.read(records, out);
+      long t1 = System.nanoTime();
+      CropProcessor.Handled previous = classified.get(60, TimeUnit.SECONDS);
+      nanos.merge("awaitModels", System.nanoTime() - t1, Long::sum);
+      classified = CompletableFuture.supplyAsync(() -> processor.label(poll, labeller), models);
+      written(consumer, previous, classifiedOffsets, nanos);
+      classifiedOffsets = next(records);
     }
+    long t1 = System.nanoTime();
+    CropProcessor.Handled last = classified.get(60, TimeUnit.SECONDS);
+    nanos.merge("awaitModels", System.nanoTime() - t1, Long::sum);
+    written(consumer, last, classifiedOffsets, nanos);
+    consumer.commitSync(classifiedOffsets);
+  }
+
+  /**
+   * A classified poll: its parts added to {@code nanos}, its writes waited for and its offsets
+   * committed (without waiting for the broker); nothing for the first poll's predecessor.
+   */
+  private static void written(
+      KafkaConsumer<String, byte[]> consumer,
+      CropProcessor.Handled handled,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<String, Long> nanos)
+      throws Exception {
+    if (handled == null) {
+      return;
+    }
+    if (handled.deadLetters() > 0) {
+      throw new IllegalStateException(handled.deadLetters() + " crops dead-lettered");
+    }
+    nanos.merge("decode", handled.decodeNanos(), Long::sum);
+    nanos.merge(
+        "inference",
+        handled.batches().stream().mapToLong(CropProcessor.Batch::nanos).sum(),
+        Long::sum);
+    nanos.merge("labelsAndSend", handled.sendNanos(), Long::sum);
     long t0 = System.nanoTime();
-    inFlight.get(60, TimeUnit.SECONDS);
-    consumer.commitSync(unacknowledged);
-    nanos.merge("awaitAcks", System.nanoTime() - t0, Long::sum);
+    TopicSink.acknowledged(handled.sends(), Duration.ofSeconds(60)).get();
+    long t1 = System.nanoTime();
+    consumer.commitAsync(offsets, null);
+    nanos.merge("awaitAcks", t1 - t0, Long::sum);
+    nanos.merge("commit", System.nanoTime() - t1, Long::sum);
   }
 
   /** The offsets to commit once a poll is done: after each partition's last record. */

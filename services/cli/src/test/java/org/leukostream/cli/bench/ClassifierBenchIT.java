@@ -107,7 +107,7 @@ class ClassifierBenchIT {
     assertThat(perCell.fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
-            "poll", "awaitAcks", "commit", "decode", "inference", "labelsAndSend", "other");
+            "poll", "decode", "awaitModels", "awaitAcks", "commit", "inference", "labelsAndSend");
     assertThat(perCell.path("inference").asDouble()).isPositive();
     perCell.forEach(part -> assertThat(part.asDouble()).isGreaterThanOrEqualTo(0));
     assertThat(result.path("stageMillisPerCell").path("countable").asDouble()).isPositive();
