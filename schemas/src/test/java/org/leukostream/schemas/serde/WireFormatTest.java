@@ -48,7 +48,8 @@ class WireFormatTest {
             + "00"
             + "00"
             + "00"
-            + "00"; // reviewerId, correctedDecision, comment, amendmentReason: null
+            + "00"
+            + "00"; // reviewerId, correctedDecision, comment, accession, amendmentReason: null
     assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(expected);
   }
 

@@ -82,7 +82,13 @@ class PipelineIT {
           }
           sender.send(
               new CaseSender.Case(
-                  p.caseId(), keys.of(p.patientId()), SpecimenType.BONE_MARROW, "it", fields),
+                  p.caseId(),
+                  keys.of(p.patientId()),
+                  SpecimenType.BONE_MARROW,
+                  "it",
+                  fields,
+                  null,
+                  "ACC-" + p.caseId()),
               n -> {});
         }
       }
@@ -135,6 +141,21 @@ class PipelineIT {
             assertThat(r.getDecision()).as(id).isEqualTo(expected.get(id));
             assertThat(r.getReportStatus()).isEqualTo(ReportStatus.PRELIMINARY);
             assertThat(r.getPatientKey()).isEqualTo(finals.get(id).getPatientKey());
+            // The scanner's order number reaches the FINAL and the report's basedOn.
+            assertThat(finals.get(id).getAccession()).isEqualTo("ACC-" + id);
+            org.hl7.fhir.r4.model.DiagnosticReport report =
+                org.leukostream.ehr.fhir.ReportBuilder.fhir()
+                    .newJsonParser()
+                    .parseResource(org.hl7.fhir.r4.model.Bundle.class, r.getBundle())
+                    .getEntry()
+                    .stream()
+                    .map(e -> e.getResource())
+                    .filter(org.hl7.fhir.r4.model.DiagnosticReport.class::isInstance)
+                    .map(org.hl7.fhir.r4.model.DiagnosticReport.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(report.getBasedOnFirstRep().getIdentifier().getValue())
+                .isEqualTo("ACC-" + id);
           });
       assertThat(stack.readAll(Topics.FHIR_REPORTS_DLQ)).isEmpty();
 

@@ -12,6 +12,10 @@ import java.util.TreeSet;
 public final class CaseState {
   public String caseId;
   public String patientKey;
+
+  /** The order (accession) number from the OPENED event, or null. */
+  public String accession;
+
   public String specimenType;
   public Long openedAtMillis;
   public Long closedAtMillis;

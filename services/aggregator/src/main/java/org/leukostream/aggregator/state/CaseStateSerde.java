@@ -18,15 +18,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * every record of a case (the store is read, changed and written back per label), so it is sized
  * for that: a few hundred bytes, no reflection.
  *
- * <p>The first byte is the layout version. Version 1 is written by this release; a value that
- * starts with {@code '{'} is the JSON that releases before it wrote (changelogs and state dirs of
- * an upgraded aggregator), read through {@link JsonSerde}. A later release that adds a field writes
- * version 2 and keeps reading 1 and JSON; a value of an unknown, later version is refused with a
- * clear error (a downgrade over a newer changelog is not supported) instead of being misread.
+ * <p>The first byte is the layout version. Version 2 is written by this release: version 1 and the
+ * order (accession) number after it. Version 1 (the release before) is still read, without an
+ * accession; a value that starts with {@code '{'} is the JSON that releases before that wrote
+ * (changelogs and state dirs of an upgraded aggregator), read through {@link JsonSerde}. A value of
+ * an unknown, later version is refused with a clear error (a downgrade over a newer changelog is
+ * not supported) instead of being misread.
  */
 public final class CaseStateSerde implements Serde<CaseState> {
   /** The layout this release writes. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
+
+  /** The first binary layout: version 2 without the accession. */
+  static final byte VERSION_1 = 1;
 
   private static final byte JSON_START = '{';
   private static final int NULL = -1;
@@ -90,6 +94,7 @@ public final class CaseStateSerde implements Serde<CaseState> {
       out.writeInt(s.reopenings);
       nullableLong(out, s.finalEmittedAtMillis);
       out.writeByte(s.cellKeys);
+      string(out, s.accession);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }
@@ -99,7 +104,7 @@ public final class CaseStateSerde implements Serde<CaseState> {
   static CaseState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_1) {
         throw new SerializationException(
             "case state written in layout version "
                 + version
@@ -143,9 +148,12 @@ public final class CaseStateSerde implements Serde<CaseState> {
       s.reopenings = in.readInt();
       s.finalEmittedAtMillis = nullableLong(in);
       s.cellKeys = in.readByte();
+      if (version >= 2) {
+        s.accession = string(in);
+      }
       if (in.available() > 0) {
         throw new SerializationException(
-            in.available() + " bytes after a version " + VERSION + " case state");
+            in.available() + " bytes after a version " + version + " case state");
       }
       return s;
     } catch (IOException e) {

@@ -239,6 +239,9 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     switch (event.getType()) {
       case OPENED -> {
         state.patientKey = PatientKey.require(event.getPatientKey());
+        if (event.getAccession() != null) {
+          state.accession = event.getAccession();
+        }
         state.openedAtMillis = event.getOccurredAt().toEpochMilli();
         if (event.getSpecimenType() != null) {
           state.specimenType = event.getSpecimenType().name();

@@ -34,6 +34,7 @@ public final class DiagnosisBuilder {
     return Diagnosis.newBuilder()
         .setCaseId(state.caseId)
         .setPatientKey(state.patientKey)
+        .setAccession(state.accession)
         .setSpecimenType(
             state.specimenType == null ? null : SpecimenType.valueOf(state.specimenType))
         .setStatus(status)

@@ -85,6 +85,27 @@ class CaseStateSerdeTest {
   }
 
   @Test
+  void readsTheLayoutOfTheReleaseBeforeWhichHadNoAccession() {
+    CaseState before = full();
+    before.accession = null;
+    byte[] current = serde.serializer().serialize("t", before);
+    // Version 1 is version 2 without the accession at the end (a null string: 4 bytes).
+    byte[] version1 = Arrays.copyOf(current, current.length - 4);
+    version1[0] = 1;
+
+    CaseState read = serde.deserializer().deserialize("t", version1);
+
+    assertThat(asJson(read)).isEqualTo(asJson(before));
+    assertThat(read.accession).isNull();
+    // The accession a version-2 state carries is not taken for trailing bytes of version 1.
+    byte[] withAccession = serde.serializer().serialize("t", full());
+    withAccession[0] = 1;
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", withAccession))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("after a version 1 case state");
+  }
+
+  @Test
   void nullStaysNull() {
     assertThat(serde.serializer().serialize("t", null)).isNull();
     assertThat(serde.deserializer().deserialize("t", null)).isNull();
@@ -123,6 +144,7 @@ class CaseStateSerdeTest {
     s.finalEmitted = true;
     s.reopenings = 2;
     s.finalEmittedAtMillis = 1_700_000_200_000L;
+    s.accession = "ACC-2026-0042";
     return s;
   }
 }

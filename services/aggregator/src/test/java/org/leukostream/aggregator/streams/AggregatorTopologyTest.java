@@ -165,6 +165,27 @@ class AggregatorTopologyTest {
     assertThat(diagnosis.getModels()).contains(SyntheticCase.DETECTOR);
   }
 
+  @Test
+  void theOrderNumberOfTheOpenedEventTravelsOnEveryDiagnosisOfTheCase() {
+    SyntheticCase feed = SyntheticCase.of("case-ordered", 5, 300, 90);
+    caseEvents.pipeInput(
+        feed.caseId(), CaseEvent.newBuilder(feed.opened()).setAccession("ACC-2026-0042").build());
+    for (int f = 0; f < feed.fields().size(); f++) {
+      field(feed, f);
+      label(feed, f);
+    }
+    close(feed); // CLOSED carries no accession: the OPENED one stands
+
+    List<Diagnosis> all =
+        diagnoses.readKeyValuesToList().stream()
+            .filter(kv -> kv.key.equals("case-ordered"))
+            .map(kv -> kv.value)
+            .toList();
+    assertThat(all).isNotEmpty().allMatch(d -> "ACC-2026-0042".equals(d.getAccession()));
+    assertThat(all).filteredOn(d -> d.getStatus() == DiagnosisStatus.FINAL).hasSize(1);
+    assertThat(runCase("case-unordered", 300, 90).getAccession()).isNull();
+  }
+
   /**
    * With the chain's call rates, 22% called blasts (ALL on the raw share) is a normal marrow the
    * chain over-calls: the FINAL carries raw and adjusted figures, the rates, and decides NOT_ALL on

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -35,10 +36,15 @@ public final class CaseSender implements AutoCloseable {
   /** The architecture's inline limit: larger field images travel as claim checks. */
   public static final int DEFAULT_INLINE_LIMIT = 1 << 20;
 
+  /** An order (accession) number as LIS systems issue them: letters, digits and . _ : / - . */
+  private static final Pattern ACCESSION = Pattern.compile("[\\p{Alnum}._:/-]{1,64}");
+
   /**
    * One case to send; {@code patientKey} is already pseudonymous.
    *
    * @param micrometresPerPixel the scanner's pixel size, set on every field; null when unknown
+   * @param accession the order (accession) number the case answers, on the OPENED event; null when
+   *     none
    */
   public record Case(
       String caseId,
@@ -46,7 +52,19 @@ public final class CaseSender implements AutoCloseable {
       SpecimenType specimenType,
       String scannerId,
       List<FieldImage> fields,
-      Double micrometresPerPixel) {
+      Double micrometresPerPixel,
+      String accession) {
+
+    /** A case without an order number. */
+    public Case(
+        String caseId,
+        String patientKey,
+        SpecimenType specimenType,
+        String scannerId,
+        List<FieldImage> fields,
+        Double micrometresPerPixel) {
+      this(caseId, patientKey, specimenType, scannerId, fields, micrometresPerPixel, null);
+    }
 
     /** A case whose pixel size is not known. */
     public Case(
@@ -55,7 +73,7 @@ public final class CaseSender implements AutoCloseable {
         SpecimenType specimenType,
         String scannerId,
         List<FieldImage> fields) {
-      this(caseId, patientKey, specimenType, scannerId, fields, null);
+      this(caseId, patientKey, specimenType, scannerId, fields, null, null);
     }
 
     public Case {
@@ -63,6 +81,13 @@ public final class CaseSender implements AutoCloseable {
           && !(micrometresPerPixel > 0 && Double.isFinite(micrometresPerPixel))) {
         throw new IllegalArgumentException(
             "A pixel size is a positive number of micrometres, not " + micrometresPerPixel);
+      }
+      if (accession != null && !ACCESSION.matcher(accession).matches()) {
+        // the value itself is not repeated: it is sensitive
+        throw new IllegalArgumentException(
+            "An order number is 1-64 letters, digits and . _ : / - ("
+                + accession.length()
+                + " characters given)");
       }
     }
   }
@@ -116,7 +141,7 @@ public final class CaseSender implements AutoCloseable {
       }
     }
     List<Future<RecordMetadata>> acks = new ArrayList<>();
-    acks.add(event(c, CaseEventType.OPENED, c.specimenType(), null));
+    acks.add(event(c, CaseEventType.OPENED, c.specimenType(), null, c.accession()));
     int inline = 0;
     long bytes = 0;
     for (int i = 0; i < c.fields().size(); i++) {
@@ -152,7 +177,7 @@ public final class CaseSender implements AutoCloseable {
           slideFields.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), c.caseId(), record)));
       progress.accept(i + 1);
     }
-    acks.add(event(c, CaseEventType.CLOSED, null, c.fields().size()));
+    acks.add(event(c, CaseEventType.CLOSED, null, c.fields().size(), null));
     events.flush();
     slideFields.flush();
     for (Future<RecordMetadata> ack : acks) {
@@ -169,7 +194,7 @@ public final class CaseSender implements AutoCloseable {
   }
 
   private Future<RecordMetadata> event(
-      Case c, CaseEventType type, SpecimenType specimen, Integer expectedFields) {
+      Case c, CaseEventType type, SpecimenType specimen, Integer expectedFields, String accession) {
     CaseEvent event =
         CaseEvent.newBuilder()
             .setCaseId(c.caseId())
@@ -177,6 +202,7 @@ public final class CaseSender implements AutoCloseable {
             .setType(type)
             .setSpecimenType(specimen)
             .setExpectedFields(expectedFields)
+            .setAccession(accession)
             .setOccurredAt(Instant.now())
             .build();
     return events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), event));

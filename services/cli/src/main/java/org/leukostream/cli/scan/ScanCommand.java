@@ -81,6 +81,15 @@ public final class ScanCommand implements Callable<Integer> {
               + " detector's default scale and their results say so.")
   Double micrometresPerPixel;
 
+  @Option(
+      names = "--order",
+      paramLabel = "ACCESSION",
+      description =
+          "The laboratory order (accession) number the case answers: carried to the diagnosis and"
+              + " the FHIR report (DiagnosticReport.basedOn its ServiceRequest). 1-64 letters,"
+              + " digits and . _ : / -.")
+  String accession;
+
   @Option(names = "--scanner-id", defaultValue = "leukostream-scan", description = "Scanner id.")
   String scannerId;
 
@@ -159,9 +168,11 @@ public final class ScanCommand implements Callable<Integer> {
     String patientKey = keys.of(identifier);
     CaseSender.Case c;
     try {
-      c = new CaseSender.Case(id, patientKey, specimenType, scannerId, fields, micrometresPerPixel);
-    } catch (IllegalArgumentException e) { // the pixel size is the only value it checks
-      err.println("scan: --um-per-pixel is a positive number, not " + micrometresPerPixel);
+      c =
+          new CaseSender.Case(
+              id, patientKey, specimenType, scannerId, fields, micrometresPerPixel, accession);
+    } catch (IllegalArgumentException e) { // the pixel size or the order number
+      err.println("scan: " + e.getMessage());
       return 2;
     }
     Optional<ClaimCheckStore> store =

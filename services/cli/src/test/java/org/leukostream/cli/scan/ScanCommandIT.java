@@ -89,6 +89,8 @@ class ScanCommandIT {
             store.toUri().toString(),
             "--um-per-pixel",
             "0.12",
+            "--order",
+            "ACC-2026-0042",
             "--json",
             fields.toString());
 
@@ -131,6 +133,11 @@ class ScanCommandIT {
         .extracting(CaseEvent::getType)
         .containsExactly(CaseEventType.OPENED, CaseEventType.CLOSED);
     assertThat(events.get(1).getExpectedFields()).isEqualTo(2);
+    assertThat(events)
+        .extracting(CaseEvent::getAccession)
+        .as("the order number on OPENED only")
+        .containsExactly("ACC-2026-0042", null);
+    assertThat(err.toString()).doesNotContain("ACC-2026-0042");
   }
 
   @Test
@@ -194,6 +201,19 @@ class ScanCommandIT {
             "--um-per-pixel",
             "-0.1",
             good.toString());
+    int badOrder =
+        scan(
+            stack,
+            out,
+            err,
+            Map.of(PatientKeys.SECRET_VARIABLE, SECRET),
+            "--case",
+            "scan-it-6",
+            "--patient-file",
+            Files.writeString(dir.resolve("patient6.txt"), "MRN-6\n").toString(),
+            "--order",
+            "ACC 42; DROP",
+            good.toString());
 
     assertThat(corrupt).isEqualTo(1);
     assertThat(err.toString()).contains("truncated.png").contains("nothing was sent");
@@ -205,10 +225,16 @@ class ScanCommandIT {
         .as("an identifier on the command line is visible to others")
         .contains("--patient puts the identifier in the process list");
     assertThat(badPixel).isEqualTo(2);
-    assertThat(err.toString()).contains("--um-per-pixel is a positive number");
+    assertThat(err.toString()).contains("pixel size is a positive number");
+    assertThat(badOrder).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("An order number is 1-64 letters")
+        .as("the refused value is not echoed")
+        .doesNotContain("ACC 42; DROP");
     List<String> keys = stack.readAll(Topics.SLIDE_FIELDS).stream().map(r -> r.key()).toList();
-    assertThat(keys).doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5");
+    assertThat(keys)
+        .doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5", "scan-it-6");
     assertThat(stack.readAll(Topics.CASE_EVENTS).stream().map(r -> r.key()))
-        .doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5");
+        .doesNotContain("scan-it-2", "scan-it-3", "scan-it-4", "scan-it-5", "scan-it-6");
   }
 }

@@ -47,6 +47,13 @@ public interface BridgeConfig {
 
     @WithDefault("urn:leukostream:device")
     String deviceSystem();
+
+    /**
+     * The laboratory information system's system of order (accession) numbers: a report's {@code
+     * basedOn} names the order's ServiceRequest by it.
+     */
+    @WithDefault("urn:leukostream:accession")
+    String accessionSystem();
   }
 
   /** The hospital's FHIR server; without a base URL reports are only published on Kafka. */
@@ -149,6 +156,7 @@ public interface BridgeConfig {
         identifiers().patientKeySystem(),
         identifiers().reviewerSystem(),
         identifiers().deviceSystem(),
+        identifiers().accessionSystem(),
         codes());
   }
 }

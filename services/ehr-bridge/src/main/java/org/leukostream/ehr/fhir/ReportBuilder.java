@@ -40,6 +40,9 @@ import org.leukostream.avro.ModelRef;
  * {@code patientKey}, in a logical reference; no patient identifier is ever written.
  */
 public final class ReportBuilder {
+  /** HL7 v2 table 0203, identifier types. */
+  private static final String IDENTIFIER_TYPES = "http://terminology.hl7.org/CodeSystem/v2-0203";
+
   private static final String BORDERLINE_NOTE =
       "Borderline: the 95% interval contains the rule's threshold.";
 
@@ -174,6 +177,16 @@ public final class ReportBuilder {
         new CodeableConcept().addCoding(new Coding(SERVICE_SECTIONS, "HM", "Hematology")));
     report.setCode(code("report", "Acute lymphoblastic leukaemia blast count", specimen));
     report.setSubject(patient(diagnosis));
+    if (diagnosis.getAccession() != null) {
+      // The order the report answers, as the LIS knows it: the report carries its accession
+      // number, and is based on the ServiceRequest that number identifies (a logical reference:
+      // the order is the LIS's resource, not this Bundle's).
+      report.addIdentifier(accession(diagnosis.getAccession()));
+      report.addBasedOn(
+          new Reference()
+              .setType("ServiceRequest")
+              .setIdentifier(accession(diagnosis.getAccession())));
+    }
     report.setEffective(
         new DateTimeType(
             Date.from(
@@ -353,6 +366,15 @@ public final class ReportBuilder {
                 + "%7C"
                 + encode(identifier.getValue()));
     return fullUrl;
+  }
+
+  /** An accession number in the LIS's system, typed as HL7's "Accession ID". */
+  private Identifier accession(String value) {
+    return identifier(settings.accessionSystem(), value)
+        .setType(
+            new CodeableConcept()
+                .addCoding(new Coding(IDENTIFIER_TYPES, "ACSN", "Accession ID"))
+                .setText("Accession ID"));
   }
 
   private static Identifier identifier(String system, String value) {

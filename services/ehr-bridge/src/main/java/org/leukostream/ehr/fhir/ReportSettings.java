@@ -15,6 +15,7 @@ import org.leukostream.ehr.config.BridgeConfig;
  * @param patientKeySystem identifier system of the pseudonymous patient key
  * @param reviewerSystem identifier system of reviewer ids
  * @param deviceSystem identifier system of the device (this system and its model versions)
+ * @param accessionSystem identifier system of the laboratory's order (accession) numbers: the LIS's
  * @param codes external codings by key: {@code <observation>.<specimen>} or {@code <observation>};
  *     e.g. {@code blast-percent.PERIPHERAL_BLOOD} or {@code class-percent.lymphocyte.BONE_MARROW}
  */
@@ -23,6 +24,7 @@ public record ReportSettings(
     String patientKeySystem,
     String reviewerSystem,
     String deviceSystem,
+    String accessionSystem,
     Map<String, String> codes) {
 
   /** Code system of this system's own observation codes, present on every observation. */

@@ -7,8 +7,10 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -167,6 +169,42 @@ class ReportBuilderTest {
     }
     assertThat(report(bundle).getSubject().getIdentifier().getValue())
         .isEqualTo(Reports.PATIENT_KEY);
+  }
+
+  @Test
+  void aReportAnsweringAnOrderIsBasedOnItsServiceRequestByAccessionNumber() {
+    Diagnosis diagnosis =
+        Diagnosis.newBuilder(Reports.diagnosis("case-12", Decision.ALL, SpecimenType.BONE_MARROW))
+            .setAccession("ACC-2026-0042")
+            .build();
+    Bundle bundle = builder.build(diagnosis, null);
+
+    assertThat(Reports.errors(bundle)).isEmpty();
+    Bundle parsed =
+        ReportBuilder.fhir().newJsonParser().parseResource(Bundle.class, builder.json(bundle));
+    assertThat(Reports.errors(parsed)).isEmpty();
+    DiagnosticReport report = report(parsed);
+    assertThat(report.getBasedOn()).hasSize(1);
+    Reference order = report.getBasedOnFirstRep();
+    assertThat(order.getType()).isEqualTo("ServiceRequest");
+    assertThat(order.getIdentifier().getSystem())
+        .isEqualTo("https://lis.example-hospital.org/accession");
+    assertThat(order.getIdentifier().getValue()).isEqualTo("ACC-2026-0042");
+    assertThat(order.getIdentifier().getType().getCodingFirstRep().getCode()).isEqualTo("ACSN");
+    // The report carries the accession number too, after the case identifier it is keyed by.
+    assertThat(report.getIdentifier())
+        .extracting(Identifier::getSystem, Identifier::getValue)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("urn:leukostream:case", "case-12"),
+            org.assertj.core.groups.Tuple.tuple(
+                "https://lis.example-hospital.org/accession", "ACC-2026-0042"));
+    // Without an order number: no basedOn, one identifier.
+    DiagnosticReport unordered =
+        report(
+            builder.build(
+                Reports.diagnosis("case-13", Decision.ALL, SpecimenType.BONE_MARROW), null));
+    assertThat(unordered.getBasedOn()).isEmpty();
+    assertThat(unordered.getIdentifier()).hasSize(1);
   }
 
   @Test

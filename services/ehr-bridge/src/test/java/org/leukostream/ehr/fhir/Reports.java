@@ -34,6 +34,7 @@ public final class Reports {
           "urn:leukostream:patient-key",
           "urn:leukostream:reviewer",
           "urn:leukostream:device",
+          "https://lis.example-hospital.org/accession",
           Map.of(
               "report.BONE_MARROW", "http://loinc.org|48807-2|Bone marrow aspiration report",
               "blast-percent.PERIPHERAL_BLOOD",
