@@ -227,6 +227,70 @@ public final class ClassifierEvaluation {
         title + ": precision-recall", "recall", "precision", pr, true, dir.resolve("pr.png"));
   }
 
+  /**
+   * One CSV row per image of {@code result} (in the order evaluated, {@code images}): the image's
+   * path (relative to the data set it came from), that data set's name, its true class, the class
+   * predicted (the highest probability) and the probability of every class, for inspecting the
+   * errors in pandas, R or a spreadsheet. {@code sources} names each data set by its root folder;
+   * an image under none of them keeps its absolute path and an empty data set.
+   */
+  public static void writePredictions(
+      Result result, List<LabelledImage> images, Map<String, Path> sources, Path file) {
+    List<String> classes = result.metrics().classes();
+    if (images.size() != result.truth().length) {
+      throw new IllegalArgumentException(
+          images.size() + " images for " + result.truth().length + " evaluated");
+    }
+    StringBuilder csv = new StringBuilder("path,dataset,true_class,predicted_class");
+    classes.forEach(c -> csv.append(",p_").append(csvField(c)));
+    csv.append('\n');
+    for (int i = 0; i < images.size(); i++) {
+      Path path = images.get(i).file().toAbsolutePath().normalize();
+      String dataset = "";
+      for (Map.Entry<String, Path> source : sources.entrySet()) {
+        if (path.startsWith(source.getValue())) {
+          dataset = source.getKey();
+          path = source.getValue().relativize(path);
+          break;
+        }
+      }
+      int predicted = 0;
+      for (int k = 1; k < classes.size(); k++) {
+        if (result.scores()[k][i] > result.scores()[predicted][i]) {
+          predicted = k;
+        }
+      }
+      csv.append(csvField(path.toString().replace('\\', '/')))
+          .append(',')
+          .append(csvField(dataset))
+          .append(',')
+          .append(csvField(classes.get(result.truth()[i])))
+          .append(',')
+          .append(csvField(classes.get(predicted)));
+      for (int k = 0; k < classes.size(); k++) {
+        csv.append(',').append(String.format(java.util.Locale.ROOT, "%.6f", result.scores()[k][i]));
+      }
+      csv.append('\n');
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
+  }
+
+  /** A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+  static String csvField(String value) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
+      return value;
+    }
+    return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
   static String markdown(Result result, String title, Record context) {
     ClassificationMetrics m = result.metrics();
     StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");

@@ -71,7 +71,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Part of the split (default test).")
   String part;
 
-  @Option(names = "--out", description = "Directory for report.json, report.md and the PNGs.")
+  @Option(
+      names = "--out",
+      description =
+          "Directory for report.json, report.md, the PNGs and (classifier tasks) predictions.csv:"
+              + " one row per image with its true and predicted class and every class's"
+              + " probability.")
   Path out;
 
   @Option(names = "--batch", defaultValue = "32", description = "Images per forward pass.")
@@ -182,6 +187,10 @@ public final class EvaluateCommand implements Callable<Integer> {
               });
     }
     err.println();
+    if (out != null) {
+      ClassifierEvaluation.writePredictions(
+          everything, images, selection.sources(), out.resolve("predictions.csv"));
+    }
     for (Map.Entry<String, Path> group : groups.entrySet()) {
       Path root = group.getValue();
       ClassifierEvaluation.Result result =

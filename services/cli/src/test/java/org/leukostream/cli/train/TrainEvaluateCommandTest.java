@@ -128,6 +128,24 @@ class TrainEvaluateCommandTest {
     assertThat(Files.readString(dir.resolve("report/report.md")))
         .contains("- task: blast")
         .contains("- images: every data set");
+    // One row per held-out image: where it is, its truth, the prediction and the probabilities,
+    // agreeing with the confusion matrix.
+    List<String> rows = Files.readAllLines(dir.resolve("report/predictions.csv"));
+    assertThat(rows.get(0)).isEqualTo("path,dataset,true_class,predicted_class,p_blast,p_normal");
+    assertThat(rows).hasSize(1 + 4);
+    int agree = 0;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] cells = row.split(",");
+      assertThat(cells).hasSize(6);
+      assertThat(cells[0]).matches("(BLA|LYT)/\\w+\\.png");
+      assertThat(cells[2]).isEqualTo(cells[0].startsWith("BLA") ? "blast" : "normal");
+      double blast = Double.parseDouble(cells[4]);
+      double normal = Double.parseDouble(cells[5]);
+      assertThat(blast + normal).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+      assertThat(cells[3]).isEqualTo(blast > normal ? "blast" : "normal");
+      agree += cells[2].equals(cells[3]) ? 1 : 0;
+    }
+    assertThat(agree).isEqualTo(right);
 
     var missing = Main.commandLine();
     missing.setErr(new PrintWriter(new StringWriter(), true));
