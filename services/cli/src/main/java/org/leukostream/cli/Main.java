@@ -10,8 +10,12 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command tree, also used by tests to run commands in-process. */
+  /**
+   * The command tree, also used by tests to run commands in-process; a user's error ends a command
+   * with one line and exit 2 ({@link UserErrors}).
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new LeukostreamCommand());
+    return new CommandLine(new LeukostreamCommand())
+        .setExecutionExceptionHandler(new UserErrors(System.getenv(UserErrors.DEBUG) != null));
   }
 }
