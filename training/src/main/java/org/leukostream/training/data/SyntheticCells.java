@@ -15,6 +15,7 @@ import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
+import org.leukostream.training.train.Progress;
 
 /**
  * Synthetic single-cell images as a class-folder data set, so training can add them to real data:
@@ -73,13 +74,14 @@ public final class SyntheticCells {
           ImageIO.write(crop, "png", file.toFile());
         }
         if ((i + 1) % 100 == 0 || i + 1 == perClass) {
-          err.printf("\rsynthetic cells: %d/%d fields   ", i + 1, perClass);
-          err.flush();
+          Progress.line(
+              err, "synthetic cells: " + (i + 1) + "/" + perClass + " fields", i + 1 == perClass);
         }
       }
       Files.writeString(complete, stamp);
+      Progress.end(err);
       err.printf(
-          "%nsynthetic cells: %d per class for %d classes in %s%n", perClass, types.size(), dir);
+          "synthetic cells: %d per class for %d classes in %s%n", perClass, types.size(), dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write synthetic cells to " + dir, e);

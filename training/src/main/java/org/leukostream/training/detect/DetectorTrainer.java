@@ -233,7 +233,7 @@ public final class DetectorTrainer {
                       step.seconds()));
       ModelStore.save(out, manifest, model);
     }
-    err.println();
+    Progress.end(err);
     Map<String, DetectionMetrics.Result> validated = new LinkedHashMap<>();
     Map<String, DetectionMetrics.Result> tested = new LinkedHashMap<>();
     for (var part : List.of(Map.entry("validation", validation), Map.entry("test", test))) {

@@ -25,6 +25,7 @@ import org.leukostream.training.detect.DetectorTrainer;
 import org.leukostream.training.eval.ClassifierEvaluation;
 import org.leukostream.training.eval.DetectionMetrics;
 import org.leukostream.training.eval.RankingMetrics;
+import org.leukostream.training.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -181,12 +182,9 @@ public final class EvaluateCommand implements Callable<Integer> {
               ensemble,
               images,
               batch,
-              done -> {
-                err.printf("\revaluated %d/%d", done, total);
-                err.flush();
-              });
+              done -> Progress.line(err, "evaluated " + done + "/" + total, done == total));
     }
-    err.println();
+    Progress.end(err);
     if (out != null) {
       ClassifierEvaluation.writePredictions(
           everything, images, selection.sources(), out.resolve("predictions.csv"));

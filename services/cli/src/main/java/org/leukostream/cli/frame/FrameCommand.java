@@ -34,6 +34,7 @@ import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
 import org.leukostream.training.data.SyntheticCells;
 import org.leukostream.training.detect.CellFraming;
+import org.leukostream.training.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -245,14 +246,16 @@ public final class FrameCommand implements Callable<Integer> {
         counts[1] += framed.detected() ? 1 : 0;
         double seconds = (System.nanoTime() - start) / 1e9;
         if ((i + 1) % 50 == 0 || i + 1 == images.size()) {
-          err.printf(
-              "\rframed %d/%d  %.0f s, about %.0f s left   ",
-              i + 1, images.size(), seconds, seconds / (i + 1) * (images.size() - i - 1));
-          err.flush();
+          Progress.line(
+              err,
+              String.format(
+                  "framed %d/%d  %.0f s, about %.0f s left",
+                  i + 1, images.size(), seconds, seconds / (i + 1) * (images.size() - i - 1)),
+              i + 1 == images.size());
         }
       }
     }
-    err.println();
+    Progress.end(err);
     PrintWriter o = spec.commandLine().getOut();
     int total = 0;
     int detected = 0;

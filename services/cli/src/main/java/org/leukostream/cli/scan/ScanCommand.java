@@ -17,6 +17,7 @@ import org.leukostream.cli.ClusterOptions;
 import org.leukostream.cli.JsonLines;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.S3Settings;
+import org.leukostream.training.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -182,16 +183,17 @@ public final class ScanCommand implements Callable<Integer> {
       sent =
           sender.send(
               c,
-              n -> {
-                err.printf("\rsent %d/%d fields of %s   ", n, fields.size(), id);
-                err.flush();
-              });
+              n ->
+                  Progress.line(
+                      err,
+                      "sent " + n + "/" + fields.size() + " fields of " + id,
+                      n == fields.size()));
     } catch (IllegalArgumentException e) {
-      err.println();
+      Progress.end(err);
       err.println("scan: " + e.getMessage());
       return 1;
     }
-    err.println();
+    Progress.end(err);
     if (json) {
       JsonLines.write(
           out,

@@ -180,7 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
     try {
       return train();
     } catch (NonFiniteTrainingException e) {
-      spec.commandLine().getErr().println();
+      Progress.end(spec.commandLine().getErr());
       spec.commandLine().getErr().println("train: " + e.getMessage());
       return 1;
     }
@@ -268,14 +268,14 @@ public final class TrainCommand implements Callable<Integer> {
         ClassifierTraining.preload(
             examples(parts.part(images, Split.TRAIN), classNames),
             side,
-            n -> err.printf("\rdecoded %d training images at %d px   ", n, side).flush());
-    err.println();
+            n -> Progress.line(err, "decoded " + n + " training images at " + side + " px", false));
+    Progress.end(err);
     List<ClassifierTraining.Example> validation =
         ClassifierTraining.preload(
             examples(parts.part(images, Split.VAL), classNames),
             side,
-            n -> err.printf("\rdecoded %d validation images   ", n).flush());
-    err.println();
+            n -> Progress.line(err, "decoded " + n + " validation images", false));
+    Progress.end(err);
     err.printf(
         "train %s: %d classes %s, %d training / %d validation images (split %s), %s, %d epochs%n",
         task, classes.size(), classNames, training.size(), validation.size(), split, protocol, e);
@@ -335,13 +335,15 @@ public final class TrainCommand implements Callable<Integer> {
                           / (step.epochs() * (double) step.steps()),
                       step.loss(),
                       step.seconds()),
-              epoch ->
-                  err.printf(
-                      "%nepoch %d: mean loss %.4f, validation accuracy %.4f%s%n",
-                      epoch.epoch(),
-                      epoch.meanLoss(),
-                      epoch.validationAccuracy(),
-                      epoch.best() ? " (best, saved)" : ""));
+              epoch -> {
+                Progress.end(err);
+                err.printf(
+                    "epoch %d: mean loss %.4f, validation accuracy %.4f%s%n",
+                    epoch.epoch(),
+                    epoch.meanLoss(),
+                    epoch.validationAccuracy(),
+                    epoch.best() ? " (best, saved)" : "");
+              });
     }
     TrainingReport report =
         new TrainingReport(
