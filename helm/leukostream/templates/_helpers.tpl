@@ -89,6 +89,11 @@ quarkus.http.insecure-requests=disabled
 - name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:
     secretKeyRef: {name: {{ $k.sasl.secretName }}, key: {{ $k.sasl.jaasConfigKey }}}
+{{- if $k.sasl.username }}
+# Not secret: KEDA's TriggerAuthentication reads the user name from here for the lag query.
+- name: KAFKA_SASL_USERNAME
+  value: {{ $k.sasl.username | quote }}
+{{- end }}
 {{- end }}
 {{- if eq $k.securityProtocol "SSL" }}
 - name: KAFKA_KEYSTORE_PASSWORD
@@ -181,6 +186,9 @@ livenessProbe:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+serviceAccountName: {{ $name }}
+# No service uses the Kubernetes API: no token in the pod.
+automountServiceAccountToken: false
 securityContext:
   {{- toYaml $root.Values.podSecurityContext | nindent 2 }}
 terminationGracePeriodSeconds: 75

@@ -598,6 +598,118 @@ class ChartTest {
         .hasMessageContaining("exceeds the 24 partitions of cell.crops.v1");
   }
 
+  /**
+   * With the default SASL_SSL values KEDA can read the classifier's lag: a TriggerAuthentication
+   * from the same Secrets (CA as PEM, the SCRAM password, the user name from the classifier's env),
+   * the trigger says scram_sha512 over TLS and names it, and a fallback holds replicas when the lag
+   * cannot be read.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void kedaReadsTheLagWithTheServicesCredentialsOverScramAndFallsBackWhenItCannot() {
+    Rendered rendered = Rendered.render(null);
+
+    GenericKubernetesResource auth = rendered.custom("TriggerAuthentication").get(0);
+    assertThat(auth.getMetadata().getName()).isEqualTo(Rendered.name("classifier") + "-kafka");
+    List<Map<String, Object>> secrets = auth.get("spec", "secretTargetRef");
+    assertThat(secrets)
+        .extracting(s -> s.get("parameter") + "=" + s.get("name") + "/" + s.get("key"))
+        .containsExactlyInAnyOrder(
+            "ca=leukostream-cluster-ca-cert/ca.crt", "password=leukostream-kafka-user/password");
+    List<Map<String, Object>> env = auth.get("spec", "env");
+    assertThat(env)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .containsEntry("parameter", "username")
+                    .containsEntry("name", "KAFKA_SASL_USERNAME")
+                    .containsEntry("containerName", "classifier"));
+    assertThat(container(rendered, "classifier").getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("KAFKA_SASL_USERNAME");
+              assertThat(e.getValue()).isEqualTo("leukostream-kafka-user");
+            });
+
+    GenericKubernetesResource scaler = rendered.custom("ScaledObject").get(0);
+    Map<String, Object> trigger =
+        ((List<Map<String, Object>>) scaler.get("spec", "triggers")).get(0);
+    assertThat((Map<String, Object>) trigger.get("metadata"))
+        .containsEntry("sasl", "scram_sha512")
+        .containsEntry("tls", "enable");
+    assertThat((Map<String, Object>) trigger.get("authenticationRef"))
+        .containsEntry("name", Rendered.name("classifier") + "-kafka");
+    assertThat(((Number) scaler.get("spec", "fallback", "replicas")).intValue()).isEqualTo(2);
+    assertThat(((Number) scaler.get("spec", "fallback", "failureThreshold")).intValue())
+        .isEqualTo(3);
+
+    // mTLS: the user's certificate and key instead of a password; no SASL.
+    Rendered mtls =
+        Rendered.render(
+            null,
+            Map.of(
+                "kafka.securityProtocol", "SSL", "kafka.tls.keystoreSecret", "leukostream-user"));
+    List<Map<String, Object>> tls =
+        mtls.custom("TriggerAuthentication").get(0).get("spec", "secretTargetRef");
+    assertThat(tls)
+        .extracting(s -> s.get("parameter") + "=" + s.get("name") + "/" + s.get("key"))
+        .containsExactlyInAnyOrder(
+            "ca=leukostream-cluster-ca-cert/ca.crt",
+            "cert=leukostream-user/user.crt",
+            "key=leukostream-user/user.key");
+    Map<String, Object> tlsTrigger =
+        ((List<Map<String, Object>>) mtls.custom("ScaledObject").get(0).get("spec", "triggers"))
+            .get(0);
+    assertThat((Map<String, Object>) tlsTrigger.get("metadata"))
+        .containsEntry("tls", "enable")
+        .doesNotContainKey("sasl");
+
+    // Your own TriggerAuthentication: none rendered, yours named.
+    Rendered own =
+        Rendered.render(
+            null, Map.of("classifier.autoscaling.keda.authenticationRef", "platform-kafka-auth"));
+    assertThat(own.custom("TriggerAuthentication")).isEmpty();
+    assertThat(
+            (Map<String, Object>)
+                ((List<Map<String, Object>>)
+                        own.custom("ScaledObject").get(0).get("spec", "triggers"))
+                    .get(0)
+                    .get("authenticationRef"))
+        .containsEntry("name", "platform-kafka-auth");
+
+    // What KEDA could not log in with is refused at render time.
+    assertThatThrownBy(() -> Rendered.render(null, Map.of("kafka.sasl.username", "")))
+        .hasMessageContaining("kafka.sasl.username");
+    assertThatThrownBy(() -> Rendered.render(null, Map.of("kafka.sasl.mechanism", "OAUTHBEARER")))
+        .hasMessageContaining("authenticationRef");
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    null, Map.of("classifier.autoscaling.keda.fallback.replicas", "30")))
+        .hasMessageContaining("fallback.replicas");
+  }
+
+  @Test
+  void everyWorkloadHasItsOwnServiceAccountWithoutAnApiToken() {
+    Rendered rendered = Rendered.render(null);
+
+    Map<String, io.fabric8.kubernetes.api.model.ServiceAccount> accounts = new LinkedHashMap<>();
+    rendered
+        .all(io.fabric8.kubernetes.api.model.ServiceAccount.class)
+        .forEach(a -> accounts.put(a.getMetadata().getName(), a));
+    Map<String, PodSpec> pods = pods(rendered);
+    assertThat(pods).hasSize(4);
+    pods.forEach(
+        (name, pod) -> {
+          assertThat(pod.getServiceAccountName()).as(name).isEqualTo(name);
+          assertThat(pod.getAutomountServiceAccountToken()).as(name).isFalse();
+          assertThat(accounts.get(name)).as(name).isNotNull();
+          assertThat(accounts.get(name).getAutomountServiceAccountToken()).as(name).isFalse();
+        });
+    assertThat(accounts).hasSameSizeAs(pods);
+  }
+
   @Test
   void mutualTlsMountsTheUserKeystoreAndReadsItsPasswordFromTheSecret() {
     Rendered rendered =

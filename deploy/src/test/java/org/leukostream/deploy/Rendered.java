@@ -38,6 +38,7 @@ record Rendered(String yaml, List<HasMetadata> objects) {
           Map.entry("Service", io.fabric8.kubernetes.api.model.Service.class),
           Map.entry("ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
           Map.entry("Secret", io.fabric8.kubernetes.api.model.Secret.class),
+          Map.entry("ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
           Map.entry(
               "PodDisruptionBudget",
               io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
