@@ -77,7 +77,28 @@ quarkus.http.insecure-requests=disabled
 {{- end }}
 {{- end -}}
 
-{{/* Environment variables from Secrets for the Kafka and registry credentials. */}}
+{{/* The Secret with a workload's Kafka credentials: its own KafkaUser's with kafka.users.create, else the shared one. */}}
+{{- define "leukostream.kafkaUserSecret" -}}
+{{- $k := .Values.kafka -}}
+{{- if $k.users.create -}}
+{{ .name }}
+{{- else if eq $k.securityProtocol "SSL" -}}
+{{ $k.tls.keystoreSecret }}
+{{- else -}}
+{{ $k.sasl.secretName }}
+{{- end -}}
+{{- end -}}
+
+{{/* The SCRAM user name of a workload: its KafkaUser's with kafka.users.create, else kafka.sasl.username. */}}
+{{- define "leukostream.kafkaUserName" -}}
+{{- if .Values.kafka.users.create -}}
+{{ .name }}
+{{- else -}}
+{{ .Values.kafka.sasl.username }}
+{{- end -}}
+{{- end -}}
+
+{{/* Environment variables from Secrets for the Kafka and registry credentials (dict: Values, name). */}}
 {{- define "leukostream.kafkaEnv" -}}
 {{- $k := .Values.kafka -}}
 {{- if ne $k.securityProtocol "PLAINTEXT" }}
@@ -88,17 +109,17 @@ quarkus.http.insecure-requests=disabled
 {{- if eq $k.securityProtocol "SASL_SSL" }}
 - name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:
-    secretKeyRef: {name: {{ $k.sasl.secretName }}, key: {{ $k.sasl.jaasConfigKey }}}
-{{- if $k.sasl.username }}
+    secretKeyRef: {name: {{ include "leukostream.kafkaUserSecret" . }}, key: {{ $k.sasl.jaasConfigKey }}}
+{{- with include "leukostream.kafkaUserName" . }}
 # Not secret: KEDA's TriggerAuthentication reads the user name from here for the lag query.
 - name: KAFKA_SASL_USERNAME
-  value: {{ $k.sasl.username | quote }}
+  value: {{ . | quote }}
 {{- end }}
 {{- end }}
 {{- if eq $k.securityProtocol "SSL" }}
 - name: KAFKA_KEYSTORE_PASSWORD
   valueFrom:
-    secretKeyRef: {name: {{ $k.tls.keystoreSecret }}, key: {{ $k.tls.keystorePasswordKey }}}
+    secretKeyRef: {name: {{ include "leukostream.kafkaUserSecret" . }}, key: {{ $k.tls.keystorePasswordKey }}}
 {{- end }}
 {{- if .Values.schemaRegistry.tls.truststoreSecret }}
 - name: SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD
@@ -133,7 +154,7 @@ quarkus.http.insecure-requests=disabled
 {{- if eq $k.securityProtocol "SSL" }}
 - name: kafka-user
   secret:
-    secretName: {{ $k.tls.keystoreSecret }}
+    secretName: {{ include "leukostream.kafkaUserSecret" . }}
 {{- end }}
 {{- end -}}
 
@@ -209,7 +230,7 @@ containers:
     env:
       - name: LEUKOSTREAM_CONFIG_CHECKSUM
         value: {{ .checksum | quote }}
-      {{- include "leukostream.kafkaEnv" $root | nindent 6 }}
+      {{- include "leukostream.kafkaEnv" (dict "Values" $root.Values "name" $name) | nindent 6 }}
       {{- with .extraEnv }}
       {{- toYaml . | nindent 6 }}
       {{- end }}

@@ -18,9 +18,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -688,6 +690,117 @@ class ChartTest {
                 Rendered.render(
                     null, Map.of("classifier.autoscaling.keda.fallback.replicas", "30")))
         .hasMessageContaining("fallback.replicas");
+  }
+
+  /**
+   * With kafka.users.create each service gets a Strimzi KafkaUser whose ACLs cover what its own
+   * application.properties reads and writes (channels' topics and groups, Kafka Streams' input
+   * topics, application id, internal topics and transactional ids, dead-letter topics, the
+   * aggregator's watermark over the upstream groups), and reads that user's Secret.
+   */
+  @Test
+  void kafkaUsersGrantEachServiceWhatItsConfigurationReadsAndWrites() throws IOException {
+    Rendered rendered = Rendered.render(null, Map.of("kafka.users.create", "true"));
+
+    Map<String, GenericKubernetesResource> users = new LinkedHashMap<>();
+    rendered.custom("KafkaUser").forEach(u -> users.put(u.getMetadata().getName(), u));
+    assertThat(users).hasSize(4);
+    Map<String, List<String>> outputsInCode =
+        Map.of("aggregator", List.of("diagnoses.v1"), "ehr-bridge", List.of("fhir.reports.v1"));
+    for (String component : List.of("detector", "classifier", "aggregator", "ehr-bridge")) {
+      GenericKubernetesResource user = users.get(Rendered.name(component));
+      assertThat(user).as(component).isNotNull();
+      assertThat(user.getMetadata().getNamespace()).isEqualTo("kafka");
+      assertThat(user.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "leukostream");
+      assertThat(user.<String>get("spec", "authentication", "type")).isEqualTo("scram-sha-512");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> acls = user.get("spec", "authorization", "acls");
+      Properties config = new Properties();
+      try (var in =
+          java.nio.file.Files.newBufferedReader(
+              Rendered.ROOT.resolve(
+                  "services/" + component + "/src/main/resources/application.properties"))) {
+        config.load(in);
+      }
+      List<String[]> needed = new java.util.ArrayList<>();
+      for (String key : config.stringPropertyNames()) {
+        String value = config.getProperty(key).trim();
+        if (key.startsWith("%")) {
+          continue; // test and dev profiles
+        }
+        if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
+          needed.add(new String[] {"topic", value, "Read"});
+        } else if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id")) {
+          needed.add(new String[] {"group", value, "Read"});
+        } else if (key.matches("mp\\.messaging\\.outgoing\\.[^.]+\\.topic")
+            || key.endsWith("dead-letter.topic")) {
+          needed.add(new String[] {"topic", value, "Write"});
+        } else if (key.equals("quarkus.kafka-streams.topics")) {
+          for (String topic : value.split(",")) {
+            needed.add(new String[] {"topic", topic.trim(), "Read"});
+          }
+        } else if (key.equals("quarkus.kafka-streams.application-id")) {
+          needed.add(new String[] {"group", value, "Read"});
+          needed.add(new String[] {"topic", value + "-repartition", "Create"});
+          needed.add(new String[] {"topic", value + "-store-changelog", "Write"});
+          needed.add(new String[] {"transactionalId", value + "-0_0", "Write"});
+        } else if (key.matches("leukostream\\.aggregator\\.upstream\\.stages\\[\\d+]\\.group")) {
+          needed.add(new String[] {"group", value, "Describe"});
+        } else if (key.matches("leukostream\\.aggregator\\.upstream\\.stages\\[\\d+]\\.topics")) {
+          needed.add(new String[] {"topic", value, "Describe"});
+        }
+      }
+      outputsInCode
+          .getOrDefault(component, List.of())
+          .forEach(t -> needed.add(new String[] {"topic", t, "Write"}));
+      assertThat(needed).as(component + " reads and writes something").hasSizeGreaterThan(3);
+      for (String[] need : needed) {
+        assertThat(acls)
+            .as("%s needs %s on %s %s", component, need[2], need[0], need[1])
+            .anySatisfy(acl -> assertThat(grants(acl, need[0], need[1], need[2])).isTrue());
+      }
+      assertThat(acls)
+          .as("no wildcard")
+          .allSatisfy(acl -> assertThat(acl.toString()).doesNotContain("name=*"));
+      if (!component.equals("detector")) {
+        continue;
+      }
+      assertThat(container(rendered, component).getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("KAFKA_SASL_JAAS_CONFIG");
+                assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo(Rendered.name(component));
+              });
+    }
+    // The detector may not read what the classifier reads: least privilege, not one shared user.
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> detector =
+        users.get(Rendered.name("detector")).get("spec", "authorization", "acls");
+    assertThat(detector)
+        .noneSatisfy(acl -> assertThat(grants(acl, "topic", "cell.crops.v1", "Read")).isTrue());
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    null,
+                    Map.of("kafka.users.create", "true", "kafka.securityProtocol", "PLAINTEXT")))
+        .hasMessageContaining("kafka.users.create needs");
+  }
+
+  /** Whether a Strimzi ACL allows {@code operation} on the resource {@code type}/{@code name}. */
+  @SuppressWarnings("unchecked")
+  static boolean grants(Map<String, Object> acl, String type, String name, String operation) {
+    Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+    List<String> operations = (List<String>) acl.get("operations");
+    if (!type.equals(resource.get("type"))) {
+      return false;
+    }
+    String pattern = (String) resource.get("name");
+    boolean matches =
+        "prefix".equals(resource.get("patternType"))
+            ? name.startsWith(pattern)
+            : name.equals(pattern);
+    return matches && (operations.contains(operation) || operations.contains("All"));
   }
 
   @Test
