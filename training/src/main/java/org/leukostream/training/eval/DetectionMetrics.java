@@ -2,6 +2,7 @@ package org.leukostream.training.eval;
 
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,9 @@ public final class DetectionMetrics {
    * @param threshold the operating score threshold (the detector service's default, 0.5)
    * @param recallAtThreshold true boxes found by detections scoring at least {@code threshold}
    * @param precisionAtThreshold share of the detections at or above {@code threshold} that are true
+   * @param recallCurve recall after each detection, best score first (for the PR curve; not in
+   *     reports' JSON)
+   * @param precisionCurve interpolated precision (the best at that recall or beyond) at each point
    */
   public record Result(
       double averagePrecision,
@@ -32,7 +36,9 @@ public final class DetectionMetrics {
       int detections,
       double threshold,
       double recallAtThreshold,
-      double precisionAtThreshold) {}
+      double precisionAtThreshold,
+      @JsonIgnore double[] recallCurve,
+      @JsonIgnore double[] precisionCurve) {}
 
   /** The detector service's default score threshold. */
   public static final double OPERATING_THRESHOLD = 0.5;
@@ -137,6 +143,8 @@ public final class DetectionMetrics {
         n,
         threshold,
         truth == 0 ? 0 : keptTrue / (double) truth,
-        kept == 0 ? 0 : keptTrue / (double) kept);
+        kept == 0 ? 0 : keptTrue / (double) kept,
+        recall,
+        best);
   }
 }

@@ -24,6 +24,7 @@ import org.leukostream.training.data.Split;
 import org.leukostream.training.detect.DetectorTrainer;
 import org.leukostream.training.eval.ClassifierEvaluation;
 import org.leukostream.training.eval.DetectionMetrics;
+import org.leukostream.training.eval.Plots;
 import org.leukostream.training.eval.RankingMetrics;
 import org.leukostream.training.train.Progress;
 import picocli.CommandLine.Command;
@@ -375,6 +376,22 @@ public final class EvaluateCommand implements Callable<Integer> {
       new com.fasterxml.jackson.databind.ObjectMapper()
           .writerWithDefaultPrettyPrinter()
           .writeValue(out.resolve("report.json").toFile(), summary);
+      // The precision-recall curve of each set (interpolated, as AP is computed), with its AP.
+      java.util.List<Plots.Series> curves = new java.util.ArrayList<>();
+      bySource.forEach(
+          (set, r) ->
+              curves.add(
+                  new Plots.Series(
+                      String.format("%s (AP@0.5 %.3f)", set, r.averagePrecision()),
+                      r.recallCurve(),
+                      r.precisionCurve())));
+      Plots.lines(
+          "detector precision-recall (IoU 0.5)",
+          "recall",
+          "precision",
+          curves,
+          true,
+          out.resolve("pr.png"));
     }
     if (json) {
       JsonLines.write(spec.commandLine().getOut(), summary);

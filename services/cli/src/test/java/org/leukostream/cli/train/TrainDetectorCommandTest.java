@@ -119,8 +119,17 @@ class TrainDetectorCommandTest {
     assertThat(last).as("mean loss of the last 4 steps below the first 4").isLessThan(first);
 
     // evaluate --task detect scores the same model on the same fields the same way.
+    Path evaluated = model.resolveSibling("detect-report");
     JsonNode scored =
-        evaluateVal(data, "--model", model.toString()).path("bySource").path(DataSets.name(data));
+        evaluateVal(data, "--model", model.toString(), "--out", evaluated.toString())
+            .path("bySource")
+            .path(DataSets.name(data));
+    assertThat(evaluated.resolve("pr.png")).isNotEmptyFile();
+    assertThat(javax.imageio.ImageIO.read(evaluated.resolve("pr.png").toFile()).getWidth())
+        .isPositive();
+    assertThat(new ObjectMapper().readTree(evaluated.resolve("report.json").toFile()).toString())
+        .as("the curves stay out of the JSON")
+        .doesNotContain("Curve");
     assertThat(scored.path("truths").asInt()).isEqualTo(10);
     assertThat(scored.path("averagePrecision").asDouble()).isEqualTo(ap);
     assertThat(scored.path("threshold").asDouble()).isEqualTo(0.5);
