@@ -9,28 +9,13 @@
 # shipped B's on the same images. Rerun after an interruption: framing and split are kept, training resumes.
 set -euo pipefail
 out=${1:?output folder}
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-models="$here/src/main/resources/org/leukostream/models"
-data=../shared/datasets
-framed="$out/framed/matek-bm/train"
-[[ -f $framed/framing.tsv ]] || ./leukostream frame --data $data/matek-bm/train --out "$framed" \
-  --detector classpath:org/leukostream/models/marrow/detector
-held="$out/heldout-union.tsv"
-cat "$models/default/wbc-resnet50/heldout.tsv" "$models/default/countable/heldout.tsv" |
-  awk -F'\t' '!/^#/ {print $2 "/" $3}' | sort -u > "$held"
-common=(--data "$framed" --data $data/pbc/train --alias NGS=neutrophil --alias PMO=immature_granulocyte)
+# shellcheck source=framed-b-data.sh
+. "$(dirname "${BASH_SOURCE[0]}")/framed-b-data.sh"
 d="$out/b"
-mkdir -p "$d"
-if [[ ! -f $d/split.tsv ]]; then
-  ./leukostream train --task wbc "${common[@]}" --seed 13 --epochs 1 --max-steps-per-epoch 1 --out "$d/probe" >/dev/null
-  awk -F'\t' -v OFS='\t' 'NR == FNR { keep[$1] = 1; next } /^#/ { print; next }
-    { n = split($4, p, "/"); if ((p[n-3] "/" p[n-2] "/" p[n-1] "/" p[n]) in keep) $1 = "test"; print }' \
-    "$held" "$d/probe/split.tsv" > "$d/split.tsv"
-  rm -rf "$d/probe"
-fi
+framed_split wbc "$d"
 resume=()
 [[ -d $d/model/checkpoint ]] && resume=(--resume)
-./leukostream train --task wbc "${common[@]}" --seed 13 --arch efficientnet_b0 --preset medium --augment --lr 3e-4 \
+./leukostream train --task wbc "${common[@]}" "${seed[@]}" --arch efficientnet_b0 --preset medium --augment --lr 3e-4 \
   --cosine --epochs 16 --max-steps-per-epoch 80 --split "$d/split.tsv" --name wbc-efficientnet \
   --init "${2:-$models/marrow/wbc-efficientnet}" --version 2026.12.03-matek-framed-pbc-2 --out "$d/model" "${resume[@]}"
 ./leukostream evaluate --task wbc "${common[@]}" --model "$d/model" --split "$d/split.tsv" --part test --out "$d/report"

@@ -8,24 +8,10 @@
 # 4. stage 1 the same way, 8 x 60 steps (OUT/s1; not shipped: it called too many countable cells uncountable).
 set -euo pipefail
 out=${1:?output folder}
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-models="$here/src/main/resources/org/leukostream/models"
-data=../shared/datasets
-framed="$out/framed/matek-bm/train"
-[[ -f $framed/framing.tsv ]] || ./leukostream frame --data $data/matek-bm/train --out "$framed" \
-  --detector classpath:org/leukostream/models/marrow/detector
-held="$out/heldout-union.tsv"
-cat "$models/default/wbc-resnet50/heldout.tsv" "$models/default/countable/heldout.tsv" |
-  awk -F'\t' '!/^#/ {print $2 "/" $3}' | sort -u > "$held"
-common=(--data "$framed" --data $data/pbc/train --alias NGS=neutrophil --alias PMO=immature_granulocyte)
-seed=(--seed 13) # train only: evaluate reads the split
+# shellcheck source=framed-b-data.sh
+. "$(dirname "${BASH_SOURCE[0]}")/framed-b-data.sh"
 run() { # TASK DIR EPOCHS STEPS NAME
-  mkdir -p "$out/$2"
-  ./leukostream train --task "$1" "${common[@]}" "${seed[@]}" --epochs 1 --max-steps-per-epoch 1 --out "$out/$2/probe" >/dev/null
-  awk -F'\t' -v OFS='\t' 'NR == FNR { keep[$1] = 1; next } /^#/ { print; next }
-    { n = split($4, p, "/"); if ((p[n-3] "/" p[n-2] "/" p[n-1] "/" p[n]) in keep) $1 = "test"; print }' \
-    "$held" "$out/$2/probe/split.tsv" > "$out/$2/split.tsv"
-  rm -rf "$out/$2/probe"
+  framed_split "$1" "$out/$2"
   ./leukostream train --task "$1" "${common[@]}" "${seed[@]}" --arch efficientnet_b0 --preset medium --augment --lr 1e-3 \
     --cosine --epochs "$3" --max-steps-per-epoch "$4" --split "$out/$2/split.tsv" --name "$5" \
     --version 2026.12.03-matek-framed-pbc --out "$out/$2/model"
