@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.leukostream.cli.Main;
+import org.leukostream.cli.Cli;
 import org.leukostream.models.arch.Architecture;
 
 /** The classifier benchmark on the small ensemble A: it reports coherent figures for each batch. */
@@ -22,12 +21,11 @@ class ClassifierBenchIT {
   @Test
   void reportsThePeakAndOnePointPerBatchWithTheEnsemblesCompute() throws Exception {
     StringWriter out = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
 
     int exit =
-        cli.execute(
+        Cli.run(
+            out,
+            new StringWriter(),
             "bench",
             "classifier",
             "--presets",
@@ -79,12 +77,11 @@ class ClassifierBenchIT {
         Files.writeString(
             dir.resolve("batch.properties"), "leukostream.classifier.batch.max-size=8\n");
     StringWriter out = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
 
     int exit =
-        cli.execute(
+        Cli.run(
+            out,
+            new StringWriter(),
             "bench",
             "classifier",
             "--through-kafka",
