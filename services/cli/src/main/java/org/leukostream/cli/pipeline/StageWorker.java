@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -15,6 +13,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.leukostream.schemas.Topic;
+import org.leukostream.schemas.TopicSink;
 
 /**
  * A service's core on plain Kafka clients, as the Quarkus service runs it: poll a batch of raw
@@ -96,11 +95,7 @@ public final class StageWorker implements Runnable, AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
-        CompletableFuture.allOf(
-                stage.handle(records).stream()
-                    .map(CompletionStage::toCompletableFuture)
-                    .toArray(CompletableFuture[]::new))
-            .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        TopicSink.acknowledged(stage.handle(records), sendTimeout).get();
         consumer.commitSync();
       }
     } catch (WakeupException e) {
