@@ -30,6 +30,7 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
+import org.leukostream.testkit.OpenApiCoverage;
 import org.leukostream.testkit.SecuredStackTestResource;
 
 /**
@@ -44,6 +45,13 @@ class AggregatorServiceIT {
 
   @ConfigProperty(name = "schema.registry.url")
   String registryUrl;
+
+  @Test
+  void theOpenApiDocumentDescribesEveryEndpointWithExamples() {
+    String document =
+        given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+    assertThat(OpenApiCoverage.problems(document, CaseResource.class)).isEmpty();
+  }
 
   @Test
   void caseReachesItsFinalAndIsQueryableLive() {

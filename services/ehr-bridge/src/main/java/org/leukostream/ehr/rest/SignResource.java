@@ -17,6 +17,16 @@ import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.avro.CaseEvent;
@@ -31,7 +41,19 @@ import org.leukostream.schemas.signoff.SignOffSeal;
  * report topology accepts.
  */
 @Path("/cases/{caseId}")
+@Tag(name = "sign-off", description = "A reviewer verifies, corrects or reopens a decided case")
+@SecurityScheme(
+    securitySchemeName = "bearer",
+    type = SecuritySchemeType.HTTP,
+    scheme = "bearer",
+    bearerFormat = "JWT",
+    description =
+        "An OIDC access token for this service (audience leukostream-ehr-bridge) with the reviewer"
+            + " role; required where the deployment turns sign-off authentication on.")
 public class SignResource {
+  private static final String NOT_DECIDED =
+      "{\"error\": \"case case-0042 has no FINAL diagnosis to sign\"}";
+
   private final SignService service;
   private final SecurityIdentity identity;
 
@@ -66,10 +88,74 @@ public class SignResource {
   @Path("/sign")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Sign off a decided case, optionally correcting its decision",
+      description =
+          "Publishes a sealed SIGNED event on case.events.v1; the bridge then reports the"
+              + " DiagnosticReport as FINAL with the reviewer as performer (or AMENDED on a second"
+              + " sign-off, which needs amendmentReason). Accepted asynchronously: the report"
+              + " follows on the bridge's next delivery. Any replica answers: one that does not"
+              + " hold the case forwards the request to the one that does.")
+  @SecurityRequirement(name = "bearer")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(
+                    name = "verify",
+                    summary = "Verify the machine's decision",
+                    value = "{\"reviewerId\": \"dr-haem-07\", \"comment\": \"morphology agrees\"}"),
+                @ExampleObject(
+                    name = "amend",
+                    summary = "Correct a signed case",
+                    value =
+                        "{\"reviewerId\": \"dr-haem-07\", \"correctedDecision\": \"ALL\","
+                            + " \"amendmentReason\": \"CLASSIFICATION_CORRECTED\"}")
+              }))
+  @APIResponse(
+      responseCode = "202",
+      description = "The SIGNED event is stored; the report follows",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "signed",
+                      value =
+                          "{\"caseId\": \"case-0042\", \"reviewerId\": \"dr-haem-07\","
+                              + " \"decision\": \"NOT_ALL\", \"status\": \"SIGNED\"}")))
+  @APIResponse(
+      responseCode = "400",
+      description =
+          "A missing reviewerId, an unknown decision or amendment reason, a remark that looks"
+              + " like a patient identifier, or an amendment of an unsigned case")
+  @APIResponse(
+      responseCode = "401",
+      description = "Authentication is on and the request has no valid token for this service")
+  @APIResponse(
+      responseCode = "403",
+      description = "The token lacks the reviewer role, or reviewerId is not the token's subject")
+  @APIResponse(
+      responseCode = "404",
+      description = "The case has no FINAL diagnosis",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = @ExampleObject(name = "undecided", value = NOT_DECIDED)))
+  @APIResponse(
+      responseCode = "409",
+      description = "The case is signed already: a further sign-off needs amendmentReason")
+  @APIResponse(
+      responseCode = "503",
+      description = "The bridge is starting or its store is being rebuilt: try again")
   public Response sign(
-      @PathParam("caseId") String caseId,
+      @Parameter(description = "The case id the scanner gave the case", example = "case-0042")
+          @PathParam("caseId")
+          String caseId,
       SignService.SignRequest request,
-      @HeaderParam("Authorization") String authorization) {
+      @Parameter(hidden = true) @HeaderParam("Authorization") String authorization) {
     Optional<String> signedIn =
         identity.isAnonymous() ? Optional.empty() : Optional.of(identity.getPrincipal().getName());
     SignService.Reply reply =
@@ -91,10 +177,51 @@ public class SignResource {
   @Path("/reopen")
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Take a decided case back to counting",
+      description =
+          "Publishes a sealed REOPENED event: the aggregator counts the case again, so that"
+              + " records dead-lettered after its FINAL can be replayed (leukostream dlq replay)"
+              + " into a new revision, reported unsigned until a reviewer signs it again.")
+  @SecurityRequirement(name = "bearer")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "late field",
+                      value = "{\"reason\": \"late field from the scanner's retry\"}")))
+  @APIResponse(
+      responseCode = "202",
+      description = "The REOPENED event is stored",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "reopened",
+                      value =
+                          "{\"caseId\": \"case-0042\", \"status\": \"REOPENED\","
+                              + " \"revisionBefore\": 3}")))
+  @APIResponse(
+      responseCode = "400",
+      description = "No reason, or a reason that looks like a patient identifier")
+  @APIResponse(
+      responseCode = "401",
+      description = "Authentication is on and the request has no valid token for this service")
+  @APIResponse(responseCode = "403", description = "The token lacks the reviewer role")
+  @APIResponse(responseCode = "404", description = "The case has no FINAL diagnosis")
+  @APIResponse(
+      responseCode = "503",
+      description = "The bridge is starting or its store is being rebuilt: try again")
   public Response reopen(
-      @PathParam("caseId") String caseId,
+      @Parameter(description = "The case id the scanner gave the case", example = "case-0042")
+          @PathParam("caseId")
+          String caseId,
       SignService.ReopenRequest request,
-      @HeaderParam("Authorization") String authorization) {
+      @Parameter(hidden = true) @HeaderParam("Authorization") String authorization) {
     Optional<String> signedIn =
         identity.isAnonymous() ? Optional.empty() : Optional.of(identity.getPrincipal().getName());
     SignService.Reply reply =

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.leukostream.avro.AmendmentReason;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
@@ -43,7 +44,31 @@ public final class SignService {
 
   /** The request body. */
   public record SignRequest(
-      String reviewerId, String correctedDecision, String comment, String amendmentReason) {}
+      @Schema(
+              description =
+                  "Who signs: required when sign-off authentication is off; with it on, the"
+                      + " token's subject (and any value given must equal it)",
+              examples = "dr-haem-07")
+          String reviewerId,
+      @Schema(
+              description = "The reviewer's decision where it differs from the machine's",
+              enumeration = {"ALL", "NOT_ALL", "INSUFFICIENT_CELLS", "INCOMPLETE"})
+          String correctedDecision,
+      @Schema(
+              description =
+                  "A remark for the report; free text is screened and refused where it looks like"
+                      + " a patient identifier")
+          String comment,
+      @Schema(
+              description = "Required on a second sign-off of a case (an amendment): why",
+              enumeration = {
+                "COUNT_CORRECTED",
+                "CLASSIFICATION_CORRECTED",
+                "CLINICAL_INFORMATION",
+                "ENTRY_ERROR",
+                "OTHER"
+              })
+          String amendmentReason) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<AmendmentReason> AMENDMENT_REASONS =
@@ -170,7 +195,12 @@ public final class SignService {
   }
 
   /** The request body of a reopening. */
-  public record ReopenRequest(String reason) {}
+  public record ReopenRequest(
+      @Schema(
+              description = "Why the decided case is counted again (screened like a remark)",
+              required = true,
+              examples = "late field from the scanner's retry")
+          String reason) {}
 
   /**
    * Takes a decided case back to counting (a REOPENED event): records the aggregator dead-lettered

@@ -33,11 +33,13 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.avro.ReportStatus;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.ehr.rest.SignResource;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.signoff.SignOffSeal;
+import org.leukostream.testkit.OpenApiCoverage;
 import org.leukostream.testkit.SecuredStackTestResource;
 
 /**
@@ -60,6 +62,13 @@ class EhrBridgeIT {
 
   InMemoryFhirServer server() {
     return FhirServerTestResource.server;
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesEveryEndpointWithExamples() {
+    String document =
+        given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+    assertThat(OpenApiCoverage.problems(document, SignResource.class)).isEmpty();
   }
 
   @Test
