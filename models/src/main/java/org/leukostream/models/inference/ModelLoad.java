@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
   private final ReadWriteLock inUse = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile boolean closing;
+  private volatile Duration took;
 
   private ModelLoad(String what) {
     this.what = what;
@@ -44,10 +46,8 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
               long start = System.nanoTime();
               try {
                 T value = loader.call();
-                LOG.info(
-                    "{} loaded and warmed up in {} ms",
-                    what,
-                    (System.nanoTime() - start) / 1_000_000);
+                load.took = Duration.ofNanos(System.nanoTime() - start);
+                LOG.info("{} loaded and warmed up in {} ms", what, load.took.toMillis());
                 load.loaded.complete(value);
               } catch (Exception | LinkageError e) {
                 LOG.error("{} could not be loaded: {}", what, e.getMessage(), e);
@@ -111,6 +111,19 @@ public final class ModelLoad<T extends AutoCloseable> implements AutoCloseable {
 
   public boolean isReady() {
     return loaded.isDone() && !loaded.isCompletedExceptionally();
+  }
+
+  /**
+   * Runs {@code action} with the models once they are loaded (at once if they are); never on
+   * failure.
+   */
+  public void whenLoaded(Consumer<? super T> action) {
+    loaded.thenAccept(action);
+  }
+
+  /** How long loading and warming up took; empty until it succeeded. */
+  public Optional<Duration> took() {
+    return Optional.ofNullable(took);
   }
 
   /** Why the load failed; empty while it runs or after it succeeded. */

@@ -1,8 +1,12 @@
 package org.leukostream.models.inference;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.leukostream.models.store.ModelManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +22,30 @@ public class ModelRuntime<T extends AutoCloseable> {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
   private volatile ModelLoad<T> load;
+  private final List<Consumer<? super T>> whenLoaded = new ArrayList<>();
+
+  /**
+   * A model the loaded whole uses, and the stage it serves ({@code detector}, {@code stage1}, ...).
+   */
+  public record InUse(String stage, ModelManifest manifest) {}
 
   /** Starts loading on its own thread; health answers while it loads. */
-  protected void startLoading(String what, Callable<T> loader) {
+  protected synchronized void startLoading(String what, Callable<T> loader) {
     load = ModelLoad.start(what, loader);
+    whenLoaded.forEach(load::whenLoaded);
+  }
+
+  /** Runs {@code action} with the models once they are loaded, whether loading has begun or not. */
+  public synchronized void whenLoaded(Consumer<? super T> action) {
+    whenLoaded.add(action);
+    if (load != null) {
+      load.whenLoaded(action);
+    }
+  }
+
+  /** The models {@code loaded} is made of, per stage (the model-info metric names them). */
+  public List<InUse> inUse(T loaded) {
+    return List.of();
   }
 
   /** The loaded models for one piece of work, waiting for start-up; close after the work. */

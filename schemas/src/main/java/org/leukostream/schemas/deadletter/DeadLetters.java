@@ -70,6 +70,7 @@ public final class DeadLetters {
       String caseId,
       Exception error,
       Instant at) {
+    DeadLetterTally.count(service, topic, error);
     return DeadLetter.newBuilder()
         .setOriginalTopic(topic)
         .setOriginalPartition(partition)

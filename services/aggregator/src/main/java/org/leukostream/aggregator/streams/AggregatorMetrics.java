@@ -13,7 +13,12 @@ public interface AggregatorMetrics {
 
   default void duplicateIgnored() {}
 
-  default void finalEmitted(Decision decision) {}
+  /**
+   * A case's FINAL, with whether it is BORDERLINE and how long after the scanner closed the case
+   * (its last field sent) it was decided; {@code sinceClosedMillis} is negative when the case has
+   * no CLOSED event (decided on a timeout).
+   */
+  default void finalEmitted(Decision decision, boolean borderline, long sinceClosedMillis) {}
 
   default void deadLettered() {}
 

@@ -450,7 +450,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       state.finalEmitted = true;
       state.finalEmittedAtMillis = now;
       dropHeldLabels(state.caseId);
-      metrics.finalEmitted(diagnosis.getDecision());
+      metrics.finalEmitted(
+          diagnosis.getDecision(),
+          diagnosis.getBorderline(),
+          state.closedAtMillis == null ? -1 : Math.max(0, now - state.closedAtMillis));
     } else {
       state.lastPreliminaryMillis = now;
     }

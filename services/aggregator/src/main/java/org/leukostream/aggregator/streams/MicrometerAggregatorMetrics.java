@@ -3,10 +3,14 @@ package org.leukostream.aggregator.streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.leukostream.avro.Decision;
 import org.leukostream.schemas.deadletter.DeadLetterDeserializationHandler;
+import org.leukostream.schemas.deadletter.DeadLetterMeters;
 
 /**
  * The aggregator's counters on {@code /q/metrics}. A singleton, not a lazily created proxy, so the
@@ -24,6 +28,7 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private final Counter unknownCases;
   private final Counter undetectedLabels;
   private final Counter reopened;
+  private final Timer caseLatency;
   private final AtomicLong watermarkLagMillis = new AtomicLong(-1);
 
   public MicrometerAggregatorMetrics(MeterRegistry registry) {
@@ -40,6 +45,21 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
     this.unknownCases = registry.counter("leukostream.aggregator.unknown.cases.dropped");
     this.undetectedLabels = registry.counter("leukostream.aggregator.undetected.labels.ignored");
     this.reopened = registry.counter("leukostream.aggregator.cases.reopened");
+    // The SLO: from the scanner's CLOSED (its last field sent) to the case's FINAL.
+    this.caseLatency =
+        Timer.builder("leukostream.case.latency")
+            .description("From a case's CLOSED event (last field sent) to its FINAL diagnosis")
+            .serviceLevelObjectives(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(30))
+            .register(registry);
+    DeadLetterMeters.bindTo(registry);
     // -1 while the pipeline's offsets have not been read; an alert on a rising value finds the
     // stage that holds cases back (the log names it).
     registry.gauge(
@@ -85,8 +105,18 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   }
 
   @Override
-  public void finalEmitted(Decision decision) {
-    registry.counter("leukostream.aggregator.finals", "decision", decision.name()).increment();
+  public void finalEmitted(Decision decision, boolean borderline, long sinceClosedMillis) {
+    registry
+        .counter(
+            "leukostream.aggregator.finals",
+            "decision",
+            decision.name(),
+            "borderline",
+            Boolean.toString(borderline))
+        .increment();
+    if (sinceClosedMillis >= 0) {
+      caseLatency.record(sinceClosedMillis, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override

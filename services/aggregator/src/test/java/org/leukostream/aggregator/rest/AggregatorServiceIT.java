@@ -9,9 +9,12 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -30,8 +33,10 @@ import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
+import org.leukostream.testkit.MetricsScrape;
 import org.leukostream.testkit.OpenApiCoverage;
 import org.leukostream.testkit.SecuredStackTestResource;
+import org.leukostream.testkit.SloMetrics;
 
 /**
  * The aggregator service as deployed, against the real embedded broker and a registry that demands
@@ -54,7 +59,7 @@ class AggregatorServiceIT {
   }
 
   @Test
-  void caseReachesItsFinalAndIsQueryableLive() {
+  void caseReachesItsFinalAndIsQueryableLive() throws Exception {
     SyntheticCase feed = SyntheticCase.of("svc-" + UUID.randomUUID(), 5, 300, 90);
     SyntheticCase.publish(clientConfig(), List.of(feed));
 
@@ -72,6 +77,26 @@ class AggregatorServiceIT {
         .body("cellsCounted", equalTo(300))
         .body("classCounts.lymphoblast", equalTo(90));
     given().get("/cases/{id}", "no-such-case").then().statusCode(404);
+
+    String exposition = given().get("/q/metrics").asString();
+    Files.writeString(Path.of("target/metrics-aggregator.prom"), exposition);
+    MetricsScrape scrape = MetricsScrape.parse(exposition);
+    assertThat(
+            SloMetrics.missing(
+                "aggregator", scrape, Set.of(SloMetrics.ALWAYS, SloMetrics.AFTER_CASE)))
+        .isEmpty();
+    assertThat(
+            scrape.sum(
+                "leukostream_aggregator_finals_total",
+                Map.of("decision", "ALL", "borderline", "false")))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
+    // From the scanner's CLOSED to the FINAL: recorded once per decided case, within the wait.
+    assertThat(scrape.sum("leukostream_case_latency_seconds_count"))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
+    assertThat(scrape.sum("leukostream_case_latency_seconds_max"))
+        .hasValueSatisfying(s -> assertThat(s).isBetween(0.0, 90.0));
+    assertThat(scrape.sum("leukostream_aggregator_labels_counted_total"))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(300.0));
   }
 
   /**
@@ -127,6 +152,14 @@ class AggregatorServiceIT {
             .matcher(metrics);
     assertThat(undecodable.find()).as("undecodable dead-letter counter in %s", metrics).isTrue();
     assertThat(Double.parseDouble(undecodable.group(1))).isGreaterThanOrEqualTo(1.0);
+    MetricsScrape scrape = MetricsScrape.parse(metrics);
+    assertThat(SloMetrics.missing("aggregator", scrape, Set.of(SloMetrics.AFTER_DEAD_LETTER)))
+        .isEmpty();
+    assertThat(
+            scrape.sum(
+                "leukostream_dead_letters_total",
+                Map.of("service", "aggregator", "topic", input.name())))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
 
     SyntheticCase after = SyntheticCase.of("svc-after-" + caseId, 2, 200, 20);
     SyntheticCase.publish(clientConfig(), List.of(after));

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.label.CellLabeller;
@@ -37,6 +38,13 @@ public class ClassifierRuntime extends ModelRuntime<CellLabeller> {
                 .toString(),
         "not started",
         "loading");
+  }
+
+  @Override
+  public List<InUse> inUse(CellLabeller loaded) {
+    return loaded.ensembles().stream()
+        .flatMap(e -> e.members().stream().map(m -> new InUse(e.stage(), m.model().manifest())))
+        .toList();
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -27,8 +27,10 @@ import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.core.CropProcessor;
+import org.leukostream.models.inference.ModelMeters;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetterMeters;
 import org.leukostream.schemas.messaging.EmitterSink;
 import org.leukostream.schemas.serde.SerdeConfig;
 
@@ -101,6 +103,8 @@ public class CropConsumer {
     this.labelsOut = registry.counter("leukostream.classifier.labels");
     this.deadLettered = registry.counter("leukostream.classifier.dead.letters");
     this.retries = registry.counter("leukostream.classifier.retries");
+    ModelMeters.bind(registry, runtime, config.device().startsWith("cuda") ? "gpu" : "cpu");
+    DeadLetterMeters.bindTo(registry);
     this.batchSize =
         DistributionSummary.builder("leukostream.classifier.batch.size")
             .description("Crops per inference batch")

@@ -9,6 +9,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +37,9 @@ import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.testkit.MetricsScrape;
 import org.leukostream.testkit.SecuredStackTestResource;
+import org.leukostream.testkit.SloMetrics;
 
 /**
  * The classifier service as deployed, against the real embedded broker and registry: every good
@@ -53,7 +57,7 @@ class ClassifierServiceIT {
   String registryUrl;
 
   @Test
-  void everyGoodCropIsLabelledAndPoisonIsDeadLettered() {
+  void everyGoodCropIsLabelledAndPoisonIsDeadLettered() throws Exception {
     List<CellCrop> good = new ArrayList<>(TestCrops.of("case-a", 30));
     good.addAll(TestCrops.of("case-b", 12));
     CellCrop template = TestCrops.of("case-c", 1).get(0);
@@ -147,6 +151,36 @@ class ClassifierServiceIT {
                         containsString("leukostream_classifier_labels_total " + good.size() + ".0"))
                     .body(containsString("leukostream_classifier_dead_letters_total 2.0"))
                     .body(containsString("leukostream_classifier_batch_size_count")));
+    String exposition = given().get("/q/metrics").asString();
+    Files.writeString(Path.of("target/metrics-classifier.prom"), exposition);
+    MetricsScrape scrape = MetricsScrape.parse(exposition);
+    assertThat(
+            SloMetrics.missing(
+                "classifier",
+                scrape,
+                Set.of(SloMetrics.ALWAYS, SloMetrics.AFTER_CASE, SloMetrics.AFTER_DEAD_LETTER)))
+        .isEmpty();
+    assertThat(scrape.sum("leukostream_models_ready")).contains(1.0);
+    assertThat(scrape.sum("leukostream_models_load_failed")).contains(0.0);
+    assertThat(scrape.sum("leukostream_models_load_seconds"))
+        .hasValueSatisfying(s -> assertThat(s).isPositive());
+    assertThat(scrape.samples("leukostream_model_info"))
+        .allSatisfy(
+            s ->
+                assertThat(s.labels())
+                    .containsEntry("device", "cpu")
+                    .containsKeys("stage", "model", "version"))
+        .extracting(s -> s.labels().get("stage"))
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(
+            scrape.sum(
+                "leukostream_dead_letters_total",
+                Map.of("service", "classifier", "topic", Topics.CELL_CROPS.name())))
+        .contains(2.0);
+    assertThat(scrape.sum("leukostream_classifier_batch_size_count"))
+        .hasValueSatisfying(n -> assertThat(n).isBetween(1.0, (double) good.size()));
+    assertThat(scrape.sum("leukostream_classifier_inference_seconds_count"))
+        .isEqualTo(scrape.sum("leukostream_classifier_batch_size_count"));
     try (Admin admin = Admin.create(config)) {
       await()
           .atMost(Duration.ofSeconds(30))

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.inference.ModelRuntime;
@@ -30,6 +31,11 @@ public class DetectorRuntime extends ModelRuntime<LoadedDetector> {
   /** {@code name:version} once loaded, the configured location before. */
   public String model() {
     return describe(l -> l.detector().manifest().id(), config.model(), config.model());
+  }
+
+  @Override
+  public List<InUse> inUse(LoadedDetector loaded) {
+    return List.of(new InUse("detector", loaded.detector().manifest()));
   }
 
   void stop(@Observes ShutdownEvent event) {

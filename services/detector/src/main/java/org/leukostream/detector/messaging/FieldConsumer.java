@@ -19,8 +19,10 @@ import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.core.FieldProcessor;
+import org.leukostream.models.inference.ModelMeters;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetterMeters;
 import org.leukostream.schemas.messaging.EmitterSink;
 import org.leukostream.schemas.serde.SerdeConfig;
 
@@ -72,6 +74,8 @@ public class FieldConsumer {
     this.rejected = registry.counter("leukostream.detector.fields", "outcome", "rejected");
     this.deadLettered = registry.counter("leukostream.detector.dead.letters");
     this.retries = registry.counter("leukostream.detector.retries");
+    ModelMeters.bind(registry, runtime, config.device().startsWith("cuda") ? "gpu" : "cpu");
+    DeadLetterMeters.bindTo(registry);
     this.cells = registry.counter("leukostream.detector.cells");
     this.inference =
         Timer.builder("leukostream.detector.inference")

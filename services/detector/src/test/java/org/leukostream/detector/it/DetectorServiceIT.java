@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,7 +32,9 @@ import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.FaultyFields;
 import org.leukostream.synthetic.SyntheticFields;
 import org.leukostream.synthetic.smear.SmearField;
+import org.leukostream.testkit.MetricsScrape;
 import org.leukostream.testkit.SecuredStackTestResource;
+import org.leukostream.testkit.SloMetrics;
 import org.leukostream.training.testing.TestModels;
 
 /**
@@ -144,5 +147,36 @@ class DetectorServiceIT {
         .body(
             containsString(
                 "leukostream_detector_dead_letters_total " + (faults.size() + 1) + ".0"));
+
+    String exposition = given().get("/q/metrics").asString();
+    Files.writeString(Path.of("target/metrics-detector.prom"), exposition);
+    MetricsScrape scrape = MetricsScrape.parse(exposition);
+    assertThat(
+            SloMetrics.missing(
+                "detector",
+                scrape,
+                Set.of(SloMetrics.ALWAYS, SloMetrics.AFTER_CASE, SloMetrics.AFTER_DEAD_LETTER)))
+        .isEmpty();
+    assertThat(scrape.sum("leukostream_models_ready")).contains(1.0);
+    assertThat(scrape.sum("leukostream_models_load_failed")).contains(0.0);
+    assertThat(scrape.sum("leukostream_models_load_seconds"))
+        .hasValueSatisfying(s -> assertThat(s).isPositive());
+    assertThat(scrape.samples("leukostream_model_info"))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.labels())
+                    .containsEntry("stage", "detector")
+                    .containsEntry("model", "wbc-detector")
+                    .containsEntry("device", "cpu"));
+    assertThat(
+            scrape.sum(
+                "leukostream_dead_letters_total",
+                Map.of("service", "detector", "topic", Topics.SLIDE_FIELDS.name())))
+        .contains((double) faults.size() + 1);
+    assertThat(scrape.sum("leukostream_detector_inference_seconds_count"))
+        .hasValueSatisfying(n -> assertThat(n).isBetween(3.0, 3.0 + faults.size()));
+    assertThat(scrape.sum("leukostream_detector_cells_total"))
+        .hasValueSatisfying(n -> assertThat(n).isBetween(12.0, 21.0));
   }
 }

@@ -2,10 +2,12 @@ package org.leukostream.ehr.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.eclipse.microprofile.config.Config;
@@ -17,6 +19,7 @@ import org.leukostream.avro.FhirReport;
 import org.leukostream.ehr.config.BridgeConfig;
 import org.leukostream.ehr.streams.ReportTopology;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.deadletter.DeadLetterMeters;
 import org.leukostream.schemas.deadletter.DeadLetters;
 import org.leukostream.schemas.messaging.Backoff;
 import org.leukostream.schemas.messaging.TransientFailureException;
@@ -48,6 +51,7 @@ public class ReportDelivery {
   private final Counter rejected;
   private final Counter retries;
   private final Counter undeliverable;
+  private final MeterRegistry registry;
   private final Deserializer<FhirReport> decoder;
 
   public ReportDelivery(
@@ -74,6 +78,8 @@ public class ReportDelivery {
     this.rejected = registry.counter("leukostream.ehr.reports.rejected");
     this.retries = registry.counter("leukostream.ehr.reports.retries");
     this.undeliverable = registry.counter("leukostream.ehr.reports.undeliverable");
+    this.registry = registry;
+    DeadLetterMeters.bindTo(registry);
     if (client == null) {
       LOG.info(
           "No FHIR server configured: reports are published on {} only",
@@ -101,7 +107,20 @@ public class ReportDelivery {
     }
     String lastError = null;
     for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
+      long started = System.nanoTime();
       FhirServerClient.Outcome outcome = client.post(report.getBundle());
+      Timer.builder("leukostream.ehr.fhir.post")
+          .description("One POST of a report Bundle to the FHIR server, by outcome")
+          .tag(
+              "outcome",
+              outcome instanceof FhirServerClient.Outcome.Accepted
+                  ? "accepted"
+                  : outcome instanceof FhirServerClient.Outcome.Rejected
+                      ? "rejected"
+                      : "unavailable")
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (outcome instanceof FhirServerClient.Outcome.Accepted accepted) {
         delivered.increment();
         LOG.info(

@@ -10,9 +10,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,8 +41,10 @@ import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.signoff.SignOffSeal;
+import org.leukostream.testkit.MetricsScrape;
 import org.leukostream.testkit.OpenApiCoverage;
 import org.leukostream.testkit.SecuredStackTestResource;
+import org.leukostream.testkit.SloMetrics;
 
 /**
  * The bridge as deployed, against the real embedded broker and registry and a FHIR server built
@@ -165,7 +169,7 @@ class EhrBridgeIT {
   }
 
   @Test
-  void aTombstoneAndAnUndecodableReportAreDeadLetteredAndDeliveryGoesOn() {
+  void aTombstoneAndAnUndecodableReportAreDeadLetteredAndDeliveryGoesOn() throws Exception {
     String tombstone = "ehr-tombstone-" + UUID.randomUUID();
     String garbage = "ehr-garbage-" + UUID.randomUUID();
     byte[] notAvro = "not a report".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -188,6 +192,25 @@ class EhrBridgeIT {
     DeadLetter unreadable = deadLetters(garbage).get(0);
     assertThat(unreadable.getValue().array()).isEqualTo(notAvro);
     assertThat(unreadable.getErrorMessage()).contains("not a readable report");
+
+    String exposition = given().get("/q/metrics").asString();
+    Files.writeString(Path.of("target/metrics-ehr-bridge.prom"), exposition);
+    MetricsScrape scrape = MetricsScrape.parse(exposition);
+    assertThat(
+            SloMetrics.missing(
+                "ehr-bridge",
+                scrape,
+                Set.of(SloMetrics.ALWAYS, SloMetrics.AFTER_CASE, SloMetrics.AFTER_DEAD_LETTER)))
+        .isEmpty();
+    assertThat(
+            scrape.sum(
+                "leukostream_dead_letters_total",
+                Map.of("service", "ehr-bridge", "topic", Topics.FHIR_REPORTS.name())))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(2.0));
+    assertThat(scrape.sum("leukostream_ehr_fhir_post_seconds_count", Map.of("outcome", "accepted")))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
+    assertThat(scrape.sum("leukostream_ehr_reports_delivered_total"))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
   }
 
   @Test
