@@ -231,6 +231,15 @@ containers:
       - name: LEUKOSTREAM_CONFIG_CHECKSUM
         value: {{ .checksum | quote }}
       {{- include "leukostream.kafkaEnv" (dict "Values" $root.Values "name" $name) | nindent 6 }}
+      {{- if $root.Values.tracing.enabled }}
+      # Spans over OTLP (gRPC); the trace context travels in the record headers either way.
+      - name: LEUKOSTREAM_TRACING_DISABLED
+        value: "false"
+      - name: OTEL_EXPORTER_OTLP_ENDPOINT
+        value: {{ $root.Values.tracing.otlpEndpoint | quote }}
+      - name: LEUKOSTREAM_TRACING_SAMPLE_RATIO
+        value: {{ $root.Values.tracing.sampleRatio | quote }}
+      {{- end }}
       {{- with .extraEnv }}
       {{- toYaml . | nindent 6 }}
       {{- end }}

@@ -152,6 +152,35 @@ class MonitoringChartTest {
             "leukostream_model_info");
   }
 
+  @Test
+  void tracingTurnsEveryServicesExporterOnTowardsTheCollector() {
+    for (String component : ChartTest.SERVICES) {
+      assertThat(ChartTest.container(Rendered.render("values.yaml"), component).getEnv())
+          .noneMatch(e -> e.getName().startsWith("LEUKOSTREAM_TRACING"));
+    }
+    Rendered rendered =
+        Rendered.render(
+            "values.yaml",
+            Map.of(
+                "tracing.enabled",
+                true,
+                "tracing.otlpEndpoint",
+                "http://collector.obs.svc:4317",
+                "tracing.sampleRatio",
+                "0.25"));
+    for (String component : ChartTest.SERVICES) {
+      Map<String, String> env = new LinkedHashMap<>();
+      ChartTest.container(rendered, component)
+          .getEnv()
+          .forEach(e -> env.put(e.getName(), e.getValue()));
+      assertThat(env)
+          .as(component)
+          .containsEntry("LEUKOSTREAM_TRACING_DISABLED", "false")
+          .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.obs.svc:4317");
+      assertThat(env).containsEntry("LEUKOSTREAM_TRACING_SAMPLE_RATIO", "0.25");
+    }
+  }
+
   /** The metrics {@code expr} names that neither the catalogue nor Prometheus itself knows. */
   static List<String> unknownMetrics(String expr) {
     Set<String> known = new TreeSet<>(Set.of("up"));

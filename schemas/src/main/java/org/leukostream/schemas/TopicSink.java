@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Where a service's core writes what one record produced: the Quarkus service's emitters, or the
@@ -13,8 +14,17 @@ import org.apache.avro.specific.SpecificRecord;
  * of a record (or poll) before the input's offset may be committed.
  */
 public interface TopicSink {
-  /** Sends {@code value} keyed {@code key}; completes once the broker has acknowledged it. */
-  <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value);
+  /**
+   * Sends {@code value} keyed {@code key} with {@code headers} (the trace context; null for none);
+   * completes once the broker has acknowledged it.
+   */
+  <V extends SpecificRecord> CompletionStage<?> send(
+      Topic<V> topic, String key, V value, Headers headers);
+
+  /** Sends {@code value} keyed {@code key}, without headers. */
+  default <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+    return send(topic, key, value, null);
+  }
 
   /**
    * Completes when the broker has acknowledged every one of {@code sends}; fails when one of them

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicSink;
@@ -25,7 +27,8 @@ public final class EmitterSink implements TopicSink {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+  public <V extends SpecificRecord> CompletionStage<?> send(
+      Topic<V> topic, String key, V value, Headers headers) {
     MutinyEmitter<V> emitter = (MutinyEmitter<V>) emitters.get(topic);
     if (emitter == null) {
       throw new IllegalArgumentException("No emitter for topic " + topic.name());
@@ -33,7 +36,11 @@ public final class EmitterSink implements TopicSink {
     return emitter
         .sendMessage(
             Message.of(value)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build()))
+                .addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .withHeaders(headers == null ? new RecordHeaders() : headers)
+                        .build()))
         .subscribeAsCompletionStage();
   }
 

@@ -16,6 +16,12 @@ public final class CaseState {
   /** The order (accession) number from the OPENED event, or null. */
   public String accession;
 
+  /** The W3C {@code traceparent} of the case's scan (its OPENED or CLOSED event), or null. */
+  public String traceparent;
+
+  /** The {@code traceparent} of the case's latest label: its FINAL's span links it. */
+  public String lastLabelTraceparent;
+
   public String specimenType;
   public Long openedAtMillis;
   public Long closedAtMillis;

@@ -18,16 +18,20 @@ import org.apache.kafka.common.serialization.Serializer;
  * every record of a case (the store is read, changed and written back per label), so it is sized
  * for that: a few hundred bytes, no reflection.
  *
- * <p>The first byte is the layout version. Version 2 is written by this release: version 1 and the
- * order (accession) number after it. Version 1 (the release before) is still read, without an
- * accession; a value that starts with {@code '{'} is the JSON that releases before that wrote
+ * <p>The first byte is the layout version. Version 3 is written by this release: version 2 and the
+ * case's trace context after it (the {@code traceparent} of its scan, and of its last label).
+ * Version 2 (version 1 and the order (accession) number after it) and version 1 are still read,
+ * without what they lack; a value that starts with {@code '{'} is the JSON that releases before that wrote
  * (changelogs and state dirs of an upgraded aggregator), read through {@link JsonSerde}. A value of
  * an unknown, later version is refused with a clear error (a downgrade over a newer changelog is
  * not supported) instead of being misread.
  */
 public final class CaseStateSerde implements Serde<CaseState> {
   /** The layout this release writes. */
-  public static final byte VERSION = 2;
+  public static final byte VERSION = 3;
+
+  /** Version 3 without the trace context. */
+  static final byte VERSION_2 = 2;
 
   /** The first binary layout: version 2 without the accession. */
   static final byte VERSION_1 = 1;
@@ -95,6 +99,8 @@ public final class CaseStateSerde implements Serde<CaseState> {
       nullableLong(out, s.finalEmittedAtMillis);
       out.writeByte(s.cellKeys);
       string(out, s.accession);
+      string(out, s.traceparent);
+      string(out, s.lastLabelTraceparent);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }
@@ -104,7 +110,7 @@ public final class CaseStateSerde implements Serde<CaseState> {
   static CaseState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
-      if (version != VERSION && version != VERSION_1) {
+      if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
         throw new SerializationException(
             "case state written in layout version "
                 + version
@@ -150,6 +156,10 @@ public final class CaseStateSerde implements Serde<CaseState> {
       s.cellKeys = in.readByte();
       if (version >= 2) {
         s.accession = string(in);
+      }
+      if (version >= 3) {
+        s.traceparent = string(in);
+        s.lastLabelTraceparent = string(in);
       }
       if (in.available() > 0) {
         throw new SerializationException(

@@ -1,5 +1,7 @@
 package org.leukostream.aggregator.streams;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -40,6 +42,15 @@ public final class AggregatorTopology {
    */
   public static KafkaStreams standalone(
       StandaloneStreams where, AggregatorSettings settings, AggregatorMetrics metrics) {
+    return standalone(where, settings, metrics, OpenTelemetry.noop().getTracer(SERVICE));
+  }
+
+  /** As {@link #standalone(StandaloneStreams, AggregatorSettings, AggregatorMetrics)}, traced. */
+  public static KafkaStreams standalone(
+      StandaloneStreams where,
+      AggregatorSettings settings,
+      AggregatorMetrics metrics,
+      Tracer tracer) {
     PipelineWatermark watermark =
         ConsumerGroupWatermark.start(
             Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, where.bootstrapServers()),
@@ -47,7 +58,7 @@ public final class AggregatorTopology {
             settings.upstream());
     KafkaStreams streams =
         where.create(
-            build(settings, where.serdeConfig(), metrics, watermark),
+            build(settings, where.serdeConfig(), metrics, watermark, tracer),
             SERVICE,
             Topics.AGGREGATOR_DLQ);
     streams.setStateListener(
@@ -70,6 +81,20 @@ public final class AggregatorTopology {
       Map<String, ?> serdeConfig,
       AggregatorMetrics metrics,
       PipelineWatermark watermark) {
+    return build(
+        settings, serdeConfig, metrics, watermark, OpenTelemetry.noop().getTracer(SERVICE));
+  }
+
+  /**
+   * As {@link #build(AggregatorSettings, Map, AggregatorMetrics, PipelineWatermark)}, with {@code
+   * tracer} tracing each FINAL: a child of the case's scan, linked to its last label.
+   */
+  public static Topology build(
+      AggregatorSettings settings,
+      Map<String, ?> serdeConfig,
+      AggregatorMetrics metrics,
+      PipelineWatermark watermark,
+      Tracer tracer) {
     Topology topology = new Topology();
     Serde<String> keys = Serdes.String();
     for (Topic<?> input : inputs()) {
@@ -81,7 +106,9 @@ public final class AggregatorTopology {
     }
     topology.addProcessor(
         PROCESSOR,
-        () -> new CaseAggregator(settings, metrics, DeadLetters.reencoder(serdeConfig), watermark),
+        () ->
+            new CaseAggregator(
+                settings, metrics, DeadLetters.reencoder(serdeConfig), watermark, tracer),
         inputs().stream().map(t -> "source-" + t.name()).toArray(String[]::new));
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

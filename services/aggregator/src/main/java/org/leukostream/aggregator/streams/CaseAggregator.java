@@ -1,11 +1,18 @@
 package org.leukostream.aggregator.streams;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -31,6 +38,7 @@ import org.leukostream.avro.MemberOutput;
 import org.leukostream.schemas.PatientKey;
 import org.leukostream.schemas.deadletter.DeadLetters;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +72,15 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
    */
   private CaseState current;
 
+  private final Tracer tracer;
+
   CaseAggregator(
       AggregatorSettings settings,
       AggregatorMetrics metrics,
       BiFunction<String, SpecificRecord, byte[]> reencode,
-      PipelineWatermark watermark) {
+      PipelineWatermark watermark,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.settings = settings;
     this.watermark = watermark;
     this.metrics = metrics;
@@ -137,6 +149,14 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         counted = apply(state, event);
       } else {
         throw new IllegalArgumentException("Unexpected value " + record.value());
+      }
+      String traceparent = TraceHeaders.traceparent(record.headers());
+      if (traceparent != null) {
+        if (record.value() instanceof CellLabel) {
+          state.lastLabelTraceparent = traceparent;
+        } else if (record.value() instanceof CaseEvent && state.traceparent == null) {
+          state.traceparent = traceparent;
+        }
       }
       state.lastActivityMillis = now;
       state.dirty |= counted;
@@ -442,8 +462,31 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private void emit(CaseState state, DiagnosisStatus status, String incompleteReason, long now) {
     state.sequence++;
     var diagnosis = diagnoses.build(state, status, incompleteReason, now);
+    SpanContext scan = TraceHeaders.fromTraceparent(state.traceparent);
+    Headers headers;
+    if (status == DiagnosisStatus.FINAL) {
+      // The FINAL: a child of the case's scan, linked to the label that completed it.
+      SpanBuilder builder =
+          tracer
+              .spanBuilder("aggregator final")
+              .setParent(scan.isValid() ? Context.root().with(Span.wrap(scan)) : Context.root())
+              .setSpanKind(SpanKind.PRODUCER)
+              .setAttribute("leukostream.case_id", state.caseId)
+              .setAttribute("leukostream.decision", diagnosis.getDecision().name())
+              .setAttribute("leukostream.borderline", diagnosis.getBorderline())
+              .setAttribute("leukostream.revision", state.sequence);
+      SpanContext lastLabel = TraceHeaders.fromTraceparent(state.lastLabelTraceparent);
+      if (lastLabel.isValid()) {
+        builder.addLink(lastLabel);
+      }
+      Span span = builder.startSpan();
+      span.end();
+      headers = TraceHeaders.of(span);
+    } else {
+      headers = TraceHeaders.of(Span.wrap(scan)); // preliminaries travel in the case's trace
+    }
     context.forward(
-        new Record<String, SpecificRecord>(state.caseId, diagnosis, now),
+        new Record<String, SpecificRecord>(state.caseId, diagnosis, now, headers),
         AggregatorTopology.DIAGNOSES_SINK);
     state.dirty = false;
     if (status == DiagnosisStatus.FINAL) {

@@ -1,5 +1,6 @@
 package org.leukostream.aggregator.streams;
 
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -22,10 +23,12 @@ public class TopologyProducer {
   private final AggregatorConfig config;
   private final AggregatorMetrics metrics;
   private final Config serviceConfig;
+  private final Tracer tracer;
   private PipelineWatermark watermark = PipelineWatermark.WALL_CLOCK;
 
   public TopologyProducer(
-      AggregatorConfig config, AggregatorMetrics metrics, Config serviceConfig) {
+      AggregatorConfig config, AggregatorMetrics metrics, Config serviceConfig, Tracer tracer) {
+    this.tracer = tracer;
     this.config = config;
     this.metrics = metrics;
     this.serviceConfig = serviceConfig;
@@ -44,7 +47,8 @@ public class TopologyProducer {
         SerdeConfig.settings(
             SerdeConfig.STREAMS_PREFIX, key -> serviceConfig.getOptionalValue(key, String.class)),
         metrics,
-        watermark);
+        watermark,
+        tracer);
   }
 
   /** The admin client's share of the Streams clients' settings ({@code kafka-streams.*}). */

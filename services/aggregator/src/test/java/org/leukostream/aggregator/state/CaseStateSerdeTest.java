@@ -85,12 +85,37 @@ class CaseStateSerdeTest {
   }
 
   @Test
+  void readsTheLayoutOfTheReleaseBeforeWhichHadNoTraceContext() {
+    CaseState before = full();
+    before.traceparent = null;
+    before.lastLabelTraceparent = null;
+    byte[] current = serde.serializer().serialize("t", before);
+    // Version 2 is version 3 without the two trace contexts at the end (two null strings).
+    byte[] version2 = Arrays.copyOf(current, current.length - 8);
+    version2[0] = 2;
+
+    CaseState read = serde.deserializer().deserialize("t", version2);
+
+    assertThat(asJson(read)).isEqualTo(asJson(before));
+    assertThat(read.accession).isEqualTo("ACC-2026-0042");
+    assertThat(read.traceparent).isNull();
+    byte[] withTraces = serde.serializer().serialize("t", full());
+    withTraces[0] = 2;
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", withTraces))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("after a version 2 case state");
+  }
+
+  @Test
   void readsTheLayoutOfTheReleaseBeforeWhichHadNoAccession() {
     CaseState before = full();
     before.accession = null;
+    before.traceparent = null;
+    before.lastLabelTraceparent = null;
     byte[] current = serde.serializer().serialize("t", before);
-    // Version 1 is version 2 without the accession at the end (a null string: 4 bytes).
-    byte[] version1 = Arrays.copyOf(current, current.length - 4);
+    // Version 1 is version 3 without the accession and the two trace contexts at the end (three
+    // null strings: 12 bytes).
+    byte[] version1 = Arrays.copyOf(current, current.length - 12);
     version1[0] = 1;
 
     CaseState read = serde.deserializer().deserialize("t", version1);
@@ -145,6 +170,8 @@ class CaseStateSerdeTest {
     s.reopenings = 2;
     s.finalEmittedAtMillis = 1_700_000_200_000L;
     s.accession = "ACC-2026-0042";
+    s.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    s.lastLabelTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-b7ad6b7169203331-01";
     return s;
   }
 }

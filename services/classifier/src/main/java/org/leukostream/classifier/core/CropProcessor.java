@@ -3,6 +3,13 @@ package org.leukostream.classifier.core;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.translate.TranslateException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +34,7 @@ import org.leukostream.schemas.deadletter.DeadLetters;
 import org.leukostream.schemas.messaging.Backoff;
 import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +85,7 @@ public final class CropProcessor {
   private final int maxBatch;
   private final Backoff backoff;
   private final BooleanSupplier shuttingDown;
+  private final Tracer tracer;
 
   /**
    * @param serdeConfig the registry settings the crop values are decoded with
@@ -91,6 +100,27 @@ public final class CropProcessor {
       int maxBatch,
       Backoff backoff,
       BooleanSupplier shuttingDown) {
+    this(
+        serdeConfig,
+        cropMaxPixels,
+        maxBatch,
+        backoff,
+        shuttingDown,
+        OpenTelemetry.noop().getTracer(SERVICE));
+  }
+
+  /**
+   * @param tracer traces each inference batch: a child of its first crop's context, linked to every
+   *     crop it labels; the labels carry the batch's context
+   */
+  public CropProcessor(
+      Map<String, ?> serdeConfig,
+      long cropMaxPixels,
+      int maxBatch,
+      Backoff backoff,
+      BooleanSupplier shuttingDown,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.crops = Topics.CELL_CROPS.valueSerde(serdeConfig).deserializer();
     // Crops are inline PNGs of at most the topic's message size; no claim checks.
     this.images = new ImageRefs(List.of(), Topics.CELL_CROPS.maxMessageBytes(), cropMaxPixels);
@@ -183,10 +213,33 @@ public final class CropProcessor {
     long sendNanos = 0;
     for (int from = 0; from < readable.size(); from += maxBatch) {
       List<Readable> batch = readable.subList(from, Math.min(readable.size(), from + maxBatch));
-      List<CellLabel> labels = label(labeller, batch, work);
+      SpanBuilder builder =
+          tracer
+              .spanBuilder("classifier batch")
+              .setParent(TraceHeaders.extract(batch.get(0).record().headers()))
+              .setSpanKind(SpanKind.CONSUMER)
+              .setAttribute("leukostream.batch_size", batch.size());
+      for (Readable crop : batch) {
+        SpanContext context = TraceHeaders.spanContext(crop.record().headers());
+        if (context.isValid()) {
+          builder.addLink(context);
+        }
+      }
+      Span span = builder.startSpan();
+      List<CellLabel> labels;
+      try {
+        labels = label(labeller, batch, work);
+      } catch (RuntimeException e) {
+        span.recordException(e);
+        span.setStatus(StatusCode.ERROR);
+        throw e;
+      } finally {
+        span.end();
+      }
       long sendStart = System.nanoTime();
       for (CellLabel label : labels) {
-        work.sends.add(work.out.send(Topics.CELL_LABELS, label.getCaseId(), label));
+        work.sends.add(
+            work.out.send(Topics.CELL_LABELS, label.getCaseId(), label, TraceHeaders.of(span)));
         work.labels++;
       }
       sendNanos += System.nanoTime() - sendStart;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -85,7 +86,8 @@ public class CropConsumer {
       @Channel("cell-labels") MutinyEmitter<CellLabel> labels,
       @Channel("cell-crops-dlq") MutinyEmitter<DeadLetter> deadLetters,
       Config serviceConfig,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tracer tracer) {
     this.runtime = runtime;
     this.processor =
         new CropProcessor(
@@ -95,7 +97,8 @@ public class CropConsumer {
             config.cropMaxPixels(),
             config.batch().maxSize(),
             config.retry().backoff(),
-            runtime::shuttingDown);
+            runtime::shuttingDown,
+            tracer);
     this.sink =
         new EmitterSink(Map.of(Topics.CELL_LABELS, labels, Topics.CELL_CROPS_DLQ, deadLetters));
     this.sendTimeout = config.sendTimeout();

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -233,9 +234,13 @@ class CropProcessorTest {
     private final List<String> keys = new ArrayList<>();
     private final List<String> labelled = new ArrayList<>();
 
+    private final List<Headers> headers = new ArrayList<>();
+
     @Override
-    public <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+    public <V extends SpecificRecord> CompletionStage<?> send(
+        Topic<V> topic, String key, V value, Headers headers) {
       topics.add(topic.name());
+      this.headers.add(headers);
       keys.add(key);
       if (value instanceof CellLabel label) {
         labelled.add(label.getCellId());
@@ -255,6 +260,11 @@ class CropProcessorTest {
 
     List<String> labelled() {
       return labelled;
+    }
+
+    /** The headers of each send, in order (null where none). */
+    List<Headers> headers() {
+      return headers;
     }
   }
 }

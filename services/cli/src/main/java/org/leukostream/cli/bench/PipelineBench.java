@@ -21,6 +21,7 @@ import org.leukostream.cli.pipeline.Pipeline;
 import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.cli.tracing.CliTracing;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.Topics;
 import picocli.CommandLine.Command;
@@ -61,6 +62,13 @@ public final class PipelineBench implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--tracing",
+      description =
+          "Record every stage's spans (kept in memory, as an exporter would take them): the"
+              + " overhead of tracing against a run without.")
+  boolean tracing;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -71,10 +79,17 @@ public final class PipelineBench implements Callable<Integer> {
     List<VirtualPatients.Patient> cohort =
         VirtualPatients.drawCohort("bench", cases, seed, settings.rule());
     Path claims = Files.createTempDirectory("leukostream-bench-claims-");
-    try (EmbeddedStack stack = EmbeddedStack.start();
+    try (CliTracing traces = CliTracing.of(Optional.empty(), tracing);
+        EmbeddedStack stack = EmbeddedStack.start();
         Pipeline pipeline =
-            Pipeline.start(stack.clientConfig(), new Properties(), Optional.of(claims), settings);
-        CaseSender sender = CaseSender.withClaimDirectory(stack.clientConfig(), claims)) {
+            Pipeline.start(
+                stack.clientConfig(),
+                new Properties(),
+                Optional.of(claims),
+                settings,
+                traces.tracer());
+        CaseSender sender =
+            CaseSender.withClaimDirectory(stack.clientConfig(), claims).tracedBy(traces.tracer())) {
       err.printf("bench pipeline: models %s%n", String.join(", ", pipeline.models()));
       Map<String, Long> sent = new ConcurrentHashMap<>();
       Map<String, Long> finalAt = new ConcurrentHashMap<>();
@@ -147,7 +162,9 @@ public final class PipelineBench implements Callable<Integer> {
               JsonLines.round(percentile(aggregatorLag, 50)),
               JsonLines.round(aggregatorLag[aggregatorLag.length - 1]),
               matching[0],
-              Runtime.getRuntime().availableProcessors());
+              Runtime.getRuntime().availableProcessors(),
+              tracing,
+              traces.spans().size());
       if (json) {
         JsonLines.write(out, r);
       } else {
@@ -164,6 +181,7 @@ public final class PipelineBench implements Callable<Integer> {
    *
    * @param ratePerMinute cases offered per minute
    * @param aggregatorLagP50Seconds from a case's last label written to its FINAL decided
+   * @param tracing whether every stage's spans were recorded ({@code --tracing})
    */
   record Result(
       int cases,
@@ -184,7 +202,9 @@ public final class PipelineBench implements Callable<Integer> {
       double aggregatorLagP50Seconds,
       double aggregatorLagMaxSeconds,
       int matching,
-      int processors) {}
+      int processors,
+      boolean tracing,
+      int spansRecorded) {}
 
   /**
    * Per case, the aggregator's share: from its last label written to its FINAL decided (both

@@ -1,5 +1,7 @@
 package org.leukostream.cli.demo;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,6 +34,8 @@ import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
+import org.leukostream.cli.tracing.CliTracing;
+import org.leukostream.cli.tracing.Timeline;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.training.data.RealCells;
@@ -113,8 +117,28 @@ public final class DemoCommand implements Callable<Integer> {
       description = "One JSON object per FINAL and per FHIR report, then a summary.")
   boolean json;
 
+  @Option(
+      names = "--trace",
+      description =
+          "After the cohort, print the timeline of the first case's trace: each stage's span (scan,"
+              + " detector field, classifier batch, aggregator FINAL), its start and duration.")
+  boolean trace;
+
+  @Option(
+      names = "--otlp-endpoint",
+      description =
+          "Export every span over OTLP/HTTP to this traces endpoint (e.g."
+              + " http://localhost:4318/v1/traces); default: none.")
+  String otlpEndpoint;
+
   @Override
   public Integer call() throws Exception {
+    try (CliTracing tracing = CliTracing.of(Optional.ofNullable(otlpEndpoint), trace)) {
+      return run(tracing);
+    }
+  }
+
+  private Integer run(CliTracing tracing) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long begin = System.nanoTime();
@@ -140,11 +164,14 @@ public final class DemoCommand implements Callable<Integer> {
       err.printf("demo: broker and registry up in %d ms%n", stack.startupTime().toMillis());
       err.printf("demo: loading the detector and the classifier's default models ...%n");
       try (Pipeline pipeline =
-          Pipeline.start(stack.clientConfig(), overrides, Optional.of(claims), settings)) {
+          Pipeline.start(
+              stack.clientConfig(), overrides, Optional.of(claims), settings, tracing.tracer())) {
         err.printf("demo: models %s%n", String.join(", ", pipeline.models()));
         Map<String, Decision> expected = new LinkedHashMap<>();
         Map<String, Double> drawn = new LinkedHashMap<>();
-        try (CaseSender sender = CaseSender.withClaimDirectory(stack.clientConfig(), claims)) {
+        try (CaseSender sender =
+            CaseSender.withClaimDirectory(stack.clientConfig(), claims)
+                .tracedBy(tracing.tracer())) {
           for (VirtualPatients.Patient p : cohort) {
             sender.send(p.toCase(keys, "demo"), n -> {});
             expected.put(p.caseId(), p.expected());
@@ -194,6 +221,10 @@ public final class DemoCommand implements Callable<Integer> {
         Pipeline.StageTimes times = pipeline.times();
         long withTruth = expected.values().stream().filter(v -> v != null).count();
         summary(out, finals.size(), withTruth, matching[0], fhir.size(), seconds, times);
+        if (trace && !expected.isEmpty()) {
+          String first = expected.keySet().iterator().next();
+          printTrace(json ? err : out, first, tracing.spans());
+        }
         if (agreeing[0] != finals.size()) {
           err.printf(
               "demo: only %d of %d FHIR reports carry their case's FINAL decision%n",
@@ -205,6 +236,21 @@ public final class DemoCommand implements Callable<Integer> {
     } finally {
       Pipeline.deleteRecursively(claims);
     }
+  }
+
+  /** {@code --trace}: the timeline of {@code caseId}'s trace, from the spans recorded. */
+  static void printTrace(PrintWriter out, String caseId, List<SpanData> spans) {
+    String traceId =
+        spans.stream()
+            .filter(
+                s ->
+                    s.getName().equals("scan case")
+                        && caseId.equals(
+                            s.getAttributes().get(AttributeKey.stringKey("leukostream.case_id"))))
+            .map(SpanData::getTraceId)
+            .findFirst()
+            .orElse("");
+    Timeline.print(out, caseId, Timeline.of(traceId, spans));
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.leukostream.cli.pipeline;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -93,14 +95,35 @@ public final class Pipeline implements AutoCloseable {
       Optional<Path> claimRoot,
       AggregatorSettings aggregatorSettings)
       throws InterruptedException {
-    return new Pipeline(clientConfig, overrides, claimRoot, aggregatorSettings);
+    return start(
+        clientConfig,
+        overrides,
+        claimRoot,
+        aggregatorSettings,
+        OpenTelemetry.noop().getTracer("leukostream"));
+  }
+
+  /**
+   * As {@link #start(Map, Properties, Optional, AggregatorSettings)}, with the stages' spans on
+   * {@code tracer} (the services' own spans: detector field and crops, classifier batches, the
+   * aggregator's FINAL), the context carried in the record headers as between the services.
+   */
+  public static Pipeline start(
+      Map<String, Object> clientConfig,
+      Properties overrides,
+      Optional<Path> claimRoot,
+      AggregatorSettings aggregatorSettings,
+      Tracer tracer)
+      throws InterruptedException {
+    return new Pipeline(clientConfig, overrides, claimRoot, aggregatorSettings, tracer);
   }
 
   private Pipeline(
       Map<String, Object> clientConfig,
       Properties overrides,
       Optional<Path> claimRoot,
-      AggregatorSettings aggregatorSettings)
+      AggregatorSettings aggregatorSettings,
+      Tracer tracer)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Properties detectorOverrides = new Properties();
@@ -135,7 +158,8 @@ public final class Pipeline implements AutoCloseable {
                 detectorOut,
                 closing::get,
                 detectorNanos,
-                fieldsDone));
+                fieldsDone,
+                tracer));
     workerFactories.put(
         Stage.CLASSIFIER,
         () ->
@@ -146,7 +170,8 @@ public final class Pipeline implements AutoCloseable {
                 classifierOut,
                 closing::get,
                 classifierNanos,
-                cropsDone));
+                cropsDone,
+                tracer));
     workerFactories.forEach((stage, factory) -> workers.put(stage, factory.get()));
     try {
       this.stateDir = Files.createTempDirectory("leukostream-pipeline-" + run + "-");
@@ -164,7 +189,8 @@ public final class Pipeline implements AutoCloseable {
                     registry,
                     stateDir.resolve("aggregator")),
                 aggregatorSettings,
-                AggregatorMetrics.NONE);
+                AggregatorMetrics.NONE,
+                tracer);
     this.bridgeFactory =
         () ->
             ReportTopology.standalone(
@@ -261,9 +287,10 @@ public final class Pipeline implements AutoCloseable {
       TopicSink out,
       BooleanSupplier closing,
       AtomicLong nanos,
-      AtomicLong fields) {
+      AtomicLong fields,
+      Tracer tracer) {
     FieldProcessor processor =
-        new FieldProcessor(clientConfig, config.settings().retry().backoff(), closing);
+        new FieldProcessor(clientConfig, config.settings().retry().backoff(), closing, tracer);
     return new StageWorker(
         "detector",
         clientConfig,
@@ -294,7 +321,8 @@ public final class Pipeline implements AutoCloseable {
       TopicSink out,
       BooleanSupplier closing,
       AtomicLong nanos,
-      AtomicLong crops) {
+      AtomicLong crops,
+      Tracer tracer) {
     ClassifierConfig settings = config.settings();
     CropProcessor processor =
         new CropProcessor(
@@ -302,7 +330,8 @@ public final class Pipeline implements AutoCloseable {
             settings.cropMaxPixels(),
             settings.batch().maxSize(),
             settings.retry().backoff(),
-            closing);
+            closing,
+            tracer);
     return new StageWorker(
         "classifier",
         clientConfig,

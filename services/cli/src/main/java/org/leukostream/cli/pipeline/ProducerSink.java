@@ -9,6 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.leukostream.schemas.Topic;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.TopicWriter;
@@ -29,14 +30,15 @@ public final class ProducerSink implements TopicSink, AutoCloseable {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+  public <V extends SpecificRecord> CompletionStage<?> send(
+      Topic<V> topic, String key, V value, Headers headers) {
     KafkaProducer<String, V> producer = (KafkaProducer<String, V>) producers.get(topic);
     if (producer == null) {
       throw new IllegalArgumentException("No producer for topic " + topic.name());
     }
     CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
     producer.send(
-        new ProducerRecord<>(topic.name(), key, value),
+        new ProducerRecord<>(topic.name(), null, key, value, headers),
         (metadata, error) -> {
           if (error != null) {
             sent.completeExceptionally(error);

@@ -1,5 +1,10 @@
 package org.leukostream.cli.scan;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +30,7 @@ import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.tracing.TraceHeaders;
 
 /**
  * The scanner side of a case: the OPENED event, one {@code slide.fields.v1} record per image
@@ -99,6 +105,7 @@ public final class CaseSender implements AutoCloseable {
   private final KafkaProducer<String, SlideField> slideFields;
   private final int inlineLimit;
   private final Optional<ClaimCheckStore> store;
+  private Tracer tracer = OpenTelemetry.noop().getTracer("leukostream-scan");
 
   /**
    * @param clientConfig bootstrap servers, {@code schema.registry.url} and any security settings
@@ -122,6 +129,15 @@ public final class CaseSender implements AutoCloseable {
   }
 
   /**
+   * Traces each case sent on {@code tracer}: the case's root span (its OPENED and CLOSED events
+   * carry it) with a child per field (its record carries that): where the case's trace begins.
+   */
+  public CaseSender tracedBy(Tracer tracer) {
+    this.tracer = tracer;
+    return this;
+  }
+
+  /**
    * Sends {@code c} and waits for the broker's acknowledgements.
    *
    * @param progress told the number of fields sent so far
@@ -140,8 +156,24 @@ public final class CaseSender implements AutoCloseable {
                 + ": give a claim-check store (file:///dir or s3://bucket/prefix); nothing was sent");
       }
     }
+    Span caseSpan =
+        tracer
+            .spanBuilder("scan case")
+            .setNoParent()
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute("leukostream.case_id", c.caseId())
+            .setAttribute("leukostream.fields", c.fields().size())
+            .startSpan();
+    try {
+      return send(c, progress, caseSpan);
+    } finally {
+      caseSpan.end();
+    }
+  }
+
+  private Sent send(Case c, IntConsumer progress, Span caseSpan) throws InterruptedException {
     List<Future<RecordMetadata>> acks = new ArrayList<>();
-    acks.add(event(c, CaseEventType.OPENED, c.specimenType(), null, c.accession()));
+    acks.add(event(c, CaseEventType.OPENED, c.specimenType(), null, c.accession(), caseSpan));
     int inline = 0;
     long bytes = 0;
     for (int i = 0; i < c.fields().size(); i++) {
@@ -173,11 +205,25 @@ public final class CaseSender implements AutoCloseable {
               .setMicrometresPerPixel(c.micrometresPerPixel())
               .setImage(ref.build())
               .build();
+      Span fieldSpan =
+          tracer
+              .spanBuilder("scan field")
+              .setParent(Context.root().with(caseSpan))
+              .setSpanKind(SpanKind.PRODUCER)
+              .setAttribute("leukostream.field_index", i)
+              .startSpan();
+      fieldSpan.end();
       acks.add(
-          slideFields.send(new ProducerRecord<>(Topics.SLIDE_FIELDS.name(), c.caseId(), record)));
+          slideFields.send(
+              new ProducerRecord<>(
+                  Topics.SLIDE_FIELDS.name(),
+                  null,
+                  c.caseId(),
+                  record,
+                  TraceHeaders.of(fieldSpan))));
       progress.accept(i + 1);
     }
-    acks.add(event(c, CaseEventType.CLOSED, null, c.fields().size(), null));
+    acks.add(event(c, CaseEventType.CLOSED, null, c.fields().size(), null, caseSpan));
     events.flush();
     slideFields.flush();
     for (Future<RecordMetadata> ack : acks) {
@@ -194,7 +240,12 @@ public final class CaseSender implements AutoCloseable {
   }
 
   private Future<RecordMetadata> event(
-      Case c, CaseEventType type, SpecimenType specimen, Integer expectedFields, String accession) {
+      Case c,
+      CaseEventType type,
+      SpecimenType specimen,
+      Integer expectedFields,
+      String accession,
+      Span caseSpan) {
     CaseEvent event =
         CaseEvent.newBuilder()
             .setCaseId(c.caseId())
@@ -205,7 +256,9 @@ public final class CaseSender implements AutoCloseable {
             .setAccession(accession)
             .setOccurredAt(Instant.now())
             .build();
-    return events.send(new ProducerRecord<>(Topics.CASE_EVENTS.name(), c.caseId(), event));
+    return events.send(
+        new ProducerRecord<>(
+            Topics.CASE_EVENTS.name(), null, c.caseId(), event, TraceHeaders.of(caseSpan)));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.cli.ClusterOptions;
 import org.leukostream.cli.JsonLines;
+import org.leukostream.cli.tracing.CliTracing;
 import org.leukostream.images.ClaimCheckStore;
 import org.leukostream.images.S3Settings;
 import org.leukostream.training.train.Progress;
@@ -122,6 +123,14 @@ public final class ScanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--otlp-endpoint",
+      description =
+          "Export the case's first spans (the scan and one per field: where its trace begins) over"
+              + " OTLP/HTTP to this traces endpoint, e.g. http://collector:4318/v1/traces. Without"
+              + " it the records still carry a trace context, which the services continue.")
+  String otlpEndpoint;
+
   @Parameters(arity = "1..*", paramLabel = "IMAGES", description = "Image files or folders.")
   List<Path> images;
 
@@ -179,7 +188,12 @@ public final class ScanCommand implements Callable<Integer> {
     Optional<ClaimCheckStore> store =
         Optional.ofNullable(claimCheck).map(uri -> ClaimCheckStore.at(uri, s3Settings()));
     CaseSender.Sent sent;
-    try (CaseSender sender = new CaseSender(cluster.clientConfig(), inlineLimit, store)) {
+    try (CliTracing tracing =
+            otlpEndpoint == null
+                ? CliTracing.contextOnly()
+                : CliTracing.of(Optional.of(otlpEndpoint), false);
+        CaseSender sender =
+            new CaseSender(cluster.clientConfig(), inlineLimit, store).tracedBy(tracing.tracer())) {
       sent =
           sender.send(
               c,

@@ -26,7 +26,9 @@ class DemoCommandIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int exit = Cli.run(out, err, "demo", "--cases", "2", "--json", "--reports", reports.toString());
+    int exit =
+        Cli.run(
+            out, err, "demo", "--cases", "2", "--json", "--reports", reports.toString(), "--trace");
 
     List<JsonNode> lines =
         out.toString()
@@ -76,5 +78,10 @@ class DemoCommandIT {
     assertThat(summary.path("event").asText()).isEqualTo("summary");
     assertThat(summary.path("matching").asInt()).isEqualTo(2);
     assertThat(summary.path("fhirReports").asInt()).isEqualTo(2);
+    // --trace (with --json on the error stream): the first case's timeline, stage by stage.
+    assertThat(err.toString())
+        .containsPattern("trace [0-9a-f]{32} of case demo-")
+        .contains("scan case", "detector field", "classifier batch", "aggregator final")
+        .containsPattern("detector crop x[0-9]+ +children of their fields");
   }
 }

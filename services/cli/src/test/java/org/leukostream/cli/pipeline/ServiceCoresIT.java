@@ -169,7 +169,14 @@ class ServiceCoresIT {
       ProducerSink out,
       AtomicLong fields) {
     return Pipeline.detectorWorker(
-        clientConfig, config, detector.fields(), out, () -> false, new AtomicLong(), fields);
+        clientConfig,
+        config,
+        detector.fields(),
+        out,
+        () -> false,
+        new AtomicLong(),
+        fields,
+        io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
   }
 
   private static List<Throwable> causes(Throwable t) {

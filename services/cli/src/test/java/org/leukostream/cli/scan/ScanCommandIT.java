@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.SpanContext;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.images.FileClaimChecks;
 import org.leukostream.images.ImageRefs;
 import org.leukostream.schemas.Topics;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearGenerator;
 import org.leukostream.testkit.EmbeddedStackExtension;
@@ -103,6 +105,26 @@ class ScanCommandIT {
     assertThat(sent.path("patientKey").asText()).isEqualTo(key);
     assertThat(sent.path("fields").asInt()).isEqualTo(2);
     assertThat(sent.path("claimChecks").asInt()).isEqualTo(1);
+
+    // scan starts the case's trace (without --otlp-endpoint nothing is exported, but the
+    // context is real): the events carry the case's span, each field a child span of one trace.
+    var fieldContexts =
+        stack.readAll(Topics.SLIDE_FIELDS).stream()
+            .filter(r -> r.key().equals("scan-it-1"))
+            .map(r -> TraceHeaders.spanContext(r.headers()))
+            .toList();
+    var eventContexts =
+        stack.readAll(Topics.CASE_EVENTS).stream()
+            .filter(r -> r.key().equals("scan-it-1"))
+            .map(r -> TraceHeaders.spanContext(r.headers()))
+            .toList();
+    assertThat(fieldContexts).hasSize(2).allMatch(SpanContext::isValid);
+    assertThat(eventContexts).hasSize(2).allMatch(SpanContext::isValid);
+    assertThat(eventContexts.get(0)).isEqualTo(eventContexts.get(1));
+    assertThat(fieldContexts)
+        .extracting(SpanContext::getTraceId)
+        .containsOnly(eventContexts.get(0).getTraceId());
+    assertThat(fieldContexts.get(0).getSpanId()).isNotEqualTo(fieldContexts.get(1).getSpanId());
 
     List<SlideField> records =
         stack.readAll(Topics.SLIDE_FIELDS).stream()

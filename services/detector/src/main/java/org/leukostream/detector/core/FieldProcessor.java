@@ -1,6 +1,12 @@
 package org.leukostream.detector.core;
 
 import ai.djl.translate.TranslateException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +27,7 @@ import org.leukostream.schemas.deadletter.DeadLetters;
 import org.leukostream.schemas.messaging.Backoff;
 import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +75,7 @@ public final class FieldProcessor {
   private final Deserializer<SlideField> fields;
   private final Backoff backoff;
   private final BooleanSupplier shuttingDown;
+  private final Tracer tracer;
 
   /**
    * @param serdeConfig the registry settings the field values are decoded with
@@ -75,37 +83,80 @@ public final class FieldProcessor {
    * @param shuttingDown true once shutdown has begun
    */
   public FieldProcessor(Map<String, ?> serdeConfig, Backoff backoff, BooleanSupplier shuttingDown) {
+    this(serdeConfig, backoff, shuttingDown, OpenTelemetry.noop().getTracer(SERVICE));
+  }
+
+  /**
+   * @param tracer traces each field as a child of the context its record carries, and each crop as
+   *     a child of its field; the crops, the field's result and any dead letter carry that context
+   */
+  public FieldProcessor(
+      Map<String, ?> serdeConfig, Backoff backoff, BooleanSupplier shuttingDown, Tracer tracer) {
     this.fields = Topics.SLIDE_FIELDS.valueSerde(serdeConfig).deserializer();
     this.backoff = backoff;
     this.shuttingDown = shuttingDown;
+    this.tracer = tracer;
   }
 
   /** Handles one record with {@code detector}, writing to {@code out}. */
   public Handled process(
       ConsumerRecord<String, byte[]> record, CellFinder detector, TopicSink out) {
+    Span span =
+        tracer
+            .spanBuilder("detector field")
+            .setParent(TraceHeaders.extract(record.headers()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute("messaging.kafka.offset", record.offset())
+            .startSpan();
+    try {
+      Handled handled = process(record, detector, out, span);
+      span.setAttribute("leukostream.outcome", handled.outcome().name());
+      span.setAttribute("leukostream.cells", handled.cells());
+      return handled;
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private Handled process(
+      ConsumerRecord<String, byte[]> record, CellFinder detector, TopicSink out, Span span) {
     SlideField field;
     try {
       field = record.value() == null ? null : fields.deserialize(record.topic(), record.value());
     } catch (RegistryUnavailableException e) {
       throw e; // not the record's fault: stop rather than dead-letter good fields
     } catch (RuntimeException e) {
-      return undecodable(record, e, "undecodable record: " + e.getMessage(), out);
+      return undecodable(record, e, "undecodable record: " + e.getMessage(), out, span);
     }
     if (field == null) {
-      return undecodable(record, new IllegalArgumentException("empty record"), "tombstone", out);
+      return undecodable(
+          record, new IllegalArgumentException("empty record"), "tombstone", out, span);
     }
+    span.setAttribute("leukostream.case_id", field.getCaseId());
+    span.setAttribute("leukostream.field_index", field.getFieldIndex());
     for (int attempt = 1; ; attempt++) {
       Exception notTheFields;
       try {
-        return processed(field, detector.detect(field), attempt - 1, out);
+        return processed(field, detector.detect(field), attempt - 1, out, span);
       } catch (ImageRejectedException e) {
-        return rejected(record, field, e, e.getMessage(), attempt - 1, detector, out);
+        return rejected(record, field, e, e.getMessage(), attempt - 1, detector, out, span);
       } catch (ImageStoreUnavailableException e) {
         notTheFields = e;
       } catch (TranslateException | RuntimeException e) {
         if (detector.modelRuns()) { // the engine runs other fields: this one breaks it
           return rejected(
-              record, field, e, "detector failed: " + e.getMessage(), attempt - 1, detector, out);
+              record,
+              field,
+              e,
+              "detector failed: " + e.getMessage(),
+              attempt - 1,
+              detector,
+              out,
+              span);
         }
         notTheFields = e;
       }
@@ -118,14 +169,33 @@ public final class FieldProcessor {
     }
   }
 
-  private static Handled processed(
-      SlideField field, FieldDetector.Detection detection, int retries, TopicSink out) {
+  private Handled processed(
+      SlideField field,
+      FieldDetector.Detection detection,
+      int retries,
+      TopicSink out,
+      Span fieldSpan) {
     List<CompletionStage<?>> sends = new ArrayList<>(detection.crops().size() + 1);
     String cropKey = Topics.cropKey(field.getCaseId(), field.getFieldIndex());
+    Context inField = Context.root().with(fieldSpan);
     for (CellCrop crop : detection.crops()) {
-      sends.add(out.send(Topics.CELL_CROPS, cropKey, crop));
+      // Each crop a child of its field: the classifier's batch span links these.
+      Span cropSpan =
+          tracer
+              .spanBuilder("detector crop")
+              .setParent(inField)
+              .setSpanKind(SpanKind.PRODUCER)
+              .setAttribute("leukostream.cell_id", crop.getCellId())
+              .startSpan();
+      cropSpan.end();
+      sends.add(out.send(Topics.CELL_CROPS, cropKey, crop, TraceHeaders.of(cropSpan)));
     }
-    sends.add(out.send(Topics.FIELD_RESULTS, field.getCaseId(), detection.result()));
+    sends.add(
+        out.send(
+            Topics.FIELD_RESULTS,
+            field.getCaseId(),
+            detection.result(),
+            TraceHeaders.of(fieldSpan)));
     LOG.debug(
         "Case {} field {}: {} cells",
         field.getCaseId(),
@@ -142,7 +212,8 @@ public final class FieldProcessor {
       String reason,
       int retries,
       CellFinder detector,
-      TopicSink out) {
+      TopicSink out,
+      Span span) {
     if (shuttingDown.getAsBoolean()) {
       throw new IllegalStateException("Shutting down: field left for redelivery", error);
     }
@@ -151,19 +222,24 @@ public final class FieldProcessor {
         out.send(
             Topics.FIELD_RESULTS,
             field.getCaseId(),
-            FieldDetector.rejected(field, reason, detector.model(), Instant.now())));
-    sends.add(deadLetter(record, field.getCaseId(), error, reason, out));
+            FieldDetector.rejected(field, reason, detector.model(), Instant.now()),
+            TraceHeaders.of(span)));
+    sends.add(deadLetter(record, field.getCaseId(), error, reason, out, span));
     return new Handled(Outcome.REJECTED, 0, 0, retries, sends);
   }
 
   private Handled undecodable(
-      ConsumerRecord<String, byte[]> record, Exception error, String reason, TopicSink out) {
+      ConsumerRecord<String, byte[]> record,
+      Exception error,
+      String reason,
+      TopicSink out,
+      Span span) {
     return new Handled(
         Outcome.UNDECODABLE,
         0,
         0,
         0,
-        List.of(deadLetter(record, record.key(), error, reason, out)));
+        List.of(deadLetter(record, record.key(), error, reason, out, span)));
   }
 
   private static CompletionStage<?> deadLetter(
@@ -171,7 +247,9 @@ public final class FieldProcessor {
       String caseId,
       Exception error,
       String reason,
-      TopicSink out) {
+      TopicSink out,
+      Span span) {
+    span.setStatus(StatusCode.ERROR, reason);
     LOG.warn(
         "{}[{}]@{} (case {}) dead-lettered: {}",
         record.topic(),
@@ -182,6 +260,7 @@ public final class FieldProcessor {
     return out.send(
         Topics.SLIDE_FIELDS_DLQ,
         record.key(),
-        DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now()));
+        DeadLetters.of(SERVICE, record, record.value(), caseId, error, Instant.now()),
+        TraceHeaders.of(span));
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +55,8 @@ public class FieldConsumer {
       @Channel("field-results") MutinyEmitter<FieldResult> results,
       @Channel("slide-fields-dlq") MutinyEmitter<DeadLetter> deadLetters,
       Config serviceConfig,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Tracer tracer) {
     this.runtime = runtime;
     this.processor =
         new FieldProcessor(
@@ -62,7 +64,8 @@ public class FieldConsumer {
                 SerdeConfig.MESSAGING_PREFIX,
                 key -> serviceConfig.getOptionalValue(key, String.class)),
             config.retry().backoff(),
-            runtime::shuttingDown);
+            runtime::shuttingDown,
+            tracer);
     this.sink =
         new EmitterSink(
             Map.of(

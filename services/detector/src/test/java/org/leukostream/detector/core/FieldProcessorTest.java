@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -319,9 +320,13 @@ class FieldProcessorTest {
     private final List<String> topics = new ArrayList<>();
     private final List<FieldResult> results = new ArrayList<>();
 
+    private final List<Headers> headers = new ArrayList<>();
+
     @Override
-    public <V extends SpecificRecord> CompletionStage<?> send(Topic<V> topic, String key, V value) {
+    public <V extends SpecificRecord> CompletionStage<?> send(
+        Topic<V> topic, String key, V value, Headers headers) {
       topics.add(topic.name());
+      this.headers.add(headers);
       if (value instanceof FieldResult result) {
         results.add(result);
       }
@@ -330,6 +335,11 @@ class FieldProcessorTest {
 
     List<String> topics() {
       return topics;
+    }
+
+    /** The headers of each send, in order (null where none). */
+    List<Headers> headers() {
+      return headers;
     }
 
     List<FieldResult> results() {

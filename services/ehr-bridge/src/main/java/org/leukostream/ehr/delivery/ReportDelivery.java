@@ -3,6 +3,10 @@ package org.leukostream.ehr.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +29,7 @@ import org.leukostream.schemas.messaging.Backoff;
 import org.leukostream.schemas.messaging.TransientFailureException;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +57,16 @@ public class ReportDelivery {
   private final Counter retries;
   private final Counter undeliverable;
   private final MeterRegistry registry;
+  private final Tracer tracer;
   private final Deserializer<FhirReport> decoder;
 
   public ReportDelivery(
       BridgeConfig config,
       @Channel("fhir-reports-dlq") MutinyEmitter<DeadLetter> deadLetters,
       MeterRegistry registry,
-      Config serviceConfig) {
+      Config serviceConfig,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.decoder =
         Topics.FHIR_REPORTS
             .valueSerde(
@@ -89,6 +97,26 @@ public class ReportDelivery {
 
   @Incoming("fhir-reports")
   public void deliver(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    // A child of the context the report carries: for a FINAL, the aggregator's FINAL span.
+    Span span =
+        tracer
+            .spanBuilder("ehr-bridge delivery")
+            .setParent(TraceHeaders.extract(record.headers()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .startSpan();
+    try {
+      deliver(record, span);
+    } catch (RuntimeException | InterruptedException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private void deliver(ConsumerRecord<String, byte[]> record, Span span)
+      throws InterruptedException {
     if (client == null) {
       return;
     }
@@ -123,6 +151,9 @@ public class ReportDelivery {
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (outcome instanceof FhirServerClient.Outcome.Accepted accepted) {
         delivered.increment();
+        span.setAttribute("leukostream.case_id", report.getCaseId());
+        span.setAttribute("leukostream.report_status", report.getReportStatus().name());
+        span.setAttribute("http.response.status_code", accepted.status());
         LOG.info(
             "Case {}: report revision {} ({}) taken by {} (HTTP {})",
             report.getCaseId(),

@@ -21,6 +21,7 @@ import org.leukostream.ehr.fhir.SignOff;
 import org.leukostream.schemas.deadletter.DeadLetters;
 import org.leukostream.schemas.registry.RegistryUnavailableException;
 import org.leukostream.schemas.signoff.SignOffSeal;
+import org.leukostream.schemas.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
     }
     try {
       if (record.value() instanceof Diagnosis diagnosis) {
-        onDiagnosis(caseId, diagnosis);
+        onDiagnosis(caseId, diagnosis, record.headers());
       } else if (record.value() instanceof CaseEvent event) {
         onCaseEvent(caseId, event, record.headers());
       } else if (record.value() == null) {
@@ -84,7 +85,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
     }
   }
 
-  private void onDiagnosis(String caseId, Diagnosis diagnosis) {
+  private void onDiagnosis(String caseId, Diagnosis diagnosis, Headers headers) {
     if (diagnosis.getStatus() != DiagnosisStatus.FINAL) {
       return;
     }
@@ -94,7 +95,7 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
       return;
     }
     diagnoses.put(caseId, diagnosis);
-    publish(caseId, diagnosis, signOffs.get(caseId));
+    publish(caseId, diagnosis, signOffs.get(caseId), headers);
   }
 
   private void onCaseEvent(String caseId, CaseEvent event, Headers headers) {
@@ -126,10 +127,14 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
       LOG.warn("Case {} signed off before its FINAL diagnosis arrived: kept for it", caseId);
       return;
     }
-    publish(caseId, diagnosis, event);
+    publish(caseId, diagnosis, event, headers);
   }
 
-  private void publish(String caseId, Diagnosis diagnosis, CaseEvent signed) {
+  /**
+   * @param headers of the record that brought the report about: its trace context travels on, so
+   *     the delivery of a FINAL is a child of the aggregator's FINAL span
+   */
+  private void publish(String caseId, Diagnosis diagnosis, CaseEvent signed, Headers headers) {
     if (signed != null && signed.getOccurredAt().isBefore(diagnosis.getDecidedAt())) {
       // A revision decided after the sign-off (the case was reopened): the reviewer has not seen
       // it, so it is reported unsigned until signed again (an amendment, with its reason).
@@ -169,7 +174,8 @@ final class ReportProcessor implements Processor<String, SpecificRecord, String,
             .build();
     reports.put(caseId, report);
     context.forward(
-        new Record<String, SpecificRecord>(caseId, report, context.currentSystemTimeMs()),
+        new Record<String, SpecificRecord>(
+            caseId, report, context.currentSystemTimeMs(), TraceHeaders.only(headers)),
         ReportTopology.REPORTS_SINK);
   }
 
