@@ -289,7 +289,8 @@ public final class ModelStore {
     }
   }
 
-  static String sha256(Path file) {
+  /** The SHA-256 of {@code file} as the manifest records it (lower-case hex). */
+  public static String sha256(Path file) {
     try (InputStream in =
         new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.models.inference.CropTranslator;
+import org.leukostream.testkit.TorchScriptFixture;
 
 class TorchScriptLoadTest {
   @TempDir Path dir;

@@ -8,6 +8,7 @@ import org.leukostream.cli.evaluate.EvaluateCommand;
 import org.leukostream.cli.frame.FrameCommand;
 import org.leukostream.cli.scan.ScanCommand;
 import org.leukostream.cli.stack.StackCommand;
+import org.leukostream.cli.train.ImportModelCommand;
 import org.leukostream.cli.train.TrainCommand;
 import org.leukostream.cli.validate.ValidateCommand;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.IVersionProvider;
       DescribeCommand.class,
       BenchCommand.class,
       TrainCommand.class,
+      ImportModelCommand.class,
       EvaluateCommand.class,
       ScanCommand.class,
       DemoCommand.class,

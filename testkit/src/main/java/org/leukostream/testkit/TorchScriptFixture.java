@@ -1,4 +1,4 @@
-package org.leukostream.models.store;
+package org.leukostream.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,15 +16,17 @@ import java.util.zip.ZipOutputStream;
  * Writes a TorchScript archive as {@code torch.jit.save} lays it out (a zip of the module's
  * TorchScript source under {@code code/}, its pickled state in {@code data.pkl}, {@code
  * constants.pkl} and a format {@code version}), without Python: a module trained elsewhere, for the
- * model store's TorchScript path. The module averages each input channel: {@code (N, 3, H, W)} to
- * {@code (N, 3)} "logits", so its outputs can be computed by hand.
+ * model store's TorchScript path and {@code leukostream import-model}. The module averages each
+ * input channel: {@code (N, 3, H, W)} to {@code (N, 3)} "logits", so its outputs can be computed by
+ * hand.
  */
-final class TorchScriptFixture {
-  static final String CLASS = "ChannelMean";
+public final class TorchScriptFixture {
+  public static final String CLASS = "ChannelMean";
 
   private TorchScriptFixture() {}
 
-  static void write(Path file) throws IOException {
+  /** Writes the module's archive to {@code file}. */
+  public static void write(Path file) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("archive/data.pkl", dataPickle());
     entries.put(
