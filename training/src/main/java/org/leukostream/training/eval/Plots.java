@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +13,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
-/** PNG pictures of results: a confusion matrix, and line charts (ROC, PR, loss per epoch). */
+/**
+ * PNG pictures of results: line and scatter charts (ROC, PR, loss per epoch, measured against true
+ * percentages) drawn by JFreeChart, and the confusion matrix, a table of counts shaded by share,
+ * drawn directly.
+ */
 public final class Plots {
   private static final Color[] SERIES = {
     new Color(31, 119, 180),
@@ -84,86 +98,58 @@ public final class Plots {
     chart(title, xLabel, yLabel, series, max, file);
   }
 
-  /** The chart of {@link #lines} on [0, square]^2, or on the data's range when it is NaN. */
+  /**
+   * The chart of {@link #lines} (JFreeChart: axes with ticks, grid and legend) on [0, square]^2, or
+   * on the data's range when it is NaN. A series without a name (a threshold line) stays out of the
+   * legend.
+   */
   private static void chart(
       String title, String xLabel, String yLabel, List<Series> series, double square, Path file) {
-    boolean unitSquare = !Double.isNaN(square);
-    int width = 640;
-    int height = 480;
-    int left = 70;
-    int right = 20;
-    int top = 50;
-    int bottom = 60;
-    double xMin = 0;
-    double xMax = unitSquare ? square : 1;
-    double yMin = 0;
-    double yMax = unitSquare ? square : 1;
-    if (!unitSquare) {
-      xMin = Double.MAX_VALUE;
-      xMax = -Double.MAX_VALUE;
-      yMin = 0;
-      yMax = -Double.MAX_VALUE;
-      for (Series s : series) {
-        for (int i = 0; i < s.x().length; i++) {
-          xMin = Math.min(xMin, s.x()[i]);
-          xMax = Math.max(xMax, s.x()[i]);
-          yMax = Math.max(yMax, s.y()[i]);
-        }
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+    for (int i = 0; i < series.size(); i++) {
+      Series line = series.get(i);
+      String key = line.name().isBlank() ? "#" + i : line.name();
+      XYSeries points = new XYSeries(key, false, true);
+      for (int j = 0; j < line.x().length; j++) {
+        points.add(line.x()[j], line.y()[j]);
       }
-      if (xMax <= xMin) {
-        xMax = xMin + 1;
-      }
-      if (yMax <= yMin) {
-        yMax = yMin + 1;
-      }
+      data.addSeries(points);
+      renderer.setSeriesLinesVisible(i, !line.points());
+      renderer.setSeriesShapesVisible(i, line.points());
+      renderer.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
+      renderer.setSeriesShapesFilled(i, false);
+      renderer.setSeriesPaint(i, line.name().isBlank() ? Color.GRAY : SERIES[i % SERIES.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(line.name().isBlank() ? 1f : 2f));
+      renderer.setSeriesVisibleInLegend(i, !line.name().isBlank());
     }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(image);
-    g.drawString(title, 10, 24);
-    int plotW = width - left - right;
-    int plotH = height - top - bottom;
-    g.drawRect(left, top, plotW, plotH);
-    for (int t = 0; t <= 4; t++) {
-      double xv = xMin + (xMax - xMin) * t / 4;
-      double yv = yMin + (yMax - yMin) * t / 4;
-      g.drawString(
-          String.format(xMax > 10 ? "%.0f" : "%.2f", xv),
-          left + plotW * t / 4 - 12,
-          top + plotH + 18);
-      g.drawString(
-          String.format(yMax > 10 ? "%.0f" : "%.2f", yv), 10, top + plotH - plotH * t / 4 + 5);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setRenderer(renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    NumberAxis x = (NumberAxis) plot.getDomainAxis();
+    NumberAxis y = (NumberAxis) plot.getRangeAxis();
+    if (Double.isNaN(square)) {
+      x.setAutoRangeIncludesZero(false);
+      y.setAutoRangeIncludesZero(true);
+    } else {
+      x.setRange(0, square);
+      y.setRange(0, square);
     }
-    g.drawString(xLabel, left + plotW / 2 - 30, height - 15);
-    g.drawString(yLabel, 10, top - 8);
-    g.setStroke(new BasicStroke(2f));
-    for (int s = 0; s < series.size(); s++) {
-      Series line = series.get(s);
-      g.setColor(SERIES[s % SERIES.length]);
-      for (int i = 0; line.points() && i < line.x().length; i++) {
-        g.drawOval(
-            px(line.x()[i], xMin, xMax, left, plotW) - 4,
-            py(line.y()[i], yMin, yMax, top, plotH) - 4,
-            8,
-            8);
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
       }
-      for (int i = 1; !line.points() && i < line.x().length; i++) {
-        g.drawLine(
-            px(line.x()[i - 1], xMin, xMax, left, plotW),
-            py(line.y()[i - 1], yMin, yMax, top, plotH),
-            px(line.x()[i], xMin, xMax, left, plotW),
-            py(line.y()[i], yMin, yMax, top, plotH));
-      }
-      g.drawString(line.name(), left + plotW - 220, top + 20 + 18 * s);
+      ChartUtils.saveChartAsPNG(file.toFile(), chart, 640, 480);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
     }
-    write(image, file);
-  }
-
-  private static int px(double v, double min, double max, int left, int w) {
-    return left + (int) Math.round((v - min) / (max - min) * w);
-  }
-
-  private static int py(double v, double min, double max, int top, int h) {
-    return top + h - (int) Math.round((v - min) / (max - min) * h);
   }
 
   private static String shorten(String name) {
