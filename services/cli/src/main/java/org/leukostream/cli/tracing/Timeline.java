@@ -73,21 +73,13 @@ public final class Timeline {
         summarised.merge(span.getName(), 1, Integer::sum);
         continue;
       }
-      String joins =
-          !span.getLinks().isEmpty()
-              ? span.getLinks().size()
-                  + " links"
-                  + (span.getParentSpanId().equals(SpanContext.getInvalid().getSpanId())
-                      ? ""
-                      : ", child")
-              : span.getParentSpanContext().isValid() ? "child" : "root";
       out.printf(
           Locale.ROOT,
           "%-22s %10.1f %10.1f  %s%n",
           span.getName(),
           (span.getStartEpochNanos() - t0) / 1e6,
           (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1e6,
-          joins);
+          joins(span));
     }
     summarised.forEach(
         (name, count) -> {
@@ -95,5 +87,11 @@ public final class Timeline {
             out.printf("%-22s %10s %10s  %s%n", name + " x" + count, "", "", SUMMARISED.get(name));
           }
         });
+  }
+
+  /** How {@code span} joins the case: the root, a child, and/or by links. */
+  private static String joins(SpanData span) {
+    String parent = span.getParentSpanContext().isValid() ? "child" : "root";
+    return span.getLinks().isEmpty() ? parent : parent + ", " + span.getLinks().size() + " links";
   }
 }
