@@ -103,6 +103,7 @@ public class ReportDelivery {
             .spanBuilder("ehr-bridge delivery")
             .setParent(TraceHeaders.extract(record.headers()))
             .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute("leukostream.case_id", String.valueOf(record.key()))
             .startSpan();
     try {
       deliver(record, span);
@@ -151,7 +152,6 @@ public class ReportDelivery {
           .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (outcome instanceof FhirServerClient.Outcome.Accepted accepted) {
         delivered.increment();
-        span.setAttribute("leukostream.case_id", report.getCaseId());
         span.setAttribute("leukostream.report_status", report.getReportStatus().name());
         span.setAttribute("http.response.status_code", accepted.status());
         LOG.info(
