@@ -111,7 +111,7 @@ class MonitoringChartTest {
                 .map(a -> (String) a.get("expr")))
         .singleElement()
         .asString()
-        .contains("job=\"leukostream-classifier\"")
+        .contains("group=\"leukostream-classifier\"")
         .contains("> 5000");
   }
 
@@ -141,7 +141,7 @@ class MonitoringChartTest {
         .contains(
             "Cells per second by stage",
             "Case latency: CLOSED to FINAL",
-            "Consumer lag by service",
+            "Consumer lag by group",
             "Dead letters per minute",
             "Model pods by device");
     assertThat(used)
@@ -149,6 +149,7 @@ class MonitoringChartTest {
             "leukostream_case_latency_seconds_bucket",
             "leukostream_dead_letters_total",
             "kafka_consumer_fetch_manager_records_lag_max",
+            "leukostream_consumer_group_lag_records",
             "leukostream_model_info");
   }
 

@@ -41,6 +41,9 @@ public interface AggregatorMetrics {
    */
   default void pipelineDrainedUntil(long now, long watermark) {}
 
+  /** The records each watched consumer group has yet to read, as last sampled. */
+  default void groupLag(java.util.Map<String, Long> lag) {}
+
   /** Labels of cells no field result of their case reported by its FINAL: not counted. */
   default void undetectedLabelsIgnored(int count) {}
 

@@ -414,6 +414,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     long open = 0;
     long drained = watermark.watermark(now);
     metrics.pipelineDrainedUntil(now, drained);
+    metrics.groupLag(watermark.groupLag());
     try (var all = cases.all()) {
       while (all.hasNext()) {
         KeyValue<String, CaseState> entry = all.next();

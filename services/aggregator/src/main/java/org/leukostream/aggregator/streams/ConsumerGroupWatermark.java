@@ -3,6 +3,7 @@ package org.leukostream.aggregator.streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,13 @@ public final class ConsumerGroupWatermark implements PipelineWatermark {
   private final Duration timeout;
   private final ScheduledExecutorService sampler;
   private volatile long lastReport;
+  private final List<Stage> stages;
+  private volatile Map<String, Long> lag = Map.of();
 
   private ConsumerGroupWatermark(
       Map<String, Object> adminConfig, List<Stage> stages, Duration interval) {
     this.chain = new WatermarkChain(stages, CAPACITY);
+    this.stages = List.copyOf(stages);
     stages.forEach(
         s -> {
           topics.addAll(s.topics());
@@ -93,6 +97,27 @@ public final class ConsumerGroupWatermark implements PipelineWatermark {
     return chain.watermark();
   }
 
+  @Override
+  public Map<String, Long> groupLag() {
+    return lag;
+  }
+
+  /**
+   * The records a group has yet to read on {@code topics}: per partition its end offset minus the
+   * group's committed offset (the whole partition where it has committed none), summed.
+   */
+  static long lag(
+      Map<TopicPartition, Long> ends, Map<TopicPartition, Long> committed, Set<String> topics) {
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      if (topics.contains(end.getKey().topic())) {
+        long read = committed == null ? 0 : committed.getOrDefault(end.getKey(), 0L);
+        lag += Math.max(0, end.getValue() - read);
+      }
+    }
+    return lag;
+  }
+
   private void sample() {
     try {
       long at = System.currentTimeMillis();
@@ -134,6 +159,11 @@ public final class ConsumerGroupWatermark implements PipelineWatermark {
             });
         committed.put(group, byPartition);
       }
+      Map<String, Long> lags = new LinkedHashMap<>();
+      stages.forEach(
+          stage ->
+              lags.put(stage.group(), lag(ends, committed.get(stage.group()), stage.topics())));
+      lag = Map.copyOf(lags);
       long watermark = chain.add(new WatermarkChain.Sample(at, ends, committed));
       reportIfBehind(at, watermark);
     } catch (InterruptedException e) {

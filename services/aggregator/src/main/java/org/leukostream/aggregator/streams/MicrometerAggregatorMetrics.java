@@ -2,10 +2,13 @@ package org.leukostream.aggregator.streams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.leukostream.avro.Decision;
@@ -29,6 +32,7 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   private final Counter undetectedLabels;
   private final Counter reopened;
   private final Timer caseLatency;
+  private final Map<String, AtomicLong> groupLag = new ConcurrentHashMap<>();
   private final AtomicLong watermarkLagMillis = new AtomicLong(-1);
 
   public MicrometerAggregatorMetrics(MeterRegistry registry) {
@@ -82,6 +86,28 @@ public class MicrometerAggregatorMetrics implements AggregatorMetrics {
   public void pipelineDrainedUntil(long now, long watermark) {
     watermarkLagMillis.set(
         watermark == PipelineWatermark.UNKNOWN ? -1 : Math.max(0, now - watermark));
+  }
+
+  @Override
+  public void groupLag(Map<String, Long> lag) {
+    lag.forEach(
+        (group, records) ->
+            groupLag
+                .computeIfAbsent(
+                    group,
+                    g -> {
+                      AtomicLong value = new AtomicLong();
+                      Gauge.builder("leukostream.consumer.group.lag", value, AtomicLong::get)
+                          .description(
+                              "Records a consumer group of the pipeline has yet to read on its"
+                                  + " topics (end minus committed offsets), as the aggregator"
+                                  + " last sampled them")
+                          .baseUnit("records")
+                          .tag("group", g)
+                          .register(registry);
+                      return value;
+                    })
+                .set(records));
   }
 
   @Override

@@ -25,6 +25,14 @@ public interface PipelineWatermark extends AutoCloseable {
    */
   long watermark(long nowMillis);
 
+  /**
+   * The records each watched consumer group has yet to read on its topics, as last sampled (end
+   * offsets minus committed offsets, summed over partitions); empty where nothing is sampled.
+   */
+  default java.util.Map<String, Long> groupLag() {
+    return java.util.Map.of();
+  }
+
   /** Stops sampling, where this watermark samples. */
   @Override
   default void close() {}

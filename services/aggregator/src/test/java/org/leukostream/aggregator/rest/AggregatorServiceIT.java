@@ -95,6 +95,12 @@ class AggregatorServiceIT {
         .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
     assertThat(scrape.sum("leukostream_case_latency_seconds_max"))
         .hasValueSatisfying(s -> assertThat(s).isBetween(0.0, 90.0));
+    // The true lag of each consumer group the aggregator watches (here only it consumes).
+    assertThat(scrape.samples("leukostream_consumer_group_lag_records"))
+        .extracting(s -> s.labels().get("group"))
+        .contains("leukostream-detector", "leukostream-classifier", "leukostream-aggregator");
+    assertThat(scrape.samples("leukostream_consumer_group_lag_records"))
+        .allSatisfy(s -> assertThat(s.value()).isGreaterThanOrEqualTo(0));
     assertThat(scrape.sum("leukostream_aggregator_labels_counted_total"))
         .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(300.0));
   }
