@@ -83,7 +83,7 @@ public final class MetricsScrape {
     Set<String> families = new TreeSet<>();
     for (Sample s : samples) {
       families.add(s.name());
-      families.add(s.name().replaceFirst("_(bucket|count|sum|max|total)$", ""));
+      families.add(SloMetrics.family(s.name()));
     }
     return families;
   }
