@@ -568,6 +568,7 @@ class ChartTest {
             "cell.crops.v1",
             "field.results.v1",
             "cell.labels.v1",
+            "cell.reviews.v1",
             "diagnoses.v1",
             "fhir.reports.v1",
             "slide.fields.dlq",

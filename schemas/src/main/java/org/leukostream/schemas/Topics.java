@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.CellReview;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Diagnosis;
 import org.leukostream.avro.FhirReport;
@@ -16,8 +17,9 @@ import org.leukostream.avro.SlideField;
  * except {@link #CELL_CROPS}, keyed by {@link #cropKey} so that one large case spreads over
  * classifier pods.
  *
- * <p>The aggregator joins {@link #CASE_EVENTS}, {@link #FIELD_RESULTS} and {@link #CELL_LABELS} by
- * {@code caseId}, so they must stay co-partitioned: same key, same partition count.
+ * <p>The aggregator joins {@link #CASE_EVENTS}, {@link #FIELD_RESULTS}, {@link #CELL_LABELS} and
+ * {@link #CELL_REVIEWS} by {@code caseId}, so they must stay co-partitioned: same key, same
+ * partition count.
  */
 public final class Topics {
   private static final int MIB = 1024 * 1024;
@@ -42,6 +44,10 @@ public final class Topics {
   /** One labelled cell: stage-1 verdict, ensemble B class, ensemble A blast probability. */
   public static final Topic<CellLabel> CELL_LABELS =
       new Topic<>("cell.labels.v1", CellLabel.class, CASE_PARTITIONS, MIB);
+
+  /** A reviewer's change of one cell's class (the review page); the aggregator applies it. */
+  public static final Topic<CellReview> CELL_REVIEWS =
+      new Topic<>("cell.reviews.v1", CellReview.class, CASE_PARTITIONS, MIB);
 
   /** PRELIMINARY updates and the one FINAL decision per case. */
   public static final Topic<Diagnosis> DIAGNOSES =
@@ -75,6 +81,7 @@ public final class Topics {
           CELL_CROPS,
           FIELD_RESULTS,
           CELL_LABELS,
+          CELL_REVIEWS,
           DIAGNOSES,
           FHIR_REPORTS,
           SLIDE_FIELDS_DLQ,

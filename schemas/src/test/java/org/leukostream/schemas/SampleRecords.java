@@ -49,12 +49,25 @@ public final class SampleRecords {
           Map.entry(Topics.CELL_CROPS.name(), SampleRecords::cellCrop),
           Map.entry(Topics.FIELD_RESULTS.name(), SampleRecords::fieldResult),
           Map.entry(Topics.CELL_LABELS.name(), SampleRecords::cellLabel),
+          Map.entry(Topics.CELL_REVIEWS.name(), SampleRecords::cellReview),
           Map.entry(Topics.DIAGNOSES.name(), SampleRecords::diagnosis),
           Map.entry(Topics.SLIDE_FIELDS_DLQ.name(), SampleRecords::deadLetter),
           Map.entry(Topics.CELL_CROPS_DLQ.name(), SampleRecords::deadLetter),
           Map.entry(Topics.AGGREGATOR_DLQ.name(), SampleRecords::deadLetter),
           Map.entry(Topics.FHIR_REPORTS.name(), SampleRecords::fhirReport),
           Map.entry(Topics.FHIR_REPORTS_DLQ.name(), SampleRecords::deadLetter));
+
+  public static org.leukostream.avro.CellReview cellReview() {
+    return org.leukostream.avro.CellReview.newBuilder()
+        .setReviewId("6f1c2a4e-9d3b-4c8e-a1f2-3b4c5d6e7f80")
+        .setCaseId(CASE_ID)
+        .setCellId(CASE_ID + "/2/7")
+        .setFromClass("lymphoblast")
+        .setToClass("lymphocyte")
+        .setReviewerId("dr-haem-07")
+        .setReviewedAt(java.time.Instant.parse("2026-12-07T10:00:00Z"))
+        .build();
+  }
 
   public static SlideField slideField() {
     byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};

@@ -56,6 +56,7 @@ class SchemaContractTest {
   void aggregatorInputsAreCoPartitioned() {
     assertThat(Topics.FIELD_RESULTS.partitions()).isEqualTo(Topics.CASE_EVENTS.partitions());
     assertThat(Topics.CELL_LABELS.partitions()).isEqualTo(Topics.CASE_EVENTS.partitions());
+    assertThat(Topics.CELL_REVIEWS.partitions()).isEqualTo(Topics.CASE_EVENTS.partitions());
   }
 
   @Test

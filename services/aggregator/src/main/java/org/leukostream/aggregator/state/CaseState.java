@@ -40,6 +40,9 @@ public final class CaseState {
 
   public int cellsUncountable;
 
+  /** Cells a reviewer re-classified (cell.reviews.v1): counted under the reviewer's class. */
+  public int cellsReviewed;
+
   /** Countable cells per ensemble-B class. */
   public TreeMap<String, Integer> classCounts = new TreeMap<>();
 

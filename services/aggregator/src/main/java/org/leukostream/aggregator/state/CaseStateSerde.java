@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * every record of a case (the store is read, changed and written back per label), so it is sized
  * for that: a few hundred bytes, no reflection.
  *
- * <p>The first byte is the layout version. Version 3 is written by this release: version 2 and the
- * case's trace context after it (the {@code traceparent} of its scan, and of its last label).
+ * <p>The first byte is the layout version. Version 4 is written by this release: version 3 and the
+ * number of reviewed cells after it. Version 3: version 2 and the case's trace context after it
+ * (the {@code traceparent} of its scan, and of its last label).
  * Version 2 (version 1 and the order (accession) number after it) and version 1 are still read,
  * without what they lack; a value that starts with {@code '{'} is the JSON that releases before that wrote
  * (changelogs and state dirs of an upgraded aggregator), read through {@link JsonSerde}. A value of
@@ -28,7 +29,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class CaseStateSerde implements Serde<CaseState> {
   /** The layout this release writes. */
-  public static final byte VERSION = 3;
+  public static final byte VERSION = 4;
+
+  /** Version 4 without the number of reviewed cells. */
+  static final byte VERSION_3 = 3;
 
   /** Version 3 without the trace context. */
   static final byte VERSION_2 = 2;
@@ -101,6 +105,7 @@ public final class CaseStateSerde implements Serde<CaseState> {
       string(out, s.accession);
       string(out, s.traceparent);
       string(out, s.lastLabelTraceparent);
+      out.writeInt(s.cellsReviewed);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }
@@ -110,7 +115,7 @@ public final class CaseStateSerde implements Serde<CaseState> {
   static CaseState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte version = in.readByte();
-      if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
+      if (version < VERSION_1 || version > VERSION) {
         throw new SerializationException(
             "case state written in layout version "
                 + version
@@ -160,6 +165,9 @@ public final class CaseStateSerde implements Serde<CaseState> {
       if (version >= 3) {
         s.traceparent = string(in);
         s.lastLabelTraceparent = string(in);
+      }
+      if (version >= 4) {
+        s.cellsReviewed = in.readInt();
       }
       if (in.available() > 0) {
         throw new SerializationException(

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.leukostream.aggregator.state.CaseStateSerde;
+import org.leukostream.aggregator.state.CountedCell;
 import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.aggregator.state.JsonSerde;
 import org.leukostream.schemas.StandaloneStreams;
@@ -19,9 +20,9 @@ import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.deadletter.DeadLetters;
 
 /**
- * The aggregator's topology, a pure builder: the three co-partitioned inputs keyed by case id feed
- * one processor with two persistent stores (per case, per cell); it writes diagnoses and dead
- * letters.
+ * The aggregator's topology, a pure builder: the four co-partitioned inputs keyed by case id feed
+ * one processor with persistent stores (per case; per cell: seen, held label, counted call); it
+ * writes diagnoses and dead letters.
  */
 public final class AggregatorTopology {
   /** The name the aggregator gives itself in dead letters. */
@@ -30,6 +31,7 @@ public final class AggregatorTopology {
   public static final String CASE_STORE = "case-state";
   public static final String CELL_STORE = "case-cells";
   public static final String HELD_STORE = "case-held-labels";
+  public static final String CALL_STORE = "case-cell-calls";
   public static final String PROCESSOR = "case-aggregator";
   static final String DIAGNOSES_SINK = "diagnoses-sink";
   static final String DLQ_SINK = "dead-letter-sink";
@@ -129,6 +131,14 @@ public final class AggregatorTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(HELD_STORE), keys, new JsonSerde<>(HeldLabel.class)),
         PROCESSOR);
+    // What each counted cell adds, for a reviewer's change to replace: one small entry per cell.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CALL_STORE),
+                keys,
+                new JsonSerde<>(CountedCell.class))
+            .withCachingEnabled(),
+        PROCESSOR);
     topology.addSink(
         DIAGNOSES_SINK,
         Topics.DIAGNOSES.name(),
@@ -146,6 +156,7 @@ public final class AggregatorTopology {
 
   /** The topics the aggregator reads, all keyed by case id. */
   public static List<Topic<?>> inputs() {
-    return List.of(Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS);
+    return List.of(
+        Topics.CASE_EVENTS, Topics.FIELD_RESULTS, Topics.CELL_LABELS, Topics.CELL_REVIEWS);
   }
 }

@@ -27,10 +27,12 @@ import org.leukostream.aggregator.decision.CellCall;
 import org.leukostream.aggregator.state.CaseState;
 import org.leukostream.aggregator.state.CellFlags;
 import org.leukostream.aggregator.state.CellKey;
+import org.leukostream.aggregator.state.CountedCell;
 import org.leukostream.aggregator.state.HeldLabel;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.CellReview;
 import org.leukostream.avro.DiagnosisStatus;
 import org.leukostream.avro.FieldResult;
 import org.leukostream.avro.FieldStatus;
@@ -47,11 +49,14 @@ import org.slf4j.LoggerFactory;
  * emits rate-limited PRELIMINARY diagnoses and exactly one FINAL per case: when the case is
  * complete, or as INCOMPLETE when it has been silent for the configured timeout while the pipeline
  * in front of it was drained ({@link PipelineWatermark}: a case waiting on a stage that is down or
- * behind is not stalled). A record that cannot be processed goes to the dead-letter sink and the
- * stream goes on.
+ * behind is not stalled). A reviewer's change of a cell ({@link CellReview}) replaces the models'
+ * call of that cell in the counts, once; on a decided case it makes a new FINAL revision. A record
+ * that cannot be processed goes to the dead-letter sink and the stream goes on.
  */
 final class CaseAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(CaseAggregator.class);
+  private static final java.util.regex.Pattern REVIEW_CLASS =
+      java.util.regex.Pattern.compile("[\\p{L}\\p{N}_\\- ]{1,64}");
 
   private final AggregatorSettings settings;
   private final AggregatorMetrics metrics;
@@ -62,6 +67,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private KeyValueStore<String, CaseState> cases;
   private KeyValueStore<Bytes, Integer> cells;
   private KeyValueStore<String, HeldLabel> held;
+  private KeyValueStore<String, CountedCell> calls;
 
   /**
    * The state of the case the last record belonged to, exactly as last written to {@link #cases}: a
@@ -94,6 +100,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     this.cases = context.getStateStore(AggregatorTopology.CASE_STORE);
     this.cells = context.getStateStore(AggregatorTopology.CELL_STORE);
     this.held = context.getStateStore(AggregatorTopology.HELD_STORE);
+    this.calls = context.getStateStore(AggregatorTopology.CALL_STORE);
     this.current = null;
     context.schedule(
         settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -118,8 +125,34 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         state = cases.get(caseId);
       }
       if (state == null) {
+        if (record.value() instanceof CellReview review) {
+          throw new IllegalArgumentException(
+              "review "
+                  + review.getReviewId()
+                  + " of a cell of case "
+                  + caseId
+                  + ", which the aggregator does not know (never opened, or decided and"
+                  + " forgotten after its retention)");
+        }
         refuseIfForgotten(caseId, record.timestamp(), now);
         state = new CaseState(caseId, now);
+      }
+      if (record.value() instanceof CellReview review) {
+        if (apply(state, review)) {
+          state.lastActivityMillis = now;
+          state.dirty = true;
+          if (!state.finalEmitted) {
+            if (now - state.lastPreliminaryMillis >= settings.preliminaryInterval().toMillis()) {
+              emit(state, DiagnosisStatus.PRELIMINARY, null, now);
+            }
+          } else if (now - state.finalEmittedAtMillis
+              >= settings.preliminaryInterval().toMillis()) {
+            emit(state, DiagnosisStatus.FINAL, revisionReason(state), now); // more: wait
+          } // wait for the punctuation, so that a run of reviews makes one revision
+        }
+        cases.put(caseId, state);
+        current = state;
+        return;
       }
       if (state.finalEmitted) {
         if (record.value() instanceof CaseEvent event
@@ -339,7 +372,7 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         String heldKey = CellFlags.key(state.caseId, cellId);
         HeldLabel label = held.get(heldKey);
         held.delete(heldKey);
-        count(state, label);
+        count(state, cellId, label);
         flags = CellFlags.with(CellFlags.without(flags, CellFlags.HELD), CellFlags.LABELLED);
       } else if (CellFlags.has(flags, CellFlags.LABELLED)) {
         state.cellsLabelledAndDetected++; // counted before its detection by an earlier release
@@ -381,29 +414,83 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
       cells.put(key, CellFlags.with(flags, CellFlags.HELD));
       return false;
     }
-    count(state, counts);
+    count(state, label.getCellId(), counts);
     cells.put(key, CellFlags.with(flags, CellFlags.LABELLED));
     return true;
   }
 
-  /** Adds one label of a reported cell to its case's counts. */
-  private void count(CaseState state, HeldLabel label) {
+  /**
+   * Adds one label of a reported cell to its case's counts, and keeps what it added (for a review
+   * to replace).
+   */
+  private void count(CaseState state, String cellId, HeldLabel label) {
     state.cellsLabelled++;
     state.cellsLabelledAndDetected++;
-    if (label.countable()) {
-      state.classCounts.merge(label.wbcClass(), 1, Integer::sum);
-    } else {
-      state.cellsUncountable++;
-    }
-    if (label.counted()) {
-      state.counted++;
-      state.blasts += label.blast() ? 1 : 0;
-      state.blastsByA += label.blastByA() ? 1 : 0;
-      state.blastsByB += label.blastByB() ? 1 : 0;
-    }
+    CountedCell call = CountedCell.of(label);
+    call.addTo(state, 1);
+    calls.put(CellFlags.key(state.caseId, cellId), call);
     state.ensembleASeen |= label.ensembleA();
     state.models.addAll(label.models());
     metrics.labelCounted();
+  }
+
+  /**
+   * Replaces the call of a counted cell by the reviewer's. A review of a cell the case has not
+   * counted (unknown, or labelled but not yet reported by its field) is refused; one already
+   * applied (same id) or older than the review that stands changes nothing.
+   */
+  private boolean apply(CaseState state, CellReview review) {
+    String cellId = review.getCellId();
+    String toClass = review.getToClass();
+    if (toClass != null && !REVIEW_CLASS.matcher(toClass).matches()) {
+      throw new IllegalArgumentException(
+          "review "
+              + review.getReviewId()
+              + " of cell "
+              + cellId
+              + " of case "
+              + state.caseId
+              + " names no valid class (1-64 letters, digits, '_', '-' or spaces)");
+    }
+    String key = CellFlags.key(state.caseId, cellId);
+    CountedCell before = calls.get(key);
+    if (before == null) {
+      Integer flags = cells.get(CellKey.of(state.cellKeys, state.caseId, cellId));
+      throw new IllegalArgumentException(
+          "review "
+              + review.getReviewId()
+              + " of cell "
+              + cellId
+              + " of case "
+              + state.caseId
+              + ": "
+              + (CellFlags.has(flags, CellFlags.HELD)
+                  ? "its label is not counted yet (no field result has reported the cell)"
+                  : CellFlags.has(flags, CellFlags.LABELLED)
+                      ? "it was counted by a release that kept no record per cell"
+                      : "the case has no such cell"));
+    }
+    long reviewedAt = review.getReviewedAt().toEpochMilli();
+    if (review.getReviewId().equals(before.reviewId())
+        || before.isReviewed() && reviewedAt < before.reviewedAtMillis()) {
+      metrics.duplicateIgnored();
+      return false;
+    }
+    CountedCell after =
+        CountedCell.reviewed(toClass, settings.taxonomy(), review.getReviewId(), reviewedAt);
+    before.addTo(state, -1);
+    after.addTo(state, 1);
+    if (!before.isReviewed()) {
+      state.cellsReviewed++;
+    }
+    calls.put(key, after);
+    LOG.info(
+        "Case {}: cell {} reviewed ({} -> {})",
+        state.caseId,
+        cellId,
+        before.countable() ? before.wbcClass() : "not countable",
+        toClass == null ? "not countable" : toClass);
+    return true;
   }
 
   private void punctuate(long now) {
@@ -420,7 +507,11 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         KeyValue<String, CaseState> entry = all.next();
         CaseState state = entry.value;
         if (state.finalEmitted) {
-          if (now - state.finalEmittedAtMillis >= settings.finalRetention().toMillis()) {
+          if (state.dirty
+              && now - state.finalEmittedAtMillis >= settings.preliminaryInterval().toMillis()) {
+            emit(state, DiagnosisStatus.FINAL, revisionReason(state), now); // after reviews
+            updates.add(entry);
+          } else if (now - state.finalEmittedAtMillis >= settings.finalRetention().toMillis()) {
             expired.add(state);
           }
           continue;
@@ -460,7 +551,13 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
         open - unknown.size() - updates.stream().filter(u -> u.value.finalEmitted).count());
   }
 
+  /** A revision of a case decided INCOMPLETE stays INCOMPLETE, with what it still lacks. */
+  private static String revisionReason(CaseState state) {
+    return state.isComplete() ? null : state.missing();
+  }
+
   private void emit(CaseState state, DiagnosisStatus status, String incompleteReason, long now) {
+    boolean revision = state.finalEmitted; // a FINAL again, after reviews of the decided case
     state.sequence++;
     var diagnosis = diagnoses.build(state, status, incompleteReason, now);
     SpanContext scan = TraceHeaders.fromTraceparent(state.traceparent);
@@ -493,6 +590,10 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
     if (status == DiagnosisStatus.FINAL) {
       state.finalEmitted = true;
       state.finalEmittedAtMillis = now;
+      if (revision) {
+        LOG.info("Case {}: FINAL revision {} after reviews", state.caseId, state.sequence);
+        return;
+      }
       dropHeldLabels(state.caseId);
       metrics.finalEmitted(
           diagnosis.getDecision(),
@@ -539,6 +640,11 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
           });
     }
     keys.forEach(cells::delete);
+    List<String> callKeys = new ArrayList<>();
+    try (var scan = calls.prefixScan(CellFlags.prefix(state.caseId), new StringSerializer())) {
+      scan.forEachRemaining(kv -> callKeys.add(kv.key));
+    }
+    callKeys.forEach(calls::delete);
   }
 
   private void deadLetter(

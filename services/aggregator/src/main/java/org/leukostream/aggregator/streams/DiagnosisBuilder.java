@@ -62,6 +62,7 @@ public final class DiagnosisBuilder {
         .setCellsDetected(state.cellsDetected)
         .setCellsLabelled(state.cellsLabelled)
         .setCellsUncountable(state.cellsUncountable)
+        .setCellsReviewed(state.cellsReviewed)
         .setFieldsExpected(state.expectedFields)
         .setFieldsSeen(state.fieldsSeen.size())
         .setFieldsRejected(state.fieldsRejected)

@@ -85,13 +85,35 @@ class CaseStateSerdeTest {
   }
 
   @Test
+  void readsTheLayoutOfTheReleaseBeforeWhichHadNoReviews() {
+    CaseState before = full();
+    before.cellsReviewed = 0;
+    byte[] current = serde.serializer().serialize("t", before);
+    // Version 3 is version 4 without the number of reviewed cells at the end (one int).
+    byte[] version3 = Arrays.copyOf(current, current.length - 4);
+    version3[0] = 3;
+
+    CaseState read = serde.deserializer().deserialize("t", version3);
+
+    assertThat(asJson(read)).isEqualTo(asJson(before));
+    assertThat(read.traceparent).isEqualTo(full().traceparent);
+    byte[] reviewed = serde.serializer().serialize("t", full());
+    reviewed[0] = 3;
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", reviewed))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("after a version 3 case state");
+  }
+
+  @Test
   void readsTheLayoutOfTheReleaseBeforeWhichHadNoTraceContext() {
     CaseState before = full();
     before.traceparent = null;
     before.lastLabelTraceparent = null;
+    before.cellsReviewed = 0;
     byte[] current = serde.serializer().serialize("t", before);
-    // Version 2 is version 3 without the two trace contexts at the end (two null strings).
-    byte[] version2 = Arrays.copyOf(current, current.length - 8);
+    // Version 2 is version 4 without the two trace contexts (two null strings) and the number of
+    // reviewed cells at the end.
+    byte[] version2 = Arrays.copyOf(current, current.length - 12);
     version2[0] = 2;
 
     CaseState read = serde.deserializer().deserialize("t", version2);
@@ -112,10 +134,11 @@ class CaseStateSerdeTest {
     before.accession = null;
     before.traceparent = null;
     before.lastLabelTraceparent = null;
+    before.cellsReviewed = 0;
     byte[] current = serde.serializer().serialize("t", before);
-    // Version 1 is version 3 without the accession and the two trace contexts at the end (three
-    // null strings: 12 bytes).
-    byte[] version1 = Arrays.copyOf(current, current.length - 12);
+    // Version 1 is version 4 without the accession and the two trace contexts (three null
+    // strings: 12 bytes) and the number of reviewed cells at the end (4 bytes).
+    byte[] version1 = Arrays.copyOf(current, current.length - 16);
     version1[0] = 1;
 
     CaseState read = serde.deserializer().deserialize("t", version1);
@@ -154,6 +177,7 @@ class CaseStateSerdeTest {
     s.cellsLabelled = 118;
     s.cellsLabelledAndDetected = 117;
     s.cellsUncountable = 9;
+    s.cellsReviewed = 4;
     s.classCounts.put("lymphoblast", 31);
     s.classCounts.put("neutrophil", 70);
     s.classCounts.put("Ä-ß", 2);

@@ -35,6 +35,8 @@ import org.leukostream.aggregator.state.CellKey;
 import org.leukostream.avro.CaseEvent;
 import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.CellLabel;
+import org.leukostream.avro.CellReview;
+import org.leukostream.avro.ClassCount;
 import org.leukostream.avro.Comparison;
 import org.leukostream.avro.DeadLetter;
 import org.leukostream.avro.Decision;
@@ -63,6 +65,7 @@ class AggregatorTopologyTest {
   private TestInputTopic<String, CaseEvent> caseEvents;
   private TestInputTopic<String, FieldResult> fieldResults;
   private TestInputTopic<String, CellLabel> labels;
+  private TestInputTopic<String, CellReview> reviews;
   private TestOutputTopic<String, Diagnosis> diagnoses;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
@@ -132,6 +135,11 @@ class AggregatorTopologyTest {
             Topics.CELL_LABELS.name(),
             keys,
             Topics.CELL_LABELS.valueSerde(serdeConfig).serializer());
+    reviews =
+        driver.createInputTopic(
+            Topics.CELL_REVIEWS.name(),
+            keys,
+            Topics.CELL_REVIEWS.valueSerde(serdeConfig).serializer());
     diagnoses =
         driver.createOutputTopic(
             Topics.DIAGNOSES.name(),
@@ -659,8 +667,137 @@ class AggregatorTopologyTest {
             letter -> assertThat(letter.getErrorMessage()).contains("decided and forgotten"));
   }
 
+  /**
+   * A reviewer moves cells of a decided case: the models' call of each is taken out and the
+   * reviewer's put in, once; a run of reviews makes one FINAL revision; a redelivered or older
+   * review changes nothing; a cell moved twice is counted once, under its last class.
+   */
+  @Test
+  void reviewsOfADecidedCaseReplaceTheModelsCallsOnceInOneRevision() {
+    SyntheticCase feed = SyntheticCase.of("case-reviewed", 5, 300, 62);
+    Diagnosis decided = runCase(feed);
+    assertThat(decided.getDecision()).isEqualTo(Decision.ALL); // 62 / 300 = 20.7%
+    List<String> blasts =
+        feed.fields().stream()
+            .flatMap(List::stream)
+            .filter(l -> l.getWbcClass().equals("lymphoblast"))
+            .map(CellLabel::getCellId)
+            .limit(4)
+            .toList();
+    List<CellReview> moved =
+        List.of(
+            review(feed, blasts.get(0), "lymphocyte", 1),
+            review(feed, blasts.get(1), "lymphocyte", 2),
+            review(feed, blasts.get(2), "lymphocyte", 3),
+            review(feed, blasts.get(3), null, 4)); // not countable
+    moved.forEach(r -> reviews.pipeInput(feed.caseId(), r));
+    assertThat(finals(feed.caseId())).isEmpty(); // within the interval: waits for the run to end
+
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    Diagnosis revised = finals(feed.caseId()).get(0);
+    assertThat(revised.getSequence()).isGreaterThan(decided.getSequence());
+    assertThat(revised.getLymphoblasts()).isEqualTo(58);
+    assertThat(revised.getCellsCounted()).isEqualTo(299);
+    assertThat(revised.getCellsUncountable()).isEqualTo(1);
+    assertThat(revised.getCellsReviewed()).isEqualTo(4);
+    assertThat(revised.getDecision()).isEqualTo(Decision.NOT_ALL); // 58 / 299 = 19.4%
+    assertThat(count(revised, "lymphoblast")).isEqualTo(58);
+    assertThat(count(revised, "lymphocyte")).isEqualTo(count(decided, "lymphocyte") + 3);
+    assertThat(deadLetters.readValuesToList()).isEmpty();
+
+    // Redelivered, and an older review of a cell a later one moved: nothing changes.
+    moved.forEach(r -> reviews.pipeInput(feed.caseId(), r));
+    reviews.pipeInput(feed.caseId(), review(feed, blasts.get(0), "monocyte", 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    assertThat(finals(feed.caseId())).isEmpty();
+
+    // Moved back: counted once more as a blast, still one reviewed cell.
+    reviews.pipeInput(feed.caseId(), review(feed, blasts.get(0), "lymphoblast", 5));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    Diagnosis back = finals(feed.caseId()).get(0);
+    assertThat(back.getLymphoblasts()).isEqualTo(59);
+    assertThat(back.getCellsCounted()).isEqualTo(299);
+    assertThat(back.getCellsReviewed()).isEqualTo(4);
+    assertThat(back.getSequence()).isGreaterThan(revised.getSequence());
+    assertThat(deadLetters.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void aReviewBeforeTheFinalIsCountedInIt() {
+    SyntheticCase feed = SyntheticCase.of("case-early-review", 2, 250, 50);
+    open(feed);
+    field(feed, 0);
+    label(feed, 0);
+    String blast = feed.fields().get(0).get(0).getCellId();
+    reviews.pipeInput(feed.caseId(), review(feed, blast, "lymphocyte", 1));
+    field(feed, 1);
+    label(feed, 1);
+    close(feed);
+
+    Diagnosis decided = finals(feed.caseId()).get(0);
+    assertThat(decided.getLymphoblasts()).isEqualTo(49);
+    assertThat(decided.getCellsCounted()).isEqualTo(250);
+    assertThat(decided.getCellsReviewed()).isEqualTo(1);
+    assertThat(decided.getDecision()).isEqualTo(Decision.NOT_ALL);
+  }
+
+  @Test
+  void aReviewOfAnUnknownCellOrCaseOrOfNoClassIsDeadLetteredWithTheReason() {
+    SyntheticCase feed = SyntheticCase.of("case-odd-reviews", 2, 220, 20);
+    Diagnosis decided = runCase(feed);
+    String cell = feed.fields().get(0).get(0).getCellId();
+
+    reviews.pipeInput(feed.caseId(), review(feed, "no-such-cell", "lymphocyte", 1));
+    reviews.pipeInput("case-never-seen", review(feed, cell, "lymphocyte", 2));
+    reviews.pipeInput(feed.caseId(), review(feed, cell, "<script>", 3));
+    SyntheticCase waiting = SyntheticCase.of("case-label-waiting", 1, 10, 1);
+    open(waiting);
+    label(waiting, 0); // labels before their field result: held, not counted
+    reviews.pipeInput(
+        waiting.caseId(),
+        review(waiting, waiting.fields().get(0).get(0).getCellId(), "lymphocyte", 4));
+
+    List<DeadLetter> refused = deadLetters.readValuesToList();
+    assertThat(refused)
+        .extracting(DeadLetter::getErrorMessage)
+        .satisfiesExactly(
+            m -> assertThat(m).contains("no-such-cell").contains("the case has no such cell"),
+            m -> assertThat(m).contains("case-never-seen").contains("does not know"),
+            m -> assertThat(m).contains("no valid class"),
+            m -> assertThat(m).contains("not counted yet"));
+    assertThat(refused).allSatisfy(l -> assertThat(l.getOriginalTopic()).isEqualTo("cell.reviews.v1"));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    assertThat(finals(feed.caseId())).isEmpty();
+    assertThat(decided.getCellsReviewed()).isZero();
+  }
+
+  private static int count(Diagnosis diagnosis, String wbcClass) {
+    return diagnosis.getClassCounts().stream()
+        .filter(c -> c.getClassName().equals(wbcClass))
+        .mapToInt(ClassCount::getCount)
+        .sum();
+  }
+
+  private static CellReview review(
+      SyntheticCase feed, String cellId, String toClass, int secondsAfterT0) {
+    return CellReview.newBuilder()
+        .setReviewId(
+            UUID.nameUUIDFromBytes((cellId + toClass + secondsAfterT0).getBytes()).toString())
+        .setCaseId(feed.caseId())
+        .setCellId(cellId)
+        .setFromClass(null)
+        .setToClass(toClass)
+        .setReviewerId("dr-haem-07")
+        .setReviewedAt(T0.plusSeconds(secondsAfterT0))
+        .build();
+  }
+
   private Diagnosis runCase(String caseId, int cells, int blasts) {
-    SyntheticCase feed = SyntheticCase.of(caseId, 5, cells, blasts);
+    return runCase(SyntheticCase.of(caseId, 5, cells, blasts));
+  }
+
+  private Diagnosis runCase(SyntheticCase feed) {
+    String caseId = feed.caseId();
     open(feed);
     for (int f = 0; f < feed.fields().size(); f++) {
       field(feed, f);
