@@ -171,7 +171,8 @@ class ReviewTopologyTest {
   }
 
   private void publish(SyntheticCase c) {
-    // Opened one minute after the case before: the worklist's "newest first" does not hang on the clock.
+    // Opened one minute after the case before: the worklist's "newest first" does not hang on the
+    // clock.
     CaseEvent opened =
         CaseEvent.newBuilder(c.opened()).setOccurredAt(T0.plusSeconds(60L * opened())).build();
     pipe(Topics.CASE_EVENTS, c.caseId(), opened);
