@@ -765,7 +765,8 @@ class AggregatorTopologyTest {
             m -> assertThat(m).contains("case-never-seen").contains("does not know"),
             m -> assertThat(m).contains("no valid class"),
             m -> assertThat(m).contains("not counted yet"));
-    assertThat(refused).allSatisfy(l -> assertThat(l.getOriginalTopic()).isEqualTo("cell.reviews.v1"));
+    assertThat(refused)
+        .allSatisfy(l -> assertThat(l.getOriginalTopic()).isEqualTo("cell.reviews.v1"));
     driver.advanceWallClockTime(Duration.ofSeconds(6));
     assertThat(finals(feed.caseId())).isEmpty();
     assertThat(decided.getCellsReviewed()).isZero();
