@@ -34,6 +34,9 @@ async function json(path, options) {
 
 function say(text) { statusLine.textContent = text; }
 
+function fill(node, ...nodes) { node.replaceChildren(...nodes.filter(n => n !== null && n !== undefined)); }
+function show(...nodes) { fill(main, ...nodes); }
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -71,7 +74,7 @@ async function worklist(params) {
       el('td', {}, when(c.openedAtMillis)),
       el('td', {}, c.patientKey ? el('a', { href: '#/patients/' + c.patientKey, class: 'muted' }, c.patientKey.substring(0, 12) + '...') : '-'));
   });
-  main.replaceChildren(
+  show(
     el('h1', {}, 'Worklist'), el('p', {}, 'Filter: ', filter),
     el('table', { id: 'worklist' },
       el('thead', {}, el('tr', {}, ...['case', 'status', 'decision', 'blasts (raw)', 'adjusted [95%]', 'counted', 'sign-off', 'opened', 'patient'].map(h => el('th', {}, h)))),
@@ -123,7 +126,7 @@ function renderCase() {
   const gallery = el('div', { id: 'gallery' }, ...[...groups.entries()].sort().map(([k, cells]) =>
     el('div', { class: 'group', 'data-group': k }, el('h3', {}, k + ' (' + cells.length + ')'),
       el('div', { class: 'cells' }, ...cells.map(cellTile)))));
-  main.replaceChildren(summary, el('div', { class: 'layout' },
+  show(summary, el('div', { class: 'layout' },
     el('div', {}, differential, el('h3', {}, 'Cell'), el('div', { id: 'detail' }, 'Click a cell for its probabilities.'), el('h3', {}, 'Fields'), fields()),
     el('div', {}, toolbar, gallery)));
   lazyCrops();
@@ -155,7 +158,7 @@ async function select(cell, event) {
   if (view.selected.has(cell.cellId)) view.selected.delete(cell.cellId); else view.selected.add(cell.cellId);
   document.querySelectorAll('.cell').forEach(t => t.classList.toggle('selected', view.selected.has(t.dataset.cell)));
   const info = await json('/api/cases/' + encodeURIComponent(view.caseId) + '/cells/' + encodeURIComponent(cell.cellId));
-  document.getElementById('detail').replaceChildren(
+  fill(document.getElementById('detail'),
     el('div', {}, cell.cellId, ' - field ' + info.fieldIndex),
     el('div', {}, 'stage 1 countable: ' + (info.countableProbability * 100).toFixed(1) + '%'),
     el('div', {}, 'ensemble A blast: ' + (info.blastProbability === null ? 'n/a' : (info.blastProbability * 100).toFixed(1) + '%')),
@@ -182,7 +185,7 @@ function fields() {
     for (const c of cells) {
       const r = document.createElementNS(ns, 'rect');
       r.setAttribute('x', c.box[0]); r.setAttribute('y', c.box[1]); r.setAttribute('width', c.box[2]); r.setAttribute('height', c.box[3]);
-      r.setAttribute('fill', 'none'); r.setAttribute('stroke', c.currentClass === 'lymphoblast' ? '#c22' : '#27c'); r.setAttribute('stroke-width', 2);
+      r.setAttribute('fill', 'none'); r.setAttribute('stroke', /blast/.test(c.currentClass || '') ? '#c22' : '#27c'); r.setAttribute('stroke-width', 2);
       svg.append(r);
     }
     out.append(svg);
@@ -243,7 +246,7 @@ async function patientPage(key) {
     svg.append(p);
     if (i > 0) line(x(i - 1), y(points[i - 1].diagnosis.blastPercent), x(i), y(c.diagnosis.blastPercent), '#667');
   });
-  main.replaceChildren(el('h1', {}, 'Patient ', el('code', {}, key)),
+  show(el('h1', {}, 'Patient ', el('code', {}, key)),
     el('p', { class: 'muted' }, 'Pseudonymous key only; the hospital\'s systems map it back.'), svg,
     el('table', { id: 'patient-cases' }, ...cases.map(c => el('tr', {},
       el('td', {}, el('a', { href: '#/cases/' + encodeURIComponent(c.caseId) }, c.caseId)), el('td', {}, when(c.openedAtMillis)),
@@ -261,7 +264,7 @@ async function route() {
     if (parts[0] === 'cases' && parts[1]) await casePage(parts[1]);
     else if (parts[0] === 'patients' && parts[1]) await patientPage(parts[1]);
     else { view = null; await worklist(params); }
-  } catch (e) { main.replaceChildren(el('p', { class: 'error' }, e.message)); }
+  } catch (e) { show(el('p', { class: 'error' }, e.message)); }
 }
 
 document.addEventListener('keydown', e => {

@@ -31,6 +31,7 @@ import org.leukostream.cli.pipeline.Pipeline;
 import org.leukostream.cli.pipeline.RealCellOptions;
 import org.leukostream.cli.pipeline.ServiceConfigs;
 import org.leukostream.cli.pipeline.VirtualPatients;
+import org.leukostream.cli.review.ReviewPage;
 import org.leukostream.cli.scan.CaseSender;
 import org.leukostream.cli.scan.FieldImage;
 import org.leukostream.cli.scan.PatientKeys;
@@ -131,10 +132,51 @@ public final class DemoCommand implements Callable<Integer> {
               + " http://localhost:4318/v1/traces); default: none.")
   String otlpEndpoint;
 
+  @Option(
+      names = "--review",
+      description =
+          "After the cohort, keep the stack running and start the review page (services/review) on"
+              + " it: prints its URL; the page's sign-off goes to this process's bridge. Runs until"
+              + " Ctrl-C (or --review-seconds).")
+  boolean review;
+
+  @Option(
+      names = "--review-seconds",
+      defaultValue = "0",
+      description = "With --review: stop after this many seconds (default 0: until Ctrl-C).")
+  long reviewSeconds;
+
   @Override
   public Integer call() throws Exception {
     try (CliTracing tracing = CliTracing.of(Optional.ofNullable(otlpEndpoint), trace)) {
       return run(tracing);
+    }
+  }
+
+  private void serveReviewPage(
+      EmbeddedStack stack, Pipeline pipeline, Path work, PrintWriter err, PrintWriter out)
+      throws Exception {
+    err.printf("demo: starting the review page (services/review) ...%n");
+    try (ReviewPage page =
+        ReviewPage.start(
+            pipeline,
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            work.resolve("review"),
+            Map.of())) {
+      Thread hook = new Thread(page::close, "review-page-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      out.printf(
+          "review page: %s (authentication off: every caller is the development reviewer"
+              + " \"dev-reviewer\"; no token needed)%n",
+          page.url());
+      out.flush();
+      if (reviewSeconds > 0) {
+        Thread.sleep(reviewSeconds * 1000);
+      } else {
+        Thread.currentThread().join(); // until Ctrl-C
+      }
+      Runtime.getRuntime().removeShutdownHook(hook);
     }
   }
 
@@ -224,6 +266,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (trace && !expected.isEmpty()) {
           String first = expected.keySet().iterator().next();
           printTrace(json ? err : out, first, tracing.spans());
+        }
+        if (review) {
+          serveReviewPage(stack, pipeline, claims, err, out);
         }
         if (agreeing[0] != finals.size()) {
           err.printf(

@@ -25,6 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.leukostream.aggregator.streams.AggregatorMetrics;
 import org.leukostream.aggregator.streams.AggregatorSettings;
 import org.leukostream.aggregator.streams.AggregatorTopology;
+import org.leukostream.avro.CaseEvent;
 import org.leukostream.classifier.config.ClassifierConfig;
 import org.leukostream.classifier.core.ClassifierModels;
 import org.leukostream.classifier.core.CropProcessor;
@@ -35,11 +36,13 @@ import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.detector.field.FieldDetector;
 import org.leukostream.ehr.fhir.ReportBuilder;
 import org.leukostream.ehr.fhir.ReportSettings;
+import org.leukostream.ehr.rest.SignService;
 import org.leukostream.ehr.streams.ReportTopology;
 import org.leukostream.schemas.StandaloneStreams;
 import org.leukostream.schemas.TopicSink;
 import org.leukostream.schemas.Topics;
 import org.leukostream.schemas.serde.SerdeConfig;
+import org.leukostream.schemas.signoff.SignOffSeal;
 
 /**
  * Detector, classifier, aggregator and EHR bridge in this process, each with the service's own
@@ -68,6 +71,12 @@ public final class Pipeline implements AutoCloseable {
   private volatile KafkaStreams aggregator;
   private volatile KafkaStreams bridge;
   private final Path stateDir;
+
+  /** Seals the sign-offs {@link #sign} writes; the bridge here accepts no other. */
+  private final SignOffSeal seal = SignOffSeal.random();
+
+  private final Map<String, Object> clientConfig;
+  private org.apache.kafka.clients.producer.KafkaProducer<String, CaseEvent> signOffs;
 
   /** The stages, each of which can be restarted as its pod would be. */
   public enum Stage {
@@ -126,6 +135,7 @@ public final class Pipeline implements AutoCloseable {
       Tracer tracer)
       throws InterruptedException {
     String run = UUID.randomUUID().toString().substring(0, 8);
+    this.clientConfig = clientConfig;
     Properties detectorOverrides = new Properties();
     detectorOverrides.putAll(overrides);
     claimRoot.ifPresent(
@@ -195,11 +205,14 @@ public final class Pipeline implements AutoCloseable {
         () ->
             ReportTopology.standalone(
                 StandaloneStreams.exactlyOnce(
-                    "leukostream-ehr-bridge-" + run,
-                    bootstrap,
-                    registry,
-                    stateDir.resolve("ehr-bridge")),
-                new ReportBuilder(ReportSettings.fromApplicationProperties()));
+                        "leukostream-ehr-bridge-" + run,
+                        bootstrap,
+                        registry,
+                        stateDir.resolve("ehr-bridge"))
+                    // one instance: every case is local; sign-offs need the query metadata
+                    .withApplicationServer("127.0.0.1:0"),
+                new ReportBuilder(ReportSettings.fromApplicationProperties()),
+                seal);
     this.aggregator = aggregatorFactory.get();
     this.bridge = bridgeFactory.get();
     workers.values().forEach(StageWorker::start);
@@ -382,9 +395,52 @@ public final class Pipeline implements AutoCloseable {
         fieldsDone.get(), detectorNanos.get() / 1e9, cropsDone.get(), classifierNanos.get() / 1e9);
   }
 
+  /**
+   * A reviewer's sign-off of a decided case, as the bridge service's {@code POST
+   * /cases/{caseId}/sign} does it (checked against the case's FINAL, written as a sealed SIGNED
+   * event): for the demo's review page, whose sign-off button calls it.
+   */
+  public SignService.Reply sign(String caseId, SignService.SignRequest request) {
+    SignService service =
+        new SignService(
+            bridge,
+            this::publishSignOff,
+            java.time.Clock.systemUTC(),
+            new org.leukostream.config.InstanceLinks(
+                "http", java.net.http.HttpClient.newHttpClient()));
+    return service.sign(caseId, request, Optional.empty(), Optional.empty());
+  }
+
+  private synchronized void publishSignOff(CaseEvent event) {
+    if (signOffs == null) {
+      signOffs = org.leukostream.schemas.TopicWriter.producer(clientConfig, Topics.CASE_EVENTS);
+    }
+    try {
+      signOffs
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  Topics.CASE_EVENTS.name(),
+                  null,
+                  event.getCaseId(),
+                  event,
+                  new org.apache.kafka.common.header.internals.RecordHeaders()
+                      .add(
+                          SignOffSeal.HEADER,
+                          seal.seal(event).getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot write the sign-off: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     closing.set(true);
+    synchronized (this) {
+      if (signOffs != null) {
+        signOffs.close();
+      }
+    }
     for (StageWorker worker : workers.values()) {
       worker.close();
     }

@@ -37,10 +37,17 @@ public final class ReportTopology {
    * of this process only (none is made here).
    */
   public static KafkaStreams standalone(StandaloneStreams where, ReportBuilder builder) {
+    return standalone(where, builder, SignOffSeal.random());
+  }
+
+  /**
+   * As {@link #standalone(StandaloneStreams, ReportBuilder)}, accepting the sign-offs sealed with
+   * {@code seal}: for a process that also serves the sign-off (the demo's review page).
+   */
+  public static KafkaStreams standalone(
+      StandaloneStreams where, ReportBuilder builder, SignOffSeal seal) {
     return where.create(
-        build(builder, where.serdeConfig(), SignOffSeal.random()),
-        SERVICE,
-        Topics.FHIR_REPORTS_DLQ);
+        build(builder, where.serdeConfig(), seal), SERVICE, Topics.FHIR_REPORTS_DLQ);
   }
 
   /**
