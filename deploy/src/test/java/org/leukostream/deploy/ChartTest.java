@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ChartTest {
   static final List<String> SERVICES =
-      List.of("detector", "classifier", "aggregator", "ehr-bridge");
+      List.of("detector", "classifier", "aggregator", "ehr-bridge", "review");
 
   /** Keys whose value must never be written into a manifest. */
   static final Pattern SECRET_PROPERTY =
@@ -705,10 +705,16 @@ class ChartTest {
 
     Map<String, GenericKubernetesResource> users = new LinkedHashMap<>();
     rendered.custom("KafkaUser").forEach(u -> users.put(u.getMetadata().getName(), u));
-    assertThat(users).hasSize(4);
+    assertThat(users).hasSize(SERVICES.size());
     Map<String, List<String>> outputsInCode =
-        Map.of("aggregator", List.of("diagnoses.v1"), "ehr-bridge", List.of("fhir.reports.v1"));
-    for (String component : List.of("detector", "classifier", "aggregator", "ehr-bridge")) {
+        Map.of(
+            "aggregator",
+            List.of("diagnoses.v1"),
+            "ehr-bridge",
+            List.of("fhir.reports.v1"),
+            "review",
+            List.of("cell.reviews.v1"));
+    for (String component : SERVICES) {
       GenericKubernetesResource user = users.get(Rendered.name(component));
       assertThat(user).as(component).isNotNull();
       assertThat(user.getMetadata().getNamespace()).isEqualTo("kafka");
@@ -813,7 +819,7 @@ class ChartTest {
         .all(io.fabric8.kubernetes.api.model.ServiceAccount.class)
         .forEach(a -> accounts.put(a.getMetadata().getName(), a));
     Map<String, PodSpec> pods = pods(rendered);
-    assertThat(pods).hasSize(4);
+    assertThat(pods).hasSize(SERVICES.size());
     pods.forEach(
         (name, pod) -> {
           assertThat(pod.getServiceAccountName()).as(name).isEqualTo(name);

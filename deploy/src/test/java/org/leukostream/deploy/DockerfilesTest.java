@@ -40,7 +40,8 @@ class DockerfilesTest {
             "classifier.Dockerfile",
             "classifier-cuda.Dockerfile",
             "aggregator.Dockerfile",
-            "ehr-bridge.Dockerfile");
+            "ehr-bridge.Dockerfile",
+            "review.Dockerfile");
   }
 
   @Test

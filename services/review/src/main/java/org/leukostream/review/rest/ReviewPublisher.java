@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.Config;
@@ -22,14 +23,28 @@ import org.leukostream.schemas.serde.SerdeConfig;
 public class ReviewPublisher {
   private final KafkaProducer<String, CellReview> producer;
 
+  /**
+   * The producer takes the Kafka Streams client's settings that a producer knows ({@code
+   * kafka-streams.*}: security protocol, SASL, TLS), its bootstrap servers and the registry
+   * settings, so that it reaches the broker as the view does.
+   */
   public ReviewPublisher(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, Config config) {
+      @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers") String bootstrap,
+      Config config) {
     var client =
         new java.util.HashMap<String, Object>(
             SerdeConfig.settings(
                 SerdeConfig.STREAMS_PREFIX, key -> config.getOptionalValue(key, String.class)));
-    client.put("bootstrap.servers", bootstrap);
-    client.put("client.id", "leukostream-review-publisher");
+    for (String name : config.getPropertyNames()) {
+      if (name.startsWith(SerdeConfig.STREAMS_PREFIX)) {
+        String key = name.substring(SerdeConfig.STREAMS_PREFIX.length());
+        if (ProducerConfig.configNames().contains(key)) {
+          config.getOptionalValue(name, String.class).ifPresent(v -> client.put(key, v));
+        }
+      }
+    }
+    client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    client.put(ProducerConfig.CLIENT_ID_CONFIG, "leukostream-review-publisher");
     this.producer = TopicWriter.producer(client, Topics.CELL_REVIEWS);
   }
 
