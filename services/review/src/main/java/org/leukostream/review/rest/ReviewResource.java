@@ -65,6 +65,7 @@ public class ReviewResource {
   public record SignOffRequest(String correctedDecision, String comment, String amendmentReason) {}
 
   private final ReviewViews views;
+  private final ReviewMeters meters;
   private final ReviewPublisher publisher;
   private final Reviewer reviewer;
   private final String bridgeUrl;
@@ -78,7 +79,9 @@ public class ReviewResource {
       ReviewViews views,
       ReviewPublisher publisher,
       Reviewer reviewer,
+      ReviewMeters meters,
       @ConfigProperty(name = "leukostream.review.bridge-url") String bridgeUrl) {
+    this.meters = meters;
     this.views = views;
     this.publisher = publisher;
     this.reviewer = reviewer;
@@ -206,6 +209,7 @@ public class ReviewResource {
               .build());
     }
     publisher.publish(reviews);
+    meters.reclassified(reviews.size());
     LOG.info("Case {}: {} cell(s) reclassified by {}", caseId, reviews.size(), reviewerId);
     return Response.accepted(
             new ReclassifyReply(reviews.stream().map(CellReview::getReviewId).toList(), reviewerId))
@@ -250,10 +254,12 @@ public class ReviewResource {
     try {
       answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
+      meters.signOff("bridge-unreachable");
       return Response.status(Response.Status.BAD_GATEWAY)
           .entity(new Problem("the EHR bridge at " + bridgeUrl + " did not answer: " + e))
           .build();
     }
+    meters.signOff(answer.statusCode() / 100 == 2 ? "signed" : "refused");
     LOG.info(
         "Case {}: sign-off by {} answered {} by the bridge",
         caseId,

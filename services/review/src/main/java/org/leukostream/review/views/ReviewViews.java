@@ -68,6 +68,11 @@ public final class ReviewViews {
     return out;
   }
 
+  /** About how many cases the view holds (RocksDB's estimate). */
+  public long approximateCases() {
+    return stores.<CaseEntry>store(ReviewTopology.CASES).approximateNumEntries();
+  }
+
   public Optional<CaseEntry> caseEntry(String caseId) {
     return Optional.ofNullable(stores.<CaseEntry>store(ReviewTopology.CASES).get(caseId));
   }

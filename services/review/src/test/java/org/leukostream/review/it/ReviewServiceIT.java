@@ -11,9 +11,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,6 +27,8 @@ import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
 import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackTestResource;
+import org.leukostream.testkit.MetricsScrape;
+import org.leukostream.testkit.SloMetrics;
 
 /**
  * The review service on the embedded broker: a case written as the pipeline writes it appears on
@@ -154,6 +159,19 @@ class ReviewServiceIT {
         .then()
         .statusCode(502)
         .body("error", containsString("did not answer"));
+    String exposition = given().get("/q/metrics").asString();
+    Files.writeString(Path.of("target/metrics-review.prom"), exposition);
+    MetricsScrape scrape = MetricsScrape.parse(exposition);
+    assertThat(
+            SloMetrics.missing("review", scrape, Set.of(SloMetrics.ALWAYS, SloMetrics.AFTER_CASE)))
+        .isEmpty();
+    assertThat(scrape.sum("leukostream_review_cells_reclassified_total")).contains(1.0);
+    assertThat(
+            scrape.sum(
+                "leukostream_review_signoffs_total", Map.of("outcome", "bridge-unreachable")))
+        .contains(1.0);
+    assertThat(scrape.sum("leukostream_review_view_cases"))
+        .hasValueSatisfying(n -> assertThat(n).isGreaterThanOrEqualTo(1.0));
     given().get("/").then().statusCode(200).body(containsString("review.js"));
     given().get("/review.js").then().statusCode(200);
     given().get("/q/health/ready").then().statusCode(200);
