@@ -130,6 +130,7 @@ function renderCase() {
     el('div', {}, differential, el('h3', {}, 'Cell'), el('div', { id: 'detail' }, 'Click a cell for its probabilities.'), el('h3', {}, 'Fields'), fields()),
     el('div', {}, toolbar, gallery)));
   lazyCrops();
+  performance.mark('leukostream-case-rendered');
 }
 
 function cellTile(cell) {

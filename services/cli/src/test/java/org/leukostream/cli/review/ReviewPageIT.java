@@ -225,6 +225,93 @@ class ReviewPageIT {
     }
   }
 
+  /**
+   * A 500-cell case (63 fields of 8 cells through the whole pipeline) opens with every crop shown;
+   * the load times (first byte, case rendered, all crops) are written to
+   * target/review-page-load.txt for the record, never asserted.
+   */
+  @Test
+  void aFiveHundredCellCaseOpensWithEveryCrop() throws Exception {
+    AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
+    VirtualPatients.Patient large =
+        VirtualPatients.draw(
+            new VirtualPatients.Spec("review-500", 63, 8, 0.3), 41, settings.rule());
+    try (CaseSender sender = CaseSender.withClaimDirectory(stack.clientConfig(), claims)) {
+      sender.send(large.toCase(VirtualPatients.keys(), "review"), n -> {});
+    }
+    Diagnosis diagnosis =
+        Finals.await(
+                stack.clientConfig(),
+                Set.of(large.caseId()),
+                Duration.ofMinutes(5),
+                pipeline::checkHealthy,
+                d -> {})
+            .get(large.caseId());
+    try (ReviewPage page =
+        ReviewPage.start(
+            pipeline,
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            Path.of("target", "review-page-it", "load"),
+            Map.of())) {
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+        String url = page.url() + "#/cases/" + large.caseId();
+        // Until the view holds every cell of the case (it is being built from the topics).
+        wait.until(
+            d -> {
+              d.get(url);
+              return Long.valueOf(diagnosis.getCellsLabelled())
+                  .equals(
+                      ((JavascriptExecutor) d)
+                          .executeAsyncScript(
+                              "const done = arguments[arguments.length - 1];"
+                                  + "fetch('/api/cases/' + arguments[0]).then(r => r.json())"
+                                  + ".then(c => done(c.cells.length)).catch(() => done(-1));",
+                              large.caseId()));
+            });
+        browser.manage().timeouts().scriptTimeout(Duration.ofMinutes(2));
+        browser.get("about:blank");
+        browser.get(url);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("gallery")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> times =
+            (Map<String, Object>)
+                ((JavascriptExecutor) browser)
+                    .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                            + "function step() {"
+                            + "  const imgs = [...document.querySelectorAll('#gallery img')];"
+                            + "  const waiting = imgs.find(i => !(i.complete && i.naturalWidth > 0));"
+                            + "  if (waiting) { waiting.scrollIntoView(); setTimeout(step, 10); return; }"
+                            + "  const nav = performance.getEntriesByType('navigation')[0];"
+                            + "  const rendered = performance.getEntriesByName("
+                            + "    'leukostream-case-rendered')[0];"
+                            + "  done({firstByte: nav.responseStart, rendered: rendered.startTime,"
+                            + "    allCrops: performance.now(), crops: imgs.length});"
+                            + "}"
+                            + "step();");
+        assertThat(((Number) times.get("crops")).longValue())
+            .isEqualTo(diagnosis.getCellsLabelled());
+        screenshot(browser, "case-500.png");
+        Files.writeString(
+            Path.of("target", "review-page-load.txt"),
+            String.format(
+                java.util.Locale.ROOT,
+                "review page, case of %d cells (%d crops), headless Chromium on this machine:%n"
+                    + "first byte %.0f ms, case rendered %.0f ms, all crops shown %.0f ms%n",
+                diagnosis.getCellsLabelled(),
+                ((Number) times.get("crops")).longValue(),
+                ((Number) times.get("firstByte")).doubleValue(),
+                ((Number) times.get("rendered")).doubleValue(),
+                ((Number) times.get("allCrops")).doubleValue()));
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
   private static int count(WebDriver browser, String wbcClass) {
     List<WebElement> cells =
         browser.findElements(
