@@ -283,5 +283,12 @@ document.getElementById('token-form').addEventListener('submit', e => {
   me = null; route();
 });
 
+// A token handed over in the address's fragment (never sent to a server), e.g. by `leukostream demo --review`:
+// kept for this tab, then taken out of the address bar and the history.
+if (location.hash.startsWith('#token=')) {
+  sessionStorage.setItem('leukostream-token', decodeURIComponent(location.hash.substring('#token='.length)));
+  history.replaceState(null, '', location.pathname + '#/');
+}
+
 window.addEventListener('hashchange', route);
 route();

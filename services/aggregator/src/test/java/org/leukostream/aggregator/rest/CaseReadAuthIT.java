@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.leukostream.embedded.DevelopmentIssuer;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.synthetic.SyntheticCase;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TestIssuer;
 
 /**
  * Reading a case with authentication on, as the chart deploys it: only a token issued for the
@@ -29,8 +29,8 @@ import org.leukostream.testkit.TestIssuer;
 @TestProfile(CaseReadAuthIT.Oidc.class)
 @QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
 class CaseReadAuthIT {
-  static final TestIssuer ISSUER = new TestIssuer();
-  static final TestIssuer FORGER = new TestIssuer();
+  static final DevelopmentIssuer ISSUER = new DevelopmentIssuer();
+  static final DevelopmentIssuer FORGER = new DevelopmentIssuer();
   static final String AUDIENCE = "leukostream-aggregator";
 
   /** Reading authentication on, with the test issuer's key in place of the provider's. */

@@ -38,6 +38,7 @@ import org.leukostream.cli.scan.PatientKeys;
 import org.leukostream.cli.tracing.CliTracing;
 import org.leukostream.cli.tracing.Timeline;
 import org.leukostream.ehr.fhir.ReportBuilder;
+import org.leukostream.embedded.DevelopmentIssuer;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.training.data.RealCells;
 import picocli.CommandLine.Command;
@@ -132,6 +133,12 @@ public final class DemoCommand implements Callable<Integer> {
               + " http://localhost:4318/v1/traces); default: none.")
   String otlpEndpoint;
 
+  /** The review page's address and development tokens, as a JSON line. */
+  record ReviewPageLine(String url, String reviewerToken, String viewerToken) {}
+
+  /** The audience the review service accepts tokens for (its application.properties). */
+  private static final String REVIEW_AUDIENCE = "leukostream-review";
+
   @Option(
       names = "--review",
       description =
@@ -157,19 +164,34 @@ public final class DemoCommand implements Callable<Integer> {
       EmbeddedStack stack, Pipeline pipeline, Path work, PrintWriter err, PrintWriter out)
       throws Exception {
     err.printf("demo: starting the review page (services/review) ...%n");
+    // OIDC on, as deployed, with an issuer of this process: its tokens are printed below.
+    DevelopmentIssuer issuer = new DevelopmentIssuer();
+    Map<String, String> oidc = new LinkedHashMap<>(issuer.trustedBy());
+    oidc.put("leukostream.review.oidc", "true");
+    oidc.put("quarkus.http.auth.permission.read.policy", "viewer");
     try (ReviewPage page =
         ReviewPage.start(
             pipeline,
             stack.bootstrapServers(),
             stack.registryUrl(),
             work.resolve("review"),
-            Map.of())) {
+            oidc)) {
       Thread hook = new Thread(page::close, "review-page-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      out.printf(
-          "review page: %s (authentication off: every caller is the development reviewer"
-              + " \"dev-reviewer\"; no token needed)%n",
-          page.url());
+      String reviewer = issuer.token("dev-reviewer", REVIEW_AUDIENCE, "reviewer");
+      String viewer = issuer.token("dev-viewer", REVIEW_AUDIENCE, "viewer");
+      if (json) {
+        JsonLines.write(
+            out, "review-page", new ReviewPageLine(page.url().toString(), reviewer, viewer));
+      } else {
+        out.printf(
+            "review page: %s%n"
+                + "  as a reviewer (dev-reviewer): %s#token=%s%n"
+                + "  as a viewer (dev-viewer):     %s#token=%s%n"
+                + "  (development tokens of an issuer that lives as long as this process, valid one"
+                + " hour; the page keeps the token for its tab and sends it as a bearer token)%n",
+            page.url(), page.url(), reviewer, page.url(), viewer);
+      }
       out.flush();
       if (reviewSeconds > 0) {
         Thread.sleep(reviewSeconds * 1000);

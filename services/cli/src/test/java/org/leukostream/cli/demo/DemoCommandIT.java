@@ -26,13 +26,62 @@ class DemoCommandIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int exit =
-        Cli.run(
-            out, err, "demo", "--cases", "2", "--json", "--reports", reports.toString(), "--trace");
+    // With --review the demo keeps running for 40 s with the review page on its stack: the page is
+    // asked, with the development tokens it prints, while the demo waits.
+    java.util.concurrent.CompletableFuture<Integer> demo =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                Cli.run(
+                    out,
+                    err,
+                    "demo",
+                    "--cases",
+                    "2",
+                    "--json",
+                    "--reports",
+                    reports.toString(),
+                    "--trace",
+                    "--review",
+                    "--review-seconds",
+                    "40"));
+    JsonNode page =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofMinutes(8))
+            .until(
+                () ->
+                    out.toString()
+                        .lines()
+                        .filter(l -> l.contains("\"review-page\""))
+                        .findFirst()
+                        .map(DemoCommandIT::json)
+                        .orElse(null),
+                java.util.Objects::nonNull);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI me = java.net.URI.create(page.path("url").asText()).resolve("/api/me");
+    assertThat(
+            http.send(java.net.http.HttpRequest.newBuilder(me).build(), discarding()).statusCode())
+        .isEqualTo(401);
+    var answer =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(me)
+                .header("Authorization", "Bearer " + page.path("reviewerToken").asText())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(json(answer.body()).path("reviewer").asBoolean()).isTrue();
+    var cases =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(me.resolve("/api/cases"))
+                .header("Authorization", "Bearer " + page.path("viewerToken").asText())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(cases.statusCode()).isIn(200, 503); // 503 while the view is still being built
+    int exit = demo.get(5, java.util.concurrent.TimeUnit.MINUTES);
 
     List<JsonNode> lines =
         out.toString()
             .lines()
+            .filter(l -> !l.contains("\"review-page\""))
             .map(
                 l -> {
                   try {
@@ -83,5 +132,17 @@ class DemoCommandIT {
         .containsPattern("trace [0-9a-f]{32} of case demo-")
         .contains("scan case", "detector field", "classifier batch", "aggregator final")
         .containsPattern("detector crop x[0-9]+ +children of their fields");
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + line, e);
+    }
+  }
+
+  private static java.net.http.HttpResponse.BodyHandler<Void> discarding() {
+    return java.net.http.HttpResponse.BodyHandlers.discarding();
   }
 }

@@ -23,10 +23,10 @@ import org.leukostream.cli.pipeline.Finals;
 import org.leukostream.cli.pipeline.Pipeline;
 import org.leukostream.cli.pipeline.VirtualPatients;
 import org.leukostream.cli.scan.CaseSender;
+import org.leukostream.embedded.DevelopmentIssuer;
 import org.leukostream.embedded.EmbeddedStack;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.Topics;
-import org.leukostream.testkit.TestIssuer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -177,7 +177,7 @@ class ReviewPageIT {
 
   @Test
   void aViewerSeesTheCaseButCannotReclassify() throws Exception {
-    TestIssuer issuer = new TestIssuer();
+    DevelopmentIssuer issuer = new DevelopmentIssuer();
     Map<String, String> oidc = new HashMap<>(issuer.trustedBy());
     oidc.put("leukostream.review.oidc", "true");
     oidc.put("quarkus.http.auth.permission.read.policy", "viewer");

@@ -23,11 +23,11 @@ import org.leukostream.avro.CaseEventType;
 import org.leukostream.avro.Decision;
 import org.leukostream.avro.SpecimenType;
 import org.leukostream.ehr.fhir.Reports;
+import org.leukostream.embedded.DevelopmentIssuer;
 import org.leukostream.schemas.TopicReader;
 import org.leukostream.schemas.TopicWriter;
 import org.leukostream.schemas.Topics;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TestIssuer;
 
 /**
  * Sign-off with authentication on, as in production: OIDC bearer tokens, verified here against a
@@ -39,8 +39,8 @@ import org.leukostream.testkit.TestIssuer;
 @TestProfile(SignOffAuthIT.Oidc.class)
 @QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
 class SignOffAuthIT {
-  static final TestIssuer ISSUER = new TestIssuer();
-  static final TestIssuer FORGER = new TestIssuer();
+  static final DevelopmentIssuer ISSUER = new DevelopmentIssuer();
+  static final DevelopmentIssuer FORGER = new DevelopmentIssuer();
 
   /** Turns sign-off authentication on with a public key in place of the provider's. */
   public static final class Oidc implements QuarkusTestProfile {
@@ -119,7 +119,7 @@ class SignOffAuthIT {
   static final String AUDIENCE = "leukostream-ehr-bridge";
 
   /** A reviewer's token for the bridge, valid for an hour, from {@code issuer}. */
-  static String token(TestIssuer issuer, String user) {
+  static String token(DevelopmentIssuer issuer, String user) {
     return issuer.token(user, AUDIENCE, "reviewer");
   }
 }

@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.leukostream.embedded.DevelopmentIssuer;
 import org.leukostream.review.rest.CsrfGuard;
 import org.leukostream.testkit.EmbeddedStackTestResource;
-import org.leukostream.testkit.TestIssuer;
 
 /**
  * With OIDC on, as the chart deploys it: no token, a forged one or one for another service gets
@@ -26,8 +26,8 @@ import org.leukostream.testkit.TestIssuer;
 @TestProfile(ReviewAuthIT.Oidc.class)
 @QuarkusTestResource(value = EmbeddedStackTestResource.class, restrictToAnnotatedClass = true)
 class ReviewAuthIT {
-  static final TestIssuer ISSUER = new TestIssuer();
-  static final TestIssuer FORGER = new TestIssuer();
+  static final DevelopmentIssuer ISSUER = new DevelopmentIssuer();
+  static final DevelopmentIssuer FORGER = new DevelopmentIssuer();
   static final String AUDIENCE = "leukostream-review";
 
   public static final class Oidc implements QuarkusTestProfile {

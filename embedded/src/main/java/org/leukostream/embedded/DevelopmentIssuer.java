@@ -1,4 +1,4 @@
-package org.leukostream.testkit;
+package org.leukostream.embedded;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -10,19 +10,20 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * An OIDC token issuer for tests, where no identity provider is reachable: an RSA key pair whose
- * public half a service under test is configured with ({@code quarkus.oidc.public-key}) in place of
- * the provider's keys, and RS256 JWTs with the claims Keycloak puts in an access token (user,
- * audience, roles as {@code groups}). A second issuer is a forger: its tokens look right and are
- * signed with the wrong key.
+ * An OIDC token issuer for development and tests, where no identity provider is reachable: an RSA
+ * key pair made in this process, whose public half a service is configured with ({@code
+ * quarkus.oidc.public-key}) in place of the provider's keys, and RS256 JWTs with the claims
+ * Keycloak puts in an access token (user, audience, roles as {@code groups}). The demo's review
+ * page takes its tokens; in tests, a second issuer is a forger: its tokens look right and are
+ * signed with the wrong key. Never a production issuer: the key lives as long as the process.
  */
-public final class TestIssuer {
+public final class DevelopmentIssuer {
   /** The issuer the tokens name ({@code quarkus.oidc.token.issuer}). */
   public static final String ISSUER = "https://idp.test/realms/lab";
 
   private final KeyPair keys;
 
-  public TestIssuer() {
+  public DevelopmentIssuer() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
