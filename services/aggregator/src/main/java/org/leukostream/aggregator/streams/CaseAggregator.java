@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -55,8 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CaseAggregator implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(CaseAggregator.class);
-  private static final java.util.regex.Pattern REVIEW_CLASS =
-      java.util.regex.Pattern.compile("[\\p{L}\\p{N}_\\- ]{1,64}");
+  private static final Pattern REVIEW_CLASS = Pattern.compile("[\\p{L}\\p{N}_\\- ]{1,64}");
 
   private final AggregatorSettings settings;
   private final AggregatorMetrics metrics;
@@ -442,27 +442,18 @@ final class CaseAggregator implements Processor<String, SpecificRecord, String, 
   private boolean apply(CaseState state, CellReview review) {
     String cellId = review.getCellId();
     String toClass = review.getToClass();
+    String which =
+        "review " + review.getReviewId() + " of cell " + cellId + " of case " + state.caseId;
     if (toClass != null && !REVIEW_CLASS.matcher(toClass).matches()) {
       throw new IllegalArgumentException(
-          "review "
-              + review.getReviewId()
-              + " of cell "
-              + cellId
-              + " of case "
-              + state.caseId
-              + " names no valid class (1-64 letters, digits, '_', '-' or spaces)");
+          which + " names no valid class (1-64 letters, digits, '_', '-' or spaces)");
     }
     String key = CellFlags.key(state.caseId, cellId);
     CountedCell before = calls.get(key);
     if (before == null) {
       Integer flags = cells.get(CellKey.of(state.cellKeys, state.caseId, cellId));
       throw new IllegalArgumentException(
-          "review "
-              + review.getReviewId()
-              + " of cell "
-              + cellId
-              + " of case "
-              + state.caseId
+          which
               + ": "
               + (CellFlags.has(flags, CellFlags.HELD)
                   ? "its label is not counted yet (no field result has reported the cell)"

@@ -166,16 +166,13 @@ public final class DemoCommand implements Callable<Integer> {
     err.printf("demo: starting the review page (services/review) ...%n");
     // OIDC on, as deployed, with an issuer of this process: its tokens are printed below.
     DevelopmentIssuer issuer = new DevelopmentIssuer();
-    Map<String, String> oidc = new LinkedHashMap<>(issuer.trustedBy());
-    oidc.put("leukostream.review.oidc", "true");
-    oidc.put("quarkus.http.auth.permission.read.policy", "viewer");
     try (ReviewPage page =
         ReviewPage.start(
             pipeline,
             stack.bootstrapServers(),
             stack.registryUrl(),
             work.resolve("review"),
-            oidc)) {
+            ReviewPage.oidcTrusting(issuer))) {
       Thread hook = new Thread(page::close, "review-page-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       String reviewer = issuer.token("dev-reviewer", REVIEW_AUDIENCE, "reviewer");

@@ -72,6 +72,10 @@ public final class Pipeline implements AutoCloseable {
   private volatile KafkaStreams bridge;
   private final Path stateDir;
 
+  /** Never followed: one instance owns every case here. */
+  private static final org.leukostream.config.InstanceLinks SIGN_OFF_LINKS =
+      new org.leukostream.config.InstanceLinks("http", java.net.http.HttpClient.newHttpClient());
+
   /** Seals the sign-offs {@link #sign} writes; the bridge here accepts no other. */
   private final SignOffSeal seal = SignOffSeal.random();
 
@@ -402,12 +406,7 @@ public final class Pipeline implements AutoCloseable {
    */
   public SignService.Reply sign(String caseId, SignService.SignRequest request) {
     SignService service =
-        new SignService(
-            bridge,
-            this::publishSignOff,
-            java.time.Clock.systemUTC(),
-            new org.leukostream.config.InstanceLinks(
-                "http", java.net.http.HttpClient.newHttpClient()));
+        new SignService(bridge, this::publishSignOff, java.time.Clock.systemUTC(), SIGN_OFF_LINKS);
     return service.sign(caseId, request, Optional.empty(), Optional.empty());
   }
 

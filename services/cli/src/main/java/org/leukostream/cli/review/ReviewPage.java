@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.leukostream.cli.pipeline.Pipeline;
 import org.leukostream.ehr.rest.SignService;
+import org.leukostream.embedded.DevelopmentIssuer;
 
 /**
  * The review service (services/review, its Quarkus application) as a process of its own beside an
@@ -98,6 +99,17 @@ public final class ReviewPage implements AutoCloseable {
       throw e;
     }
     return page;
+  }
+
+  /**
+   * The review service's settings with OIDC on, as the chart deploys it (viewer or reviewer role to
+   * read), trusting {@code issuer} in place of an identity provider.
+   */
+  public static Map<String, String> oidcTrusting(DevelopmentIssuer issuer) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(issuer.trustedBy());
+    settings.put("leukostream.review.oidc", "true");
+    settings.put("quarkus.http.auth.permission.read.policy", "viewer");
+    return settings;
   }
 
   /** The page's address. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,16 +177,13 @@ class ReviewPageIT {
   @Test
   void aViewerSeesTheCaseButCannotReclassify() throws Exception {
     DevelopmentIssuer issuer = new DevelopmentIssuer();
-    Map<String, String> oidc = new HashMap<>(issuer.trustedBy());
-    oidc.put("leukostream.review.oidc", "true");
-    oidc.put("quarkus.http.auth.permission.read.policy", "viewer");
     try (ReviewPage page =
         ReviewPage.start(
             pipeline,
             stack.bootstrapServers(),
             stack.registryUrl(),
             Path.of("target", "review-page-it", "viewer"),
-            oidc)) {
+            ReviewPage.oidcTrusting(issuer))) {
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));

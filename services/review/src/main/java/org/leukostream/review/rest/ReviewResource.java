@@ -32,6 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.leukostream.avro.CellReview;
 import org.leukostream.images.FileClaimChecks;
 import org.leukostream.images.ImageRefs;
+import org.leukostream.review.views.CaseEntry;
 import org.leukostream.review.views.CellEntry;
 import org.leukostream.review.views.CropEntry;
 import org.leukostream.review.views.ReviewViews;
@@ -166,17 +167,18 @@ public class ReviewResource {
     if (request.notCountable() == (request.toClass() != null && !request.toClass().isBlank())) {
       return bad("give either a class (toClass) or notCountable, not both and not neither");
     }
-    Optional<ReviewViews.CaseDetail> detail;
+    Optional<CaseEntry> entry;
+    List<String> classes;
     try {
-      detail = views.caseDetail(caseId);
+      entry = views.caseEntry(caseId);
+      classes = views.classes(caseId);
     } catch (InvalidStateStoreException e) {
       return unavailable(e);
     }
-    if (detail.isEmpty()) {
+    if (entry.isEmpty()) {
       return notFound("no case " + caseId + " in the review view").build();
     }
-    List<String> classes = detail.get().classes();
-    if (detail.get().entry().signed()) {
+    if (entry.get().signed()) {
       return Response.status(Response.Status.CONFLICT)
           .entity(
               new Problem(

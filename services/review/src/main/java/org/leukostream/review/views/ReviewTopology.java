@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -102,6 +102,21 @@ public final class ReviewTopology {
     return topology;
   }
 
+  /** The keys of {@code store}'s entries last changed before {@code cutoffMillis}. */
+  static <V> List<String> olderThan(
+      KeyValueStore<String, V> store, ToLongFunction<V> changedAt, long cutoffMillis) {
+    List<String> old = new ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(
+          kv -> {
+            if (changedAt.applyAsLong(kv.value) <= cutoffMillis) {
+              old.add(kv.key);
+            }
+          });
+    }
+    return old;
+  }
+
   /** Keeps each crop under its cell; drops crops older than the retention. */
   static final class CropView implements Processor<String, SpecificRecord, Void, Void> {
     private final Duration retention;
@@ -147,16 +162,7 @@ public final class ReviewTopology {
     }
 
     private void sweep(long now) {
-      List<String> old = new ArrayList<>();
-      try (var all = crops.all()) {
-        all.forEachRemaining(
-            kv -> {
-              if (now - kv.value.seenAtMillis() >= retention.toMillis()) {
-                old.add(kv.key);
-              }
-            });
-      }
-      old.forEach(crops::delete);
+      olderThan(crops, CropEntry::seenAtMillis, now - retention.toMillis()).forEach(crops::delete);
     }
   }
 
@@ -350,16 +356,8 @@ public final class ReviewTopology {
     }
 
     private void sweep(long now) {
-      List<String> old = new ArrayList<>();
-      try (var all = cases.all()) {
-        all.forEachRemaining(
-            (KeyValue<String, CaseEntry> kv) -> {
-              if (now - kv.value.updatedAtMillis() >= retention.toMillis()) {
-                old.add(kv.key);
-              }
-            });
-      }
-      for (String caseId : old) {
+      for (String caseId :
+          olderThan(cases, CaseEntry::updatedAtMillis, now - retention.toMillis())) {
         List<String> cellKeys = new ArrayList<>();
         try (var scan = cells.prefixScan(casePrefix(caseId), new StringSerializer())) {
           scan.forEachRemaining(kv -> cellKeys.add(kv.key));

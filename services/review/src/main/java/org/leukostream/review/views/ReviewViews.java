@@ -109,6 +109,19 @@ public final class ReviewViews {
     return Optional.of(new CaseDetail(entry.get(), List.copyOf(classes), cards));
   }
 
+  /**
+   * The classes a cell of the case may be moved to (the models' class list, in its order), read
+   * from the cells alone: no crop is read.
+   */
+  public List<String> classes(String caseId) {
+    java.util.LinkedHashSet<String> classes = new java.util.LinkedHashSet<>();
+    ReadOnlyKeyValueStore<String, CellEntry> cells = stores.store(ReviewTopology.CELLS);
+    try (var scan = cells.prefixScan(ReviewTopology.casePrefix(caseId), new StringSerializer())) {
+      scan.forEachRemaining(kv -> kv.value.probabilities().forEach(p -> classes.add(p.wbcClass())));
+    }
+    return List.copyOf(classes);
+  }
+
   public Optional<CellEntry> cell(String caseId, String cellId) {
     return Optional.ofNullable(
         stores.<CellEntry>store(ReviewTopology.CELLS).get(ReviewTopology.cellKey(caseId, cellId)));
