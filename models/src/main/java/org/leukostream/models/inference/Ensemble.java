@@ -8,8 +8,11 @@ import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.models.store.StoredModel;
 
 /**
@@ -124,6 +127,32 @@ public final class Ensemble implements AutoCloseable {
 
   public List<String> classes() {
     return classes;
+  }
+
+  /**
+   * The members as an operating point names them, {@code name:version -> weight} (members of weight
+   * 0 left out).
+   */
+  public Map<String, Double> identity() {
+    Map<String, Double> out = new TreeMap<>();
+    for (EnsembleMember member : members) {
+      if (member.weight() > 0) {
+        out.merge(member.model().manifest().id(), member.weight(), Double::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The operating point a member's manifest records for exactly this ensemble (same members,
+   * versions and weights), if any: a member used in another combination does not bring its point.
+   */
+  public Optional<OperatingPoint> operatingPoint() {
+    Map<String, Double> identity = identity();
+    return members.stream()
+        .map(m -> m.model().manifest().operatingPoint())
+        .filter(p -> p != null && p.appliesTo(identity))
+        .findFirst();
   }
 
   public TestTimeAugmentation augmentation() {

@@ -25,6 +25,9 @@ import org.leukostream.models.arch.Architecture;
  *     (and in manifests written before this field)
  * @param micrometresPerInputPixel for a detector, the physical scales its training fields had at
  *     its input, so that a field of a known pixel size is brought to them; null where not measured
+ * @param operatingPoint for a blast model, the ensemble's blast-probability threshold chosen on
+ *     validation and the rates it gave ({@code evaluate --record-operating-point}); null where none
+ *     was chosen (the aggregator's configured threshold applies)
  */
 public record ModelManifest(
     String name,
@@ -38,14 +41,15 @@ public record ModelManifest(
     String weights,
     String sha256,
     Map<String, String> aliases,
-    @JsonInclude(JsonInclude.Include.NON_NULL) ScaleRange micrometresPerInputPixel) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) ScaleRange micrometresPerInputPixel,
+    @JsonInclude(JsonInclude.Include.NON_NULL) OperatingPoint operatingPoint) {
 
   public ModelManifest {
     aliases =
         aliases == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(aliases));
   }
 
-  /** A manifest without aliases or a scale range. */
+  /** A manifest without aliases, a scale range or an operating point. */
   public ModelManifest(
       String name,
       String architecture,
@@ -68,6 +72,7 @@ public record ModelManifest(
         classes,
         weights,
         sha256,
+        null,
         null,
         null);
   }
@@ -128,7 +133,8 @@ public record ModelManifest(
         weightsFile,
         checksum,
         aliases,
-        micrometresPerInputPixel);
+        micrometresPerInputPixel,
+        operatingPoint);
   }
 
   /** The same manifest recording the folder aliases its training data were read with. */
@@ -145,7 +151,8 @@ public record ModelManifest(
         weights,
         sha256,
         folderToClass,
-        micrometresPerInputPixel);
+        micrometresPerInputPixel,
+        operatingPoint);
   }
 
   /** The model as logs, health checks and reports name it: {@code name:version}. */
@@ -167,6 +174,25 @@ public record ModelManifest(
         weights,
         sha256,
         aliases,
-        range);
+        range,
+        operatingPoint);
+  }
+
+  /** The same manifest recording its ensemble's operating point. */
+  public ModelManifest withOperatingPoint(OperatingPoint point) {
+    return new ModelManifest(
+        name,
+        architecture,
+        preset,
+        version,
+        inputSize,
+        mean,
+        std,
+        classes,
+        weights,
+        sha256,
+        aliases,
+        micrometresPerInputPixel,
+        point);
   }
 }

@@ -273,6 +273,20 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * Records {@code point} in the manifest of the model directory {@code dir} (replacing an earlier
+   * one); weights and checksum stay as they are.
+   */
+  public static ModelManifest recordOperatingPoint(Path dir, OperatingPoint point) {
+    ModelManifest manifest = readManifest(dir).withOperatingPoint(point);
+    try {
+      JSON.writeValue(dir.resolve(MANIFEST).toFile(), manifest);
+      return manifest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the manifest of " + dir, e);
+    }
+  }
+
   /** The manifest of {@code dir}. */
   public static ModelManifest readManifest(Path dir) {
     Path file = dir.resolve(MANIFEST);

@@ -9,12 +9,15 @@ import ai.djl.modality.cv.Image;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.models.UntrainedModels;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.models.store.StoredModel;
 
 class EnsembleTest {
@@ -204,5 +207,46 @@ class EnsembleTest {
                       "blast", List.of(new EnsembleMember(a, 0.7), new EnsembleMember(a, 0.2)), 8))
           .hasMessageContaining("sum to");
     }
+  }
+
+  @Test
+  void anOperatingPointRecordedInAManifestAppliesOnlyToTheEnsembleItWasMeasuredWith()
+      throws Exception {
+    UntrainedModels.save(dir.resolve("vit"), "blast-vit", "vit", BLAST_VS_NORMAL);
+    UntrainedModels.save(dir.resolve("eff"), "blast-effnet", "efficientnet_b0", BLAST_VS_NORMAL);
+    String vit = dir.resolve("vit").toString();
+    String eff = dir.resolve("eff").toString();
+    var pair = new java.util.LinkedHashMap<String, Double>();
+    pair.put(vit, 0.3);
+    pair.put(eff, 0.7);
+    Map<String, Double> measuredWith;
+    try (Ensemble ensemble = Ensemble.load("blast", pair, ai.djl.Device.cpu(), 4)) {
+      assertThat(ensemble.operatingPoint()).isEmpty(); // nothing recorded yet
+      measuredWith = ensemble.identity();
+    }
+    String version = ModelStore.readManifest(dir.resolve("vit")).version();
+    assertThat(measuredWith)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("blast-vit:" + version, 0.3, "blast-effnet:" + version, 0.7));
+    OperatingPoint point =
+        new OperatingPoint(0.83, 0.71, 0.02, 80, 161, 0.02, "val part", measuredWith);
+    ModelManifest recorded = ModelStore.recordOperatingPoint(dir.resolve("eff"), point);
+    assertThat(ModelStore.readManifest(dir.resolve("eff")))
+        .usingRecursiveComparison()
+        .isEqualTo(recorded);
+    assertThat(recorded.operatingPoint()).isEqualTo(point);
+
+    try (Ensemble same = Ensemble.load("blast", pair, ai.djl.Device.cpu(), 4)) {
+      assertThat(same.operatingPoint()).contains(point); // the weights still load: same checksum
+    }
+    pair.put(vit, 0.5);
+    pair.put(eff, 0.5);
+    try (Ensemble reweighted = Ensemble.load("blast", pair, ai.djl.Device.cpu(), 4);
+        Ensemble alone = Ensemble.load("blast", Map.of(eff, 1.0), ai.djl.Device.cpu(), 4)) {
+      assertThat(reweighted.operatingPoint()).isEmpty();
+      assertThat(alone.operatingPoint()).isEmpty();
+    }
+    assertThatThrownBy(() -> new OperatingPoint(1.2, 0.7, 0.02, 80, 161, 0.02, "val", measuredWith))
+        .hasMessageContaining("[0, 1]");
   }
 }

@@ -77,6 +77,13 @@ public interface AggregatorConfig {
 
     double blastProbabilityThreshold();
 
+    /**
+     * Use the blast threshold a label carries from ensemble A's operating point (chosen on
+     * validation, in its members' manifests) over {@link #blastProbabilityThreshold()}.
+     */
+    @WithDefault("true")
+    boolean modelOperatingPoint();
+
     /** The chain's validation rates of counting a cell as a lymphoblast; absent: raw share only. */
     Optional<Rates> rates();
 
@@ -128,7 +135,8 @@ public interface AggregatorConfig {
                                 x.nonBlasts(),
                                 x.measuredOn()))
                     .orElse(null),
-                r.decideOnAdjusted()),
+                r.decideOnAdjusted())
+            .withModelOperatingPoint(r.modelOperatingPoint()),
         new Taxonomy(
             taxonomy().lymphoblastClass(),
             taxonomy().lymphoidClasses(),

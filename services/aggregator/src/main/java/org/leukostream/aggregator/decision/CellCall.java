@@ -21,7 +21,7 @@ public record CellCall(boolean counted, boolean blast, boolean blastByA, boolean
     }
     boolean byB = taxonomy.lymphoblastClass().equals(wbcClass);
     Double pBlast = label.getBlastProbability();
-    boolean aSaysBlast = pBlast != null && pBlast >= rule.blastProbabilityThreshold();
+    boolean aSaysBlast = pBlast != null && pBlast >= rule.blastThresholdFor(label);
     boolean byA = taxonomy.isLymphoid(wbcClass) && aSaysBlast;
     boolean blast =
         switch (rule.policy()) {

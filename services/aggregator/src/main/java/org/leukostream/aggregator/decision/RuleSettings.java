@@ -11,11 +11,15 @@ import org.leukostream.avro.DecisionRule;
  * @param thresholdPercent threshold, 0..100
  * @param minimumCells fewest countable nucleated cells for a decision
  * @param policy how a cell is called a lymphoblast
- * @param blastProbabilityThreshold ensemble A's probability from which a cell is a blast, 0..1
+ * @param blastProbabilityThreshold ensemble A's probability from which a cell is a blast, 0..1,
+ *     where its label carries no threshold of the models' own operating point (or they are not
+ *     used)
  * @param rates the classifier chain's validation rates of counting a cell as a lymphoblast, or null
  *     when none are configured: then only the raw share is reported
  * @param decideOnAdjusted with rates, decide (and flag borderline cases) on the adjusted estimate
  *     and its interval instead of the raw share
+ * @param modelOperatingPoint use the blast threshold a label carries from ensemble A's operating
+ *     point (recorded in its members' manifests) instead of {@code blastProbabilityThreshold}
  */
 public record RuleSettings(
     String name,
@@ -25,7 +29,8 @@ public record RuleSettings(
     LabelPolicy policy,
     double blastProbabilityThreshold,
     CallRates rates,
-    boolean decideOnAdjusted) {
+    boolean decideOnAdjusted,
+    boolean modelOperatingPoint) {
 
   /** A rule on the raw share of cells called blasts (no call rates). */
   public RuleSettings(
@@ -43,7 +48,8 @@ public record RuleSettings(
         policy,
         blastProbabilityThreshold,
         null,
-        false);
+        false,
+        true);
   }
 
   /** This rule with {@code rates}, deciding on the adjusted estimate when {@code decide}. */
@@ -56,7 +62,32 @@ public record RuleSettings(
         policy,
         blastProbabilityThreshold,
         rates,
-        decide);
+        decide,
+        modelOperatingPoint);
+  }
+
+  /** This rule using, or not, the threshold of the models' operating point that labels carry. */
+  public RuleSettings withModelOperatingPoint(boolean use) {
+    return new RuleSettings(
+        name,
+        comparison,
+        thresholdPercent,
+        minimumCells,
+        policy,
+        blastProbabilityThreshold,
+        rates,
+        decideOnAdjusted,
+        use);
+  }
+
+  /**
+   * The blast probability from which {@code label}'s cell is a blast: the threshold of the models'
+   * operating point that the label carries, where it carries one and they are used, else the
+   * configured one.
+   */
+  public double blastThresholdFor(org.leukostream.avro.CellLabel label) {
+    Double carried = label.getBlastThreshold();
+    return modelOperatingPoint && carried != null ? carried : blastProbabilityThreshold;
   }
 
   /** The rule as the diagnosis event states it. */

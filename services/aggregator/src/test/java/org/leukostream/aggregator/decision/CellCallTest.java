@@ -70,4 +70,23 @@ class CellCallTest {
     assertThat(call(LabelPolicy.B_CLASS_A_BLAST, label("platelet", true, null)).counted())
         .isFalse();
   }
+
+  @Test
+  void theThresholdOfTheModelsOperatingPointThatALabelCarriesReplacesTheConfiguredOne() {
+    RuleSettings rule =
+        new RuleSettings("t", Comparison.GREATER_THAN, 20, 200, LabelPolicy.B_CLASS_A_BLAST, 0.5);
+    CellLabel carried =
+        CellLabel.newBuilder(label("lymphocyte", true, 0.7)).setBlastThreshold(0.85).build();
+    CellLabel low =
+        CellLabel.newBuilder(label("lymphocyte", true, 0.9)).setBlastThreshold(0.85).build();
+
+    assertThat(CellCall.of(carried, rule, TAXONOMY).blast()).isFalse(); // 0.7 < 0.85
+    assertThat(CellCall.of(low, rule, TAXONOMY).blast()).isTrue();
+    assertThat(CellCall.of(label("lymphocyte", true, 0.7), rule, TAXONOMY).blast())
+        .isTrue(); // no threshold carried: 0.7 >= the configured 0.5
+    // Switched off, the configured threshold applies to every label.
+    assertThat(CellCall.of(carried, rule.withModelOperatingPoint(false), TAXONOMY).blast())
+        .isTrue();
+    assertThat(rule.withRates(null, false).modelOperatingPoint()).isTrue();
+  }
 }

@@ -20,6 +20,7 @@ class AggregatorSettingsTest {
     p.setProperty("leukostream.aggregator.rule.minimum-cells", "500");
     p.setProperty("leukostream.aggregator.rule.policy", "BOTH_AGREE");
     p.setProperty("leukostream.aggregator.rule.blast-probability-threshold", "0.6");
+    p.setProperty("leukostream.aggregator.rule.model-operating-point", "false");
     p.setProperty("leukostream.aggregator.taxonomy.lymphoblast-class", "blast");
     p.setProperty("leukostream.aggregator.taxonomy.lymphoid-classes", "lymphocyte,blast");
     p.setProperty("leukostream.aggregator.taxonomy.non-nucleated-classes", "platelet");
@@ -41,6 +42,7 @@ class AggregatorSettingsTest {
     assertThat(settings.rule().minimumCells()).isEqualTo(500);
     assertThat(settings.rule().policy()).isEqualTo(LabelPolicy.BOTH_AGREE);
     assertThat(settings.rule().blastProbabilityThreshold()).isEqualTo(0.6);
+    assertThat(settings.rule().modelOperatingPoint()).isFalse();
     assertThat(settings.taxonomy().lymphoidClasses())
         .containsExactlyInAnyOrder("lymphocyte", "blast");
     assertThat(settings.preliminaryInterval()).isEqualTo(Duration.ofMillis(250));
@@ -71,6 +73,9 @@ class AggregatorSettingsTest {
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties();
 
     assertThat(settings.rule().policy()).isEqualTo(LabelPolicy.B_CLASS_A_BLAST);
+    assertThat(settings.rule().modelOperatingPoint())
+        .as("labels' operating-point thresholds are used unless switched off")
+        .isTrue();
     assertThat(settings.taxonomy().isNucleated(settings.taxonomy().lymphoblastClass())).isTrue();
   }
 

@@ -23,13 +23,15 @@ import org.leukostream.models.inference.EnsemblePrediction;
 import org.leukostream.models.inference.PlainImage;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
+import org.leukostream.models.store.OperatingPoint;
 
 /**
  * What the classifier service does with a batch of crops, apart from Kafka: the stage-1 countable
  * filter and ensemble B (WBC class) run on the whole batch; ensemble A (blast vs normal), where
  * configured, on the whole batch too or, as a cascade, only on the crops stage 1 keeps and B calls
  * lymphoid. Every crop gets one {@link CellLabel} with the output of every member that ran on it
- * and the batch's size and wall time. Thread-safe.
+ * and the batch's size and wall time, and, where ensemble A's members record an operating point for
+ * exactly this combination, its blast-probability threshold. Thread-safe.
  */
 public final class CellLabeller implements Labeller, AutoCloseable {
   public static final String COUNTABLE = "countable";
@@ -46,6 +48,7 @@ public final class CellLabeller implements Labeller, AutoCloseable {
   private final boolean[] countableClasses;
   private final boolean[] blastClasses;
   private final Set<String> lymphoidClasses;
+  private final Double blastThreshold;
 
   /**
    * @param countable stage 1; its classes with role {@code COUNTABLE} sum to the countable
@@ -77,6 +80,8 @@ public final class CellLabeller implements Labeller, AutoCloseable {
     this.countableThreshold = countableThreshold;
     this.countableClasses = roles(countable, Set.of(ClassRole.COUNTABLE));
     this.blastClasses = blast.map(b -> roles(b, Set.of(ClassRole.BLAST))).orElse(null);
+    this.blastThreshold =
+        blast.flatMap(Ensemble::operatingPoint).map(OperatingPoint::threshold).orElse(null);
     if (cascade && blast.isPresent()) {
       boolean[] lymphoid = roles(wbc, Set.of(ClassRole.LYMPHOID, ClassRole.LYMPHOBLAST));
       Set<String> names = new HashSet<>();
@@ -143,6 +148,7 @@ public final class CellLabeller implements Labeller, AutoCloseable {
               .setWbcClass(b.best().getClassName())
               .setWbcProbabilities(probabilities(b))
               .setBlastProbability(pBlast)
+              .setBlastThreshold(pBlast == null ? null : blastThreshold)
               .setMembers(members)
               .setDetectorModel(crop.getDetectorModel())
               .setBatchSize(crops.size())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.modality.cv.Image;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +16,15 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.avro.CellCrop;
 import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.ClassProbability;
 import org.leukostream.avro.MemberOutput;
 import org.leukostream.classifier.it.TestCrops;
 import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.training.testing.TestModels;
 
 /** The three stages on one batch, with initialised small models: real forward passes. */
@@ -141,6 +145,36 @@ class CellLabellerTest {
     assertThat(
             new CellLabeller(countable, wbc, Optional.of(blast), 1.01, true).label(crops, images))
         .allMatch(l -> l.getBlastProbability() == null && stage(l, "blast").isEmpty());
+  }
+
+  @Test
+  void labelsCarryTheOperatingPointEnsembleAsMembersRecordForExactlyThisCombination(
+      @TempDir Path tmp) throws Exception {
+    Path eff = tmp.resolve("blast-effnet");
+    Files.createDirectories(eff);
+    try (var files = Files.list(dirs.get("blast-effnet"))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, eff.resolve(file.getFileName()));
+      }
+    }
+    Map<String, Double> alone = Map.of(eff.toString(), 1.0);
+    try (Ensemble a = Ensemble.load("blast", alone, Device.cpu(), 4)) {
+      assertThat(new CellLabeller(countable, wbc, Optional.of(a), 0.5).label(crops, images))
+          .allSatisfy(label -> assertThat(label.getBlastThreshold()).isNull());
+      ModelStore.recordOperatingPoint(
+          eff, new OperatingPoint(0.8125, 0.7, 0.02, 80, 161, 0.02, "val part", a.identity()));
+    }
+    try (Ensemble a = Ensemble.load("blast", alone, Device.cpu(), 4)) {
+      assertThat(new CellLabeller(countable, wbc, Optional.of(a), 0.5).label(crops, images))
+          .allSatisfy(
+              label -> {
+                assertThat(label.getBlastProbability()).isNotNull();
+                assertThat(label.getBlastThreshold()).isEqualTo(0.8125);
+              });
+    }
+    // The two-member ensemble A of the other tests was not measured: no threshold travels.
+    assertThat(new CellLabeller(countable, wbc, Optional.of(blast), 0.5).label(crops, images))
+        .allSatisfy(label -> assertThat(label.getBlastThreshold()).isNull());
   }
 
   @Test

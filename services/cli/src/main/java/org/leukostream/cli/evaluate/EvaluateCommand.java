@@ -115,6 +115,15 @@ public final class EvaluateCommand implements Callable<Integer> {
               + " (operatingPoint); choose it on a validation part, check it on the test part.")
   Double maxFalseBlastRate;
 
+  @Option(
+      names = "--record-operating-point",
+      description =
+          "With --max-false-blast-rate, on a validation part: record the chosen threshold and its"
+              + " rates in the manifests of the members (directories), for exactly this ensemble;"
+              + " the classifier then puts the threshold on every label and the aggregator calls"
+              + " blasts at it (rule.model-operating-point).")
+  boolean recordOperatingPoint;
+
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
@@ -123,6 +132,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (task.equals("detect")) {
       return detect(err);
+    }
+    String refused = refuseRecording();
+    if (refused != null) {
+      err.printf("evaluate: %s%n", refused);
+      return 2;
     }
     Map<String, Double> members = new LinkedHashMap<>();
     if (models == null) {
@@ -166,6 +180,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, ClassifierEvaluation.Summary> bySource = new LinkedHashMap<>();
     int total = images.size();
     ClassifierEvaluation.Result everything;
+    Map<String, Double> identity;
     try (Ensemble ensemble =
         Ensemble.load(task, members, Device.cpu(), batch, TestTimeAugmentation.of(tta))) {
       java.util.Set<String> unknown = new java.util.TreeSet<>();
@@ -178,6 +193,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             unknown, ensemble.classes());
         return 2;
       }
+      identity = ensemble.identity();
       everything =
           ClassifierEvaluation.evaluate(
               ensemble,
@@ -255,6 +271,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           100 * point.truePositiveRate(),
           point.positives(),
           100 * maxFalseBlastRate);
+      if (recordOperatingPoint) {
+        record(
+            point, maxFalseBlastRate, members, identity, splitName + " of " + data.describe(), err);
+      }
     }
     if (out != null) {
       err.printf("report written to %s%n", out);
@@ -272,6 +292,51 @@ public final class EvaluateCommand implements Callable<Integer> {
       JsonLines.write(spec.commandLine().getOut(), line);
     }
     return 0;
+  }
+
+  /** Why {@code --record-operating-point} cannot be honoured as asked, or null. */
+  private String refuseRecording() {
+    if (!recordOperatingPoint) {
+      return null;
+    }
+    if (!task.equals("blast") || maxFalseBlastRate == null) {
+      return "--record-operating-point needs --task blast and --max-false-blast-rate";
+    }
+    if (!tta.equals("none")) {
+      return "--record-operating-point records what the classifier service computes, without"
+          + " test-time augmentation: drop --tta";
+    }
+    if (models == null || models.stream().anyMatch(m -> m.startsWith(ModelStore.CLASSPATH))) {
+      return "--record-operating-point writes into the members' manifests: name model"
+          + " directories with --model (a shipped model is copied in with tools/ship-model.sh)";
+    }
+    return null;
+  }
+
+  /** Writes {@code point} into the manifest of every member with a weight. */
+  private static void record(
+      RankingMetrics.OperatingPoint point,
+      double bound,
+      Map<String, Double> members,
+      Map<String, Double> identity,
+      String measuredOn,
+      PrintWriter err) {
+    org.leukostream.models.store.OperatingPoint stored =
+        new org.leukostream.models.store.OperatingPoint(
+            point.threshold(),
+            point.truePositiveRate(),
+            point.falsePositiveRate(),
+            point.positives(),
+            point.negatives(),
+            bound,
+            measuredOn + ", " + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+            identity);
+    for (Map.Entry<String, Double> member : members.entrySet()) {
+      if (member.getValue() > 0) {
+        ModelStore.recordOperatingPoint(Path.of(member.getKey()), stored);
+        err.printf("operating point recorded in %s/manifest.json%n", member.getKey());
+      }
+    }
   }
 
   /**

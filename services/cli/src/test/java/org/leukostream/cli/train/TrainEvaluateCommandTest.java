@@ -2,6 +2,7 @@ package org.leukostream.cli.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
@@ -13,12 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.leukostream.cli.Cli;
 import org.leukostream.cli.Main;
+import org.leukostream.models.inference.Ensemble;
+import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.training.data.DataSets;
 
 /**
@@ -374,6 +379,54 @@ class TrainEvaluateCommandTest {
     assertThat(point.path("positives").asLong()).isEqualTo(20);
     assertThat(point.path("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.1);
     assertThat(point.path("threshold").asDouble()).isBetween(0.0, 1.0);
+
+    // Recorded in the manifest for this model alone; the classifier would put it on its labels.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--max-false-blast-rate",
+            "0.1",
+            "--record-operating-point");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("operating point recorded in " + model);
+    OperatingPoint recorded = ModelStore.readManifest(model).operatingPoint();
+    assertThat(recorded.threshold()).isEqualTo(point.path("threshold").asDouble());
+    assertThat(recorded.falsePositiveRate()).isEqualTo(point.path("falsePositiveRate").asDouble());
+    assertThat(recorded.maxFalsePositiveRate()).isEqualTo(0.1);
+    assertThat(recorded.ensemble())
+        .containsOnlyKeys(manifest.path("name").asText() + ":" + manifest.path("version").asText());
+    try (Ensemble again = Ensemble.load("blast", Map.of(model.toString(), 1.0), Device.cpu(), 8)) {
+      assertThat(again.operatingPoint()).contains(recorded);
+    }
+    // Not with test-time augmentation (the service computes without), nor for shipped models.
+    err = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            err,
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--max-false-blast-rate",
+            "0.1",
+            "--tta",
+            "flips",
+            "--record-operating-point");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("drop --tta");
   }
 
   static String[] concat(String[] common, String command, String[] options, String... more) {
