@@ -5,7 +5,7 @@
 #   models/tools/ship-model.sh MODEL_DIR NAME [SET]
 # SET is the folder under org/leukostream/models (default: default, the services' defaults; e.g. framed).
 # A model trained on a copy of a shared data set (`leukostream frame --out OUT`, OUT/<set>/<part>/...) lists
-# the shared originals of its held-out copies. The model card (MODEL_CARD.md) is written by hand beside it.
+# the shared originals of its held-out copies; a model directory with its own heldout.tsv keeps it. The model card (MODEL_CARD.md) is written by hand beside it.
 set -euo pipefail
 src=${1:?model directory}
 name=${2:?name under models/default}
@@ -18,6 +18,12 @@ weights=$(sed -n 's/.*"weights" *: *"\([^"]*\)".*/\1/p' "$manifest")
 mkdir -p "$dest"
 rm -f "$dest"/*.params
 cp "$manifest" "$src/$weights" "$dest/"
+if [[ -f $src/heldout.tsv ]]; then
+  # A model whose run wrote its own list (e.g. trained on links to several folders: more-a-experiment.sh).
+  cp "$src/heldout.tsv" "$dest/heldout.tsv"
+  echo "shipped $name: $(du -sh "$dest" | cut -f1), $(($(wc -l < "$dest/heldout.tsv") - 1)) held-out images"
+  exit 0
+fi
 if [[ ! -f $src/split.tsv ]]; then
   # A detector is measured on its data sets' own held-out lists (VOC ImageSets, YOLO val).
   echo "shipped $name: $(du -sh "$dest" | cut -f1), no split.tsv (held-out parts: the data sets' own)"

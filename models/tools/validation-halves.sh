@@ -8,6 +8,9 @@
 #                  these monocytes in its test part too;
 #   NIF            the Matek images stage 1 holds out (countable/heldout.tsv).
 # Every list is sorted by file name and dealt alternately: the 1st, 3rd, ... image to calib, the 2nd, 4th, ... to test.
+# MORE=odd-positions takes only the 1st, 3rd, 5th, ... image of each matek-bm/more list before dealing (so calib gets
+# the 1st, 5th, 9th, ...; test the 3rd, 7th, ...): the images that ensemble A 2026.12.07-matek-framed-more did not
+# train on (its split: models/tools/more-a-experiment.sh); the halves are then quarters of matek-bm/more.
 set -euo pipefail
 out=${1:?output folder}
 data=${2:-../shared/datasets}
@@ -35,7 +38,8 @@ heldout() {
 
 rm -rf "$out/calib" "$out/test"
 for folder in BLA LYT PMO; do
-  (cd "$data" && find "matek-bm/more/$folder" -type f | sort) | deal "$folder"
+  (cd "$data" && find "matek-bm/more/$folder" -type f | sort) |
+    if [[ ${MORE:-all} == odd-positions ]]; then awk 'NR % 2 == 1'; else cat; fi | deal "$folder"
 done
 for folder in MON NGS EOS; do
   heldout wbc-resnet50 matek-bm/train "$folder" | deal "$folder"

@@ -264,7 +264,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           RankingMetrics.operatingPoint(everything.scores()[blast], positive, maxFalseBlastRate);
       err.printf(
           "operating point: blast probability >= %.4f calls %.1f%% of the %d non-blasts and"
-              + " %.1f%% of the %d blasts blasts (bound %.1f%%)%n",
+              + " %.1f%% of the %d blasts (bound %.1f%%)%n",
           point.threshold(),
           100 * point.falsePositiveRate(),
           point.negatives(),

@@ -18,9 +18,11 @@ import org.leukostream.detector.config.DetectorConfig;
 import org.leukostream.detector.core.LoadedDetector;
 import org.leukostream.models.detect.CellDetection;
 import org.leukostream.models.detect.WbcDetector;
+import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.store.ClassRole;
 import org.leukostream.models.store.ModelClass;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.models.store.StoredModel;
 import org.leukostream.synthetic.smear.CellType;
 import org.leukostream.synthetic.smear.SmearCell;
@@ -80,6 +82,36 @@ class MarrowModelSetTest {
           .contains(
               org.assertj.core.groups.Tuple.tuple("blast", ClassRole.LYMPHOBLAST),
               org.assertj.core.groups.Tuple.tuple("lymphocyte", ClassRole.LYMPHOID));
+    }
+  }
+
+  /**
+   * Ensemble A of both bone-marrow settings files is exactly the combination its model's operating
+   * point was chosen for, so the classifier puts that threshold on every label.
+   */
+  @Test
+  void ensembleAOfBothSetsCarriesTheOperatingPointItsModelWasChosenAt() throws Exception {
+    for (Path file : List.of(FILE, FRAMED_B)) {
+      ClassifierConfig set = ServiceConfigs.classifier(settings(file)).settings();
+      try (Ensemble blast =
+          Ensemble.load(
+              "blast", ClassifierModels.weights(set, "blast").orElseThrow(), Device.cpu(), 8)) {
+        OperatingPoint point = blast.operatingPoint().orElseThrow();
+        assertThat(point.threshold()).as("%s", file).isBetween(0.5, 0.95);
+        assertThat(point.falsePositiveRate()).isLessThanOrEqualTo(point.maxFalsePositiveRate());
+        assertThat(point.truePositiveRate()).isGreaterThan(point.falsePositiveRate());
+      }
+    }
+    // The default ensemble A (two members, 64 px) was chosen at no operating point.
+    try (Ensemble defaults =
+        Ensemble.load(
+            "blast",
+            ClassifierModels.weights(
+                    ServiceConfigs.classifier(new Properties()).settings(), "blast")
+                .orElseThrow(),
+            Device.cpu(),
+            8)) {
+      assertThat(defaults.operatingPoint()).isEmpty();
     }
   }
 
