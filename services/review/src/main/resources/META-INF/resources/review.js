@@ -162,7 +162,8 @@ async function select(cell, event) {
   fill(document.getElementById('detail'),
     el('div', {}, cell.cellId, ' - field ' + info.fieldIndex),
     el('div', {}, 'stage 1 countable: ' + (info.countableProbability * 100).toFixed(1) + '%'),
-    el('div', {}, 'ensemble A blast: ' + (info.blastProbability === null ? 'n/a' : (info.blastProbability * 100).toFixed(1) + '%')),
+    el('div', {}, 'ensemble A blast: ' + (info.blastProbability === null ? 'n/a' : (info.blastProbability * 100).toFixed(1) + '%')
+      + (info.blastThreshold == null ? '' : ' (operating point ' + (info.blastThreshold * 100).toFixed(1) + '%)')),
     el('table', {}, ...info.probabilities.map(p => el('tr', {}, el('td', {}, p.wbcClass), el('td', { class: 'num' }, (p.probability * 100).toFixed(1) + '%')))),
     info.reviewed ? el('div', {}, 'reviewed by ' + info.reviewerId + ': ' + (info.reviewedClass || 'not countable')) : null);
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param countableProbability stage 1's probability that it is countable
  * @param probabilities ensemble B's probability per class, in its manifest's order
  * @param blastProbability ensemble A's probability of a blast, null without ensemble A
+ * @param blastThreshold the threshold of ensemble A's operating point the label carried (from which
+ *     the aggregator calls the cell a blast), null where none was carried
  * @param reviewed a reviewer has moved it
  * @param reviewedClass the reviewer's class, null for "not countable"
  * @param reviewerId who moved it last
@@ -27,6 +29,7 @@ public record CellEntry(
     double countableProbability,
     List<ClassScore> probabilities,
     Double blastProbability,
+    Double blastThreshold,
     boolean reviewed,
     String reviewedClass,
     String reviewerId,
@@ -53,6 +56,7 @@ public record CellEntry(
         countableProbability,
         probabilities,
         blastProbability,
+        blastThreshold,
         true,
         toClass,
         reviewer,

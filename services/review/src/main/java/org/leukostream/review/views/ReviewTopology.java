@@ -221,6 +221,7 @@ public final class ReviewTopology {
                   .map(p -> new CellEntry.ClassScore(p.getClassName(), p.getProbability()))
                   .toList(),
               label.getBlastProbability(),
+              label.getBlastThreshold(),
               false,
               null,
               null,

@@ -113,6 +113,18 @@ class ReviewTopologyTest {
     assertThat(revised.signed()).isFalse();
     assertThat(revised.status()).isEqualTo("FINAL");
     assertThat(revised.diagnosis().lymphoblasts()).isEqualTo(9);
+
+    // A label that carries ensemble A's operating point shows it beside the blast probability.
+    org.leukostream.avro.CellLabel measured =
+        org.leukostream.avro.CellLabel.newBuilder(c.fields().get(0).get(0))
+            .setCellId(c.caseId() + "-measured")
+            .setBlastProbability(0.72)
+            .setBlastThreshold(0.6948)
+            .build();
+    pipe(Topics.CELL_LABELS, c.caseId(), measured);
+    assertThat(views.cell(c.caseId(), measured.getCellId()).orElseThrow().blastThreshold())
+        .isEqualTo(0.6948);
+    assertThat(views.cell(c.caseId(), blast).orElseThrow().blastThreshold()).isNull();
   }
 
   @Test
