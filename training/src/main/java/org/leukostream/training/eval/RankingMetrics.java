@@ -61,7 +61,25 @@ public final class RankingMetrics {
       double truePositiveRate,
       double falsePositiveRate,
       long positives,
-      long negatives) {}
+      long negatives) {
+
+    /**
+     * This point as a model's manifest records it for {@code ensemble} ({@code name:version ->
+     * weight}), chosen under {@code bound} on the data {@code measuredOn} names.
+     */
+    public org.leukostream.models.store.OperatingPoint recorded(
+        double bound, String measuredOn, java.util.Map<String, Double> ensemble) {
+      return new org.leukostream.models.store.OperatingPoint(
+          threshold,
+          truePositiveRate,
+          falsePositiveRate,
+          positives,
+          negatives,
+          bound,
+          measuredOn,
+          ensemble);
+    }
+  }
 
   /**
    * The lowest threshold at which at most {@code maxFalsePositiveRate} of the negatives score at or

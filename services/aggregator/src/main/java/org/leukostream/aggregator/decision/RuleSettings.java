@@ -1,5 +1,6 @@
 package org.leukostream.aggregator.decision;
 
+import org.leukostream.avro.CellLabel;
 import org.leukostream.avro.Comparison;
 import org.leukostream.avro.DecisionRule;
 
@@ -85,7 +86,7 @@ public record RuleSettings(
    * operating point that the label carries, where it carries one and they are used, else the
    * configured one.
    */
-  public double blastThresholdFor(org.leukostream.avro.CellLabel label) {
+  public double blastThresholdFor(CellLabel label) {
     Double carried = label.getBlastThreshold();
     return modelOperatingPoint && carried != null ? carried : blastProbabilityThreshold;
   }

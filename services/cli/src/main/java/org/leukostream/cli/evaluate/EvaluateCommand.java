@@ -17,6 +17,7 @@ import org.leukostream.cli.train.DataOptions;
 import org.leukostream.models.inference.Ensemble;
 import org.leukostream.models.inference.TestTimeAugmentation;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.models.store.OperatingPoint;
 import org.leukostream.training.data.DataSets;
 import org.leukostream.training.data.DetectionData;
 import org.leukostream.training.data.LabelledImage;
@@ -321,16 +322,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       Map<String, Double> identity,
       String measuredOn,
       PrintWriter err) {
-    org.leukostream.models.store.OperatingPoint stored =
-        new org.leukostream.models.store.OperatingPoint(
-            point.threshold(),
-            point.truePositiveRate(),
-            point.falsePositiveRate(),
-            point.positives(),
-            point.negatives(),
-            bound,
-            measuredOn + ", " + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
-            identity);
+    OperatingPoint stored =
+        point.recorded(
+            bound, measuredOn + ", " + java.time.LocalDate.now(java.time.ZoneOffset.UTC), identity);
     for (Map.Entry<String, Double> member : members.entrySet()) {
       if (member.getValue() > 0) {
         ModelStore.recordOperatingPoint(Path.of(member.getKey()), stored);

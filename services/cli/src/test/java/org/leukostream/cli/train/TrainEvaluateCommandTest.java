@@ -381,21 +381,20 @@ class TrainEvaluateCommandTest {
     assertThat(point.path("threshold").asDouble()).isBetween(0.0, 1.0);
 
     // Recorded in the manifest for this model alone; the classifier would put it on its labels.
+    String[] recording = {
+      "evaluate",
+      "--task",
+      "blast",
+      "--data",
+      data.toString(),
+      "--model",
+      model.toString(),
+      "--max-false-blast-rate",
+      "0.1",
+      "--record-operating-point"
+    };
     err = new StringWriter();
-    exit =
-        run(
-            new StringWriter(),
-            err,
-            "evaluate",
-            "--task",
-            "blast",
-            "--data",
-            data.toString(),
-            "--model",
-            model.toString(),
-            "--max-false-blast-rate",
-            "0.1",
-            "--record-operating-point");
+    exit = run(new StringWriter(), err, recording);
     assertThat(exit).as(err.toString()).isZero();
     assertThat(err.toString()).contains("operating point recorded in " + model);
     OperatingPoint recorded = ModelStore.readManifest(model).operatingPoint();
@@ -413,18 +412,10 @@ class TrainEvaluateCommandTest {
         run(
             new StringWriter(),
             err,
-            "evaluate",
-            "--task",
-            "blast",
-            "--data",
-            data.toString(),
-            "--model",
-            model.toString(),
-            "--max-false-blast-rate",
-            "0.1",
-            "--tta",
-            "flips",
-            "--record-operating-point");
+            java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(recording),
+                    java.util.stream.Stream.of("--tta", "flips"))
+                .toArray(String[]::new));
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("drop --tta");
   }
