@@ -79,6 +79,10 @@ public final class VirtualPatients {
     }
   }
 
+  /** The default cohort's blast fractions: alternately clearly over and clearly under 20%. */
+  public static final List<Double> CLEAR_OF_THE_THRESHOLD =
+      List.of(0.5, 0.05, 0.35, 0.0, 0.65, 0.10);
+
   /** What a patient is made of. */
   public record Spec(String caseId, int fields, int cellsPerField, double blastFraction) {}
 
@@ -87,12 +91,28 @@ public final class VirtualPatients {
    * clearly under it (0 to 0.10), each of {@link #FIELDS} fields of {@link #CELLS_PER_FIELD} cells.
    */
   public static List<Spec> cohort(String prefix, int cases) {
-    double[] high = {0.5, 0.35, 0.65};
-    double[] low = {0.05, 0.0, 0.10};
+    return cohort(prefix, cases, CLEAR_OF_THE_THRESHOLD);
+  }
+
+  /**
+   * A cohort of {@code cases} drawn at {@code blastFractions} in turn (e.g. 0.15, 0.20, 0.25 for
+   * cases near the threshold), each of {@link #FIELDS} fields of {@link #CELLS_PER_FIELD} cells.
+   *
+   * @throws IllegalArgumentException when the list is empty or a fraction is outside [0, 1]
+   */
+  public static List<Spec> cohort(String prefix, int cases, List<Double> blastFractions) {
+    if (blastFractions.isEmpty() || blastFractions.stream().anyMatch(f -> !(f >= 0 && f <= 1))) {
+      throw new IllegalArgumentException(
+          "Blast fractions must be between 0 and 1, at least one: " + blastFractions);
+    }
     List<Spec> out = new ArrayList<>();
     for (int i = 0; i < cases; i++) {
-      double fraction = i % 2 == 0 ? high[(i / 2) % high.length] : low[(i / 2) % low.length];
-      out.add(new Spec(prefix + "-" + (i + 1), FIELDS, CELLS_PER_FIELD, fraction));
+      out.add(
+          new Spec(
+              prefix + "-" + (i + 1),
+              FIELDS,
+              CELLS_PER_FIELD,
+              blastFractions.get(i % blastFractions.size())));
     }
     return out;
   }
@@ -105,8 +125,17 @@ public final class VirtualPatients {
   /** {@link #cohort} drawn, of {@code real} cells where given, else of synthetic ones. */
   public static List<Patient> drawCohort(
       String prefix, int cases, long seed, RuleSettings rule, Optional<RealCells> real) {
+    return drawCohort(cohort(prefix, cases), seed, rule, real);
+  }
+
+  /**
+   * {@code specs} drawn, patient {@code i} with seed {@code seed + i}, of {@code real} cells where
+   * given.
+   */
+  public static List<Patient> drawCohort(
+      List<Spec> specs, long seed, RuleSettings rule, Optional<RealCells> real) {
     List<Patient> out = new ArrayList<>();
-    for (Spec spec : cohort(prefix, cases)) {
+    for (Spec spec : specs) {
       long s = seed + out.size();
       out.add(real.isPresent() ? draw(spec, s, rule, real.get()) : draw(spec, s, rule));
     }

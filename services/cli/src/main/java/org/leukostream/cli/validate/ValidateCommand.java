@@ -69,6 +69,15 @@ public final class ValidateCommand implements Callable<Integer> {
   List<Long> seeds;
 
   @Option(
+      names = "--blast-percents",
+      split = ",",
+      description =
+          "Draw the cases at these blast percentages in turn, e.g. 10,15,20,25,30 for cases near"
+              + " the threshold (default: alternately 50, 35, 65 and 5, 0, 10: clearly on either"
+              + " side of it).")
+  List<Double> blastPercents;
+
+  @Option(
       names = "--config",
       description =
           "Properties over the services' own (models, leukostream.aggregator.rule.rates.* ...).")
@@ -97,6 +106,14 @@ public final class ValidateCommand implements Callable<Integer> {
     if (realCells.data == null) {
       throw new ParameterException(spec.commandLine(), "validate needs --data");
     }
+    List<Double> fractions = VirtualPatients.CLEAR_OF_THE_THRESHOLD;
+    if (blastPercents != null) {
+      if (blastPercents.stream().anyMatch(p -> !(p >= 0 && p <= 100))) {
+        throw new ParameterException(
+            spec.commandLine(), "--blast-percents must lie between 0 and 100: " + blastPercents);
+      }
+      fractions = blastPercents.stream().map(p -> p / 100).toList();
+    }
     Properties overrides = ServiceConfigs.overrides(config);
     AggregatorSettings settings = AggregatorSettings.fromApplicationProperties(overrides);
     RealCells cells = realCells.load(overrides);
@@ -105,7 +122,10 @@ public final class ValidateCommand implements Callable<Integer> {
     for (long seed : seeds) {
       cohort.addAll(
           VirtualPatients.drawCohort(
-              "val-" + seed, cases, seed * 1000, settings.rule(), Optional.of(cells)));
+              VirtualPatients.cohort("val-" + seed, cases, fractions),
+              seed * 1000,
+              settings.rule(),
+              Optional.of(cells)));
     }
     PatientKeys keys = VirtualPatients.keys();
     Map<String, VirtualPatients.Patient> byCase = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package org.leukostream.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,20 @@ class VirtualPatientsTest {
     assertThat(cohort)
         .extracting(VirtualPatients.Spec::blastFraction)
         .containsExactly(0.5, 0.05, 0.35, 0.0, 0.65, 0.10);
+  }
+
+  @Test
+  void aCohortCanBeDrawnAtGivenBlastFractionsInTurn() {
+    List<VirtualPatients.Spec> cohort = VirtualPatients.cohort("n", 5, List.of(0.15, 0.2, 0.25));
+
+    assertThat(cohort)
+        .extracting(VirtualPatients.Spec::blastFraction)
+        .containsExactly(0.15, 0.2, 0.25, 0.15, 0.2);
+    assertThatThrownBy(() -> VirtualPatients.cohort("n", 2, List.of(0.2, 1.5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 0 and 1");
+    assertThatThrownBy(() -> VirtualPatients.cohort("n", 2, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

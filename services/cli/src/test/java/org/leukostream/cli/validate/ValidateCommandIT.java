@@ -1,6 +1,7 @@
 package org.leukostream.cli.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,8 @@ class ValidateCommandIT {
             "3",
             "--seeds",
             "3",
+            "--blast-percents",
+            "50,20,0",
             "--config",
             config.toString(),
             "--json",
@@ -66,6 +70,14 @@ class ValidateCommandIT {
     List<JsonNode> cases =
         lines.stream().filter(l -> l.path("event").asText().equals("case")).toList();
     assertThat(cases).hasSize(3);
+    assertThat(
+            cases.stream() // in the order the FINALs came: by case
+                .sorted(Comparator.comparing(c -> c.path("caseId").asText()))
+                .map(c -> c.path("drawnBlastPercent").asDouble()))
+        .satisfiesExactly(
+            p -> assertThat(p).isCloseTo(50, within(0.5)),
+            p -> assertThat(p).isCloseTo(20, within(0.5)),
+            p -> assertThat(p).isZero());
     for (JsonNode c : cases) {
       assertThat(c.path("drawnBlastPercent").isNumber()).isTrue();
       assertThat(c.path("adjustedBlastPercent").isNumber()).as(c.toString()).isTrue();
@@ -78,11 +90,23 @@ class ValidateCommandIT {
         lines.stream().filter(l -> l.path("event").asText().equals("summary")).findFirst().get();
     assertThat(summary.path("cases").asInt()).isEqualTo(3);
     assertThat(summary.path("accuracy").asDouble())
-        .isCloseTo(
-            summary.path("right").asInt() / 3.0, org.assertj.core.api.Assertions.within(1e-3));
+        .isCloseTo(summary.path("right").asInt() / 3.0, within(1e-3));
     assertThat(summary.path("adjustedMeanAbsoluteError").isNumber()).isTrue();
     assertThat(Files.readAllLines(dir.resolve("report/cases.tsv"))).hasSize(4);
     assertThat(Files.size(dir.resolve("report/measured-vs-drawn.png"))).isPositive();
+  }
+
+  @Test
+  void refusesABlastPercentOutsideZeroToHundredBeforeStartingAnything() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int exit =
+        Cli.run(out, err, "validate", "--data", dir.toString(), "--blast-percents", "10,120");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--blast-percents must lie between 0 and 100: [10.0, 120.0]");
   }
 
   private static JsonNode json(String line) {
