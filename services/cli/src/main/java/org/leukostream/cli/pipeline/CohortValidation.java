@@ -41,7 +41,12 @@ public final class CohortValidation {
     }
   }
 
-  /** The figures of a cohort. */
+  /**
+   * The figures of a cohort.
+   *
+   * @param wrongUnflagged wrong decisions not marked BORDERLINE: the ones that would reach the
+   *     hospital without a review (the dangerous kind; a wrong BORDERLINE one goes to review)
+   */
   public record Summary(
       int cases,
       int right,
@@ -49,6 +54,7 @@ public final class CohortValidation {
       double sensitivity,
       double specificity,
       int borderline,
+      int wrongUnflagged,
       double rawMeanAbsoluteError,
       Double adjustedMeanAbsoluteError) {}
 
@@ -60,12 +66,14 @@ public final class CohortValidation {
     int negatives = 0;
     int trueNegatives = 0;
     int borderline = 0;
+    int wrongUnflagged = 0;
     double raw = 0;
     double adjusted = 0;
     boolean allAdjusted = !cases.isEmpty();
     for (Case c : cases) {
       right += c.right(thresholdPercent) ? 1 : 0;
       borderline += c.borderline() ? 1 : 0;
+      wrongUnflagged += !c.borderline() && c.decision() != c.expected() ? 1 : 0;
       if (c.expected() == Decision.ALL) {
         positives++;
         truePositives += c.decision() == Decision.ALL ? 1 : 0;
@@ -88,6 +96,7 @@ public final class CohortValidation {
         positives == 0 ? Double.NaN : truePositives / (double) positives,
         negatives == 0 ? Double.NaN : trueNegatives / (double) negatives,
         borderline,
+        wrongUnflagged,
         raw / n,
         allAdjusted ? adjusted / n : null);
   }

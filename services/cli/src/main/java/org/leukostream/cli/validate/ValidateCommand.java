@@ -287,19 +287,22 @@ public final class ValidateCommand implements Callable<Integer> {
               JsonLines.round(s.sensitivity()),
               JsonLines.round(s.specificity()),
               s.borderline(),
+              s.wrongUnflagged(),
               JsonLines.round(s.rawMeanAbsoluteError()),
               JsonLines.roundOrNull(s.adjustedMeanAbsoluteError())));
     } else {
       stdout.printf(
           Locale.ROOT,
-          "%d cases: %d right (accuracy %.3f), sensitivity %.3f, specificity %.3f, %d borderline;"
-              + " mean |raw - drawn| %.1f points, mean |adjusted - drawn| %s%n",
+          "%d cases: %d right (accuracy %.3f), sensitivity %.3f, specificity %.3f, %d borderline,"
+              + " %d wrong without BORDERLINE; mean |raw - drawn| %.1f points, mean |adjusted -"
+              + " drawn| %s%n",
           s.cases(),
           s.right(),
           s.accuracy(),
           s.sensitivity(),
           s.specificity(),
           s.borderline(),
+          s.wrongUnflagged(),
           s.rawMeanAbsoluteError(),
           s.adjustedMeanAbsoluteError() == null
               ? "- (no call rates configured)"

@@ -31,6 +31,7 @@ class CohortValidationTest {
     assertThat(s.accuracy()).isEqualTo(0.5);
     assertThat(s.sensitivity()).isEqualTo(0.5);
     assertThat(s.specificity()).isEqualTo(0.5);
+    assertThat(s.wrongUnflagged()).isEqualTo(2);
     assertThat(s.rawMeanAbsoluteError()).isCloseTo((10 + 17 + 22 + 10) / 4.0, within(1e-9));
     assertThat(s.adjustedMeanAbsoluteError()).isCloseTo((2 + 5 + 2 + 1) / 4.0, within(1e-9));
   }
@@ -43,6 +44,16 @@ class CohortValidationTest {
         CohortValidation.summarise(
             List.of(c(5, Decision.NOT_ALL, Decision.NOT_ALL, 9, null, false)), 20);
     assertThat(s.adjustedMeanAbsoluteError()).isNull();
+    // Wrong but sent to review: not right (too far from the threshold), yet not unflagged.
+    CohortValidation.Summary flagged =
+        CohortValidation.summarise(
+            List.of(
+                c(35, Decision.ALL, Decision.NOT_ALL, 19, null, true),
+                c(15, Decision.NOT_ALL, Decision.ALL, 21, null, false)),
+            20);
+    assertThat(flagged.right()).isZero();
+    assertThat(flagged.borderline()).isEqualTo(1);
+    assertThat(flagged.wrongUnflagged()).isEqualTo(1);
   }
 
   /**

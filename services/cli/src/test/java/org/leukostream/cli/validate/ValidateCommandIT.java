@@ -92,6 +92,9 @@ class ValidateCommandIT {
     assertThat(summary.path("accuracy").asDouble())
         .isCloseTo(summary.path("right").asInt() / 3.0, within(1e-3));
     assertThat(summary.path("adjustedMeanAbsoluteError").isNumber()).isTrue();
+    assertThat(summary.path("wrongUnflagged").isInt()).as(summary.toString()).isTrue();
+    assertThat(summary.path("wrongUnflagged").asInt())
+        .isBetween(0, 3 - summary.path("right").asInt());
     assertThat(Files.readAllLines(dir.resolve("report/cases.tsv"))).hasSize(4);
     assertThat(Files.size(dir.resolve("report/measured-vs-drawn.png"))).isPositive();
   }
