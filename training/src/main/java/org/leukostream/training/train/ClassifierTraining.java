@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.leukostream.models.store.ModelManifest;
@@ -41,17 +42,38 @@ import org.leukostream.models.store.ModelStore;
  * Trains a single-cell classifier with either paper's protocol: Jiang et al. 2021 (DERS-balanced
  * training split, symmetric cross-entropy, RAdam, lr 1e-4, batch 32, 30 epochs) or Zhou et al. 2021
  * (cross-entropy, Adam with cosine annealing over T_max epochs, lr 1e-5, batch 32). After every
- * epoch the model is measured on the validation split and saved when its accuracy is the best so
- * far, so the model directory always holds the best epoch. Progress after every step. A step whose
- * loss or gradients are not finite never reaches the weights: the run stops with a {@link
- * NonFiniteTrainingException} naming it (the best epoch and the last checkpoint stay on disk), or
- * the step is skipped when the options say so.
+ * epoch the model is measured on the validation split and saved when its score (accuracy, or
+ * balanced accuracy: {@link Options#selection}) is the best so far, so the model directory always
+ * holds the best epoch. Progress after every step. A step whose loss or gradients are not finite
+ * never reaches the weights: the run stops with a {@link NonFiniteTrainingException} naming it (the
+ * best epoch and the last checkpoint stay on disk), or the step is skipped when the options say so.
  */
 public final class ClassifierTraining {
   /** The optimiser of a protocol. */
   public enum Optimiser {
     RADAM,
     ADAM_COSINE
+  }
+
+  /**
+   * What a run keeps: the epoch of best validation accuracy, or of best balanced accuracy (the mean
+   * of the classes' recalls), which a rare class moves (e.g. stage 1's not-identifiable cells, 1 in
+   * 8 of the validation images, trained at their natural prior).
+   */
+  public enum Selection {
+    ACCURACY("validation accuracy"),
+    BALANCED_ACCURACY("validation balanced accuracy");
+
+    private final String label;
+
+    Selection(String label) {
+      this.label = label;
+    }
+
+    /** How progress and plots name the score. */
+    public String label() {
+      return label;
+    }
   }
 
   /**
@@ -67,6 +89,7 @@ public final class ClassifierTraining {
    * @param nonFinite what a step with a non-finite loss or gradient does: stop (default) or skip
    * @param augmentation random changes of each training image after balancing ({@link
    *     Augmentation#NONE}: none), drawn from the seed, so a resumed run sees the same images
+   * @param selection the validation score that decides which epoch is kept
    */
   public record Options(
       int epochs,
@@ -79,7 +102,35 @@ public final class ClassifierTraining {
       long seed,
       int maxStepsPerEpoch,
       NonFiniteGuard.Policy nonFinite,
-      Augmentation augmentation) {
+      Augmentation augmentation,
+      Selection selection) {
+
+    public Options(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        Optimiser optimiser,
+        int cosineEpochs,
+        boolean symmetricCrossEntropy,
+        boolean ders,
+        long seed,
+        int maxStepsPerEpoch,
+        NonFiniteGuard.Policy nonFinite,
+        Augmentation augmentation) {
+      this(
+          epochs,
+          batchSize,
+          learningRate,
+          optimiser,
+          cosineEpochs,
+          symmetricCrossEntropy,
+          ders,
+          seed,
+          maxStepsPerEpoch,
+          nonFinite,
+          augmentation,
+          Selection.ACCURACY);
+    }
 
     public Options(
         int epochs,
@@ -142,7 +193,25 @@ public final class ClassifierTraining {
           seed,
           maxStepsPerEpoch,
           nonFinite,
-          augmentation);
+          augmentation,
+          selection);
+    }
+
+    /** The same options keeping the epoch of best {@code selection} score. */
+    public Options withSelection(Selection selection) {
+      return new Options(
+          epochs,
+          batchSize,
+          learningRate,
+          optimiser,
+          cosineEpochs,
+          symmetricCrossEntropy,
+          ders,
+          seed,
+          maxStepsPerEpoch,
+          nonFinite,
+          augmentation,
+          selection);
     }
 
     /** Jiang et al. 2021. */
@@ -162,7 +231,12 @@ public final class ClassifierTraining {
   /** Progress after one step. */
   public record Step(int epoch, int epochs, int step, int steps, float loss, double seconds) {}
 
-  /** One finished epoch. */
+  /**
+   * One finished epoch.
+   *
+   * @param validationAccuracy the validation score the run selects by ({@link Options#selection}):
+   *     accuracy, or balanced accuracy
+   */
   public record Epoch(
       int epoch, float meanLoss, double validationAccuracy, boolean best, double seconds) {}
 
@@ -395,7 +469,8 @@ public final class ClassifierTraining {
                 new Step(e + 1, options.epochs(), s + 1, steps, value, seconds(begin)));
           }
         }
-        double accuracy = accuracy(trainer, model, validation, manifest, options.batchSize());
+        double accuracy =
+            score(trainer, model, validation, manifest, options.batchSize(), options.selection());
         boolean improved = accuracy > best;
         if (improved) {
           best = accuracy;
@@ -531,24 +606,49 @@ public final class ClassifierTraining {
   }
 
   /** Accuracy of the model in inference mode on {@code examples}. */
-  static double accuracy(
-      Trainer trainer, Model model, List<Example> examples, ModelManifest manifest, int batchSize) {
-    if (examples.isEmpty()) {
-      return 0;
-    }
-    int right = 0;
+  static double score(
+      Trainer trainer,
+      Model model,
+      List<Example> examples,
+      ModelManifest manifest,
+      int batchSize,
+      Selection selection) {
+    int[] labels = examples.stream().mapToInt(Example::label).toArray();
+    int[] predicted = new int[labels.length];
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<Example> batch = examples.subList(from, Math.min(examples.size(), from + batchSize));
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray logits =
             trainer.evaluate(new NDList(tensor(manager, batch, manifest))).singletonOrThrow();
-        long[] predicted = logits.argMax(-1).toLongArray();
+        long[] classes = logits.argMax(-1).toLongArray();
         for (int i = 0; i < batch.size(); i++) {
-          right += predicted[i] == batch.get(i).label() ? 1 : 0;
+          predicted[from + i] = (int) classes[i];
         }
       }
     }
-    return right / (double) examples.size();
+    return score(labels, predicted, selection);
+  }
+
+  /**
+   * Accuracy of {@code predicted} against {@code labels}, or their balanced accuracy: the mean
+   * recall of the classes present; 0 without examples.
+   */
+  static double score(int[] labels, int[] predicted, Selection selection) {
+    if (labels.length == 0) {
+      return 0;
+    }
+    Map<Integer, int[]> byClass = new TreeMap<>(); // class -> {right, total}
+    int right = 0;
+    for (int i = 0; i < labels.length; i++) {
+      int hit = predicted[i] == labels[i] ? 1 : 0;
+      right += hit;
+      int[] counts = byClass.computeIfAbsent(labels[i], k -> new int[2]);
+      counts[0] += hit;
+      counts[1]++;
+    }
+    return selection == Selection.ACCURACY
+        ? right / (double) labels.length
+        : byClass.values().stream().mapToDouble(c -> c[0] / (double) c[1]).average().orElse(0);
   }
 
   private static double seconds(long begin) {

@@ -100,6 +100,37 @@ class ClassifierTrainingTest {
   }
 
   @Test
+  void theBalancedScoreWeighsEveryClassAlikeWhereAccuracyFollowsTheCommonOne() {
+    int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+    int[] allCommon = new int[10];
+    int[] findsTheRare = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+    var accuracy = ClassifierTraining.Selection.ACCURACY;
+    var balanced = ClassifierTraining.Selection.BALANCED_ACCURACY;
+
+    assertThat(ClassifierTraining.score(labels, allCommon, accuracy)).isEqualTo(0.8);
+    assertThat(ClassifierTraining.score(labels, findsTheRare, accuracy)).isEqualTo(0.8);
+    assertThat(ClassifierTraining.score(labels, allCommon, balanced)).isEqualTo(0.5);
+    assertThat(ClassifierTraining.score(labels, findsTheRare, balanced)).isEqualTo(0.875);
+    assertThat(ClassifierTraining.score(new int[0], new int[0], balanced)).isZero();
+    assertThat(ClassifierTraining.Options.jiang().selection()).isEqualTo(accuracy);
+    assertThat(ClassifierTraining.Options.jiang().withSelection(balanced))
+        .isEqualTo(
+            new ClassifierTraining.Options(
+                30,
+                32,
+                1e-4f,
+                ClassifierTraining.Optimiser.RADAM,
+                0,
+                true,
+                true,
+                7,
+                0,
+                NonFiniteGuard.Policy.STOP,
+                Augmentation.NONE,
+                balanced));
+  }
+
+  @Test
   void dersBalancesEachEpochOfTheTrainingSplit() {
     var options = ClassifierTraining.Options.jiang();
     List<ClassifierTraining.Example> order =

@@ -129,6 +129,15 @@ public final class TrainCommand implements Callable<Integer> {
               + " stopping the run with an error that names it.")
   boolean skipNonFinite;
 
+  @Option(
+      names = "--select-by",
+      defaultValue = "accuracy",
+      description =
+          "Which epoch the run keeps: best validation accuracy (default) or balanced-accuracy"
+              + " (the mean of the classes' recalls, which a rare class moves: e.g. stage 1 at the"
+              + " natural prior, where nearly all cells are countable).")
+  String selectBy;
+
   @Option(names = "--seed", defaultValue = "7", description = "Seed of split, order and weights.")
   long seed;
 
@@ -229,6 +238,14 @@ public final class TrainCommand implements Callable<Integer> {
     if (!jiang && !protocol.equals("zhou")) {
       throw new ParameterException(spec.commandLine(), "--protocol is jiang or zhou");
     }
+    ClassifierTraining.Selection selectionRule =
+        switch (selectBy) {
+          case "accuracy" -> ClassifierTraining.Selection.ACCURACY;
+          case "balanced-accuracy" -> ClassifierTraining.Selection.BALANCED_ACCURACY;
+          default ->
+              throw new ParameterException(
+                  spec.commandLine(), "--select-by is accuracy or balanced-accuracy");
+        };
     ClassifierTraining.Options defaults =
         jiang
             ? ClassifierTraining.Options.jiang()
@@ -246,7 +263,8 @@ public final class TrainCommand implements Callable<Integer> {
             seed,
             maxSteps,
             nonFinite,
-            augment ? Augmentation.OTHER_LABORATORIES : Augmentation.NONE);
+            augment ? Augmentation.OTHER_LABORATORIES : Augmentation.NONE,
+            selectionRule);
 
     DataOptions.Selection selection = data.select(task, err);
     List<LabelledImage> images = selection.images();
@@ -338,9 +356,10 @@ public final class TrainCommand implements Callable<Integer> {
               epoch -> {
                 Progress.end(err);
                 err.printf(
-                    "epoch %d: mean loss %.4f, validation accuracy %.4f%s%n",
+                    "epoch %d: mean loss %.4f, %s %.4f%s%n",
                     epoch.epoch(),
                     epoch.meanLoss(),
+                    selectionRule.label(),
                     epoch.validationAccuracy(),
                     epoch.best() ? " (best, saved)" : "");
               });
@@ -369,7 +388,7 @@ public final class TrainCommand implements Callable<Integer> {
                 x,
                 history.stream().mapToDouble(ClassifierTraining.Epoch::meanLoss).toArray()),
             new Plots.Series(
-                "validation accuracy",
+                selectionRule.label(),
                 x,
                 history.stream()
                     .mapToDouble(ClassifierTraining.Epoch::validationAccuracy)

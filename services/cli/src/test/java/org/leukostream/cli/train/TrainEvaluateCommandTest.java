@@ -236,9 +236,13 @@ class TrainEvaluateCommandTest {
                 "--freeze-epochs",
                 "1",
                 "--split",
-                model.resolve("split.tsv").toString()));
+                model.resolve("split.tsv").toString(),
+                "--select-by",
+                "balanced-accuracy"));
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("starting from the weights of", "1 epochs frozen");
+    assertThat(err.toString())
+        .contains("starting from the weights of", "1 epochs frozen")
+        .contains("epoch 1: mean loss", ", validation balanced accuracy ");
     // Trained on the first model's split, and carrying a copy of it.
     assertThat(dir.resolve("transferred/split.tsv"))
         .hasSameTextualContentAs(model.resolve("split.tsv"));
@@ -296,6 +300,27 @@ class TrainEvaluateCommandTest {
             dir.resolve("model").toString());
     assertThat(exit).isNotZero();
     assertThat(err.toString()).contains("Synthetic cells cover", "[promyelocyte]");
+    assertThat(dir.resolve("model/manifest.json")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownSelectionRuleIsRefused() {
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            dir.toString(),
+            "--out",
+            dir.resolve("model").toString(),
+            "--select-by",
+            "loss");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--select-by is accuracy or balanced-accuracy");
     assertThat(dir.resolve("model/manifest.json")).doesNotExist();
   }
 
