@@ -180,23 +180,6 @@ public final class ClassifierTraining {
           NonFiniteGuard.Policy.STOP);
     }
 
-    /** The same options with {@code augmentation} of the training images. */
-    public Options withAugmentation(Augmentation augmentation) {
-      return new Options(
-          epochs,
-          batchSize,
-          learningRate,
-          optimiser,
-          cosineEpochs,
-          symmetricCrossEntropy,
-          ders,
-          seed,
-          maxStepsPerEpoch,
-          nonFinite,
-          augmentation,
-          selection);
-    }
-
     /** The same options keeping the epoch of best {@code selection} score. */
     public Options withSelection(Selection selection) {
       return new Options(

@@ -253,18 +253,18 @@ public final class TrainCommand implements Callable<Integer> {
     int e = epochs == null ? defaults.epochs() : epochs;
     ClassifierTraining.Options options =
         new ClassifierTraining.Options(
-            e,
-            batch == null ? defaults.batchSize() : batch,
-            learningRate == null ? defaults.learningRate() : learningRate,
-            defaults.optimiser(),
-            jiang && !cosine ? 0 : e,
-            defaults.symmetricCrossEntropy(),
-            defaults.ders(),
-            seed,
-            maxSteps,
-            nonFinite,
-            augment ? Augmentation.OTHER_LABORATORIES : Augmentation.NONE,
-            selectionRule);
+                e,
+                batch == null ? defaults.batchSize() : batch,
+                learningRate == null ? defaults.learningRate() : learningRate,
+                defaults.optimiser(),
+                jiang && !cosine ? 0 : e,
+                defaults.symmetricCrossEntropy(),
+                defaults.ders(),
+                seed,
+                maxSteps,
+                nonFinite,
+                augment ? Augmentation.OTHER_LABORATORIES : Augmentation.NONE)
+            .withSelection(selectionRule);
 
     DataOptions.Selection selection = data.select(task, err);
     List<LabelledImage> images = selection.images();
