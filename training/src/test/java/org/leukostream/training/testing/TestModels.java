@@ -21,6 +21,7 @@ import org.leukostream.synthetic.smear.SmearCell;
 import org.leukostream.synthetic.smear.SmearField;
 import org.leukostream.synthetic.smear.SmearGenerator;
 import org.leukostream.training.detect.DetectorTraining;
+import org.leukostream.training.train.NonFiniteGuard;
 
 /**
  * Model directories for tests of the models and of the services that run them: a small detector
@@ -88,7 +89,10 @@ public final class TestModels {
         ModelManifest.of("wbc-detector", SMALL_DETECTOR, "synthetic-" + steps, WBC);
     List<DetectorTraining.Sample> training =
         fields(1, 16).stream().map(TestModels::sample).toList();
-    // Seeded initial weights: the run is the same every time on a machine.
+    // Seeded initial weights. LibTorch's multi-threaded backward passes do not sum in a fixed
+    // order,
+    // so on a rare run one step's gradient overflows (seen once at step 130 of a clean build): this
+    // fixture skips such a step instead of failing the build that needs the model.
     Engine.getEngine("PyTorch").setRandomSeed(11);
     try (Model model = SMALL_DETECTOR.newModel(manifest.name(), WBC.size())) {
       List<Float> losses =
@@ -97,7 +101,7 @@ public final class TestModels {
               SMALL_DETECTOR,
               manifest,
               training,
-              new DetectorTraining.Options(steps, 4, 1e-3f, 7),
+              new DetectorTraining.Options(steps, 4, 1e-3f, 7, NonFiniteGuard.Policy.SKIP, false),
               progress);
       ModelStore.save(dir, manifest, model);
       return losses;
