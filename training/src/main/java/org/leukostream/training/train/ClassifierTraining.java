@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
+import org.leukostream.training.eval.RankingMetrics;
 
 /**
  * Trains a single-cell classifier with either paper's protocol: Jiang et al. 2021 (DERS-balanced
@@ -56,13 +57,17 @@ public final class ClassifierTraining {
   }
 
   /**
-   * What a run keeps: the epoch of best validation accuracy, or of best balanced accuracy (the mean
-   * of the classes' recalls), which a rare class moves (e.g. stage 1's not-identifiable cells, 1 in
-   * 8 of the validation images, trained at their natural prior).
+   * What a run keeps: the epoch of best validation accuracy, of best balanced accuracy (the mean of
+   * the classes' recalls), which a rare class moves (e.g. stage 1's not-identifiable cells, 1 in 8
+   * of the validation images, trained at their natural prior), or of best ROC AUC (one-vs-rest, the
+   * mean over the classes), which does not depend on a threshold: a model that ranks the rare class
+   * better scores higher even while it still calls nearly every cell the common class at the
+   * argmax.
    */
   public enum Selection {
     ACCURACY("validation accuracy"),
-    BALANCED_ACCURACY("validation balanced accuracy");
+    BALANCED_ACCURACY("validation balanced accuracy"),
+    ROC_AUC("validation ROC AUC");
 
     private final String label;
 
@@ -588,7 +593,7 @@ public final class ClassifierTraining {
     return NDArrays.stack(new NDList(images));
   }
 
-  /** Accuracy of the model in inference mode on {@code examples}. */
+  /** The selection score of the model in inference mode on {@code examples}. */
   static double score(
       Trainer trainer,
       Model model,
@@ -597,19 +602,66 @@ public final class ClassifierTraining {
       int batchSize,
       Selection selection) {
     int[] labels = examples.stream().mapToInt(Example::label).toArray();
-    int[] predicted = new int[labels.length];
+    double[][] probabilities = new double[labels.length][];
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<Example> batch = examples.subList(from, Math.min(examples.size(), from + batchSize));
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray logits =
             trainer.evaluate(new NDList(tensor(manager, batch, manifest))).singletonOrThrow();
-        long[] classes = logits.argMax(-1).toLongArray();
+        float[] flat = logits.softmax(-1).toFloatArray();
+        int classes = flat.length / batch.size();
         for (int i = 0; i < batch.size(); i++) {
-          predicted[from + i] = (int) classes[i];
+          double[] row = new double[classes];
+          for (int c = 0; c < classes; c++) {
+            row[c] = flat[i * classes + c];
+          }
+          probabilities[from + i] = row;
         }
       }
     }
-    return score(labels, predicted, selection);
+    return score(labels, probabilities, selection);
+  }
+
+  /**
+   * The selection score of class probabilities (one row per example) against {@code labels}: for
+   * the accuracies, of the argmax; for ROC AUC, the mean one-vs-rest area over the classes that
+   * have both positive and negative examples (0 where none has).
+   */
+  static double score(int[] labels, double[][] probabilities, Selection selection) {
+    if (selection != Selection.ROC_AUC) {
+      int[] predicted = new int[labels.length];
+      for (int i = 0; i < labels.length; i++) {
+        predicted[i] = argMax(probabilities[i]);
+      }
+      return score(labels, predicted, selection);
+    }
+    int classes = probabilities.length == 0 ? 0 : probabilities[0].length;
+    double sum = 0;
+    int defined = 0;
+    for (int c = 0; c < classes; c++) {
+      double[] scores = new double[labels.length];
+      boolean[] positive = new boolean[labels.length];
+      for (int i = 0; i < labels.length; i++) {
+        scores[i] = probabilities[i][c];
+        positive[i] = labels[i] == c;
+      }
+      double auc = RankingMetrics.rocAuc(scores, positive);
+      if (!Double.isNaN(auc)) {
+        sum += auc;
+        defined++;
+      }
+    }
+    return defined == 0 ? 0 : sum / defined;
+  }
+
+  private static int argMax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /**
@@ -617,6 +669,9 @@ public final class ClassifierTraining {
    * recall of the classes present; 0 without examples.
    */
   static double score(int[] labels, int[] predicted, Selection selection) {
+    if (selection == Selection.ROC_AUC) {
+      throw new IllegalArgumentException("ROC AUC needs the class probabilities, not the argmax");
+    }
     if (labels.length == 0) {
       return 0;
     }

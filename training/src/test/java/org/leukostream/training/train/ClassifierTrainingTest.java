@@ -1,6 +1,8 @@
 package org.leukostream.training.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -128,6 +130,40 @@ class ClassifierTrainingTest {
                 NonFiniteGuard.Policy.STOP,
                 Augmentation.NONE,
                 balanced));
+  }
+
+  /**
+   * Two epochs that both call every case the common class at the argmax: accuracy and balanced
+   * accuracy cannot tell them apart, ROC AUC sees that the second ranks the rare class first.
+   */
+  @Test
+  void theRocAucScoreSeesABetterRankingBeforeTheArgmaxDoes() {
+    int[] labels = {0, 0, 0, 0, 0, 0, 1, 1};
+    double[] rareProbability = {0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.42, 0.48};
+    double[][] ranksWell = rows(rareProbability);
+    double[][] ranksBadly = rows(new double[] {0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.05, 0.32});
+    var balanced = ClassifierTraining.Selection.BALANCED_ACCURACY;
+    var auc = ClassifierTraining.Selection.ROC_AUC;
+
+    assertThat(ClassifierTraining.score(labels, ranksWell, balanced)).isEqualTo(0.5);
+    assertThat(ClassifierTraining.score(labels, ranksBadly, balanced)).isEqualTo(0.5);
+    // The rare class: 0.42 outranks 5 of the 6 common cases, 0.48 all 6 -> 11 / 12.
+    assertThat(ClassifierTraining.score(labels, ranksWell, auc)).isCloseTo(11 / 12.0, offset(1e-9));
+    // 0.05 outranks none, 0.32 outranks 3 -> 3 / 12.
+    assertThat(ClassifierTraining.score(labels, ranksBadly, auc)).isCloseTo(3 / 12.0, offset(1e-9));
+    // One class only in validation: no area is defined.
+    assertThat(ClassifierTraining.score(new int[] {0, 0}, rows(new double[] {0.1, 0.2}), auc))
+        .isZero();
+    assertThatThrownBy(() -> ClassifierTraining.score(labels, new int[8], auc))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static double[][] rows(double[] secondClass) {
+    double[][] rows = new double[secondClass.length][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new double[] {1 - secondClass[i], secondClass[i]};
+    }
+    return rows;
   }
 
   @Test

@@ -133,9 +133,11 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--select-by",
       defaultValue = "accuracy",
       description =
-          "Which epoch the run keeps: best validation accuracy (default) or balanced-accuracy"
+          "Which epoch the run keeps: best validation accuracy (default), balanced-accuracy"
               + " (the mean of the classes' recalls, which a rare class moves: e.g. stage 1 at the"
-              + " natural prior, where nearly all cells are countable).")
+              + " natural prior, where nearly all cells are countable) or roc-auc (one-vs-rest,"
+              + " mean over the classes; no threshold: it sees a better ranking of a rare class"
+              + " before the argmax does).")
   String selectBy;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed of split, order and weights.")
@@ -242,9 +244,10 @@ public final class TrainCommand implements Callable<Integer> {
         switch (selectBy) {
           case "accuracy" -> ClassifierTraining.Selection.ACCURACY;
           case "balanced-accuracy" -> ClassifierTraining.Selection.BALANCED_ACCURACY;
+          case "roc-auc" -> ClassifierTraining.Selection.ROC_AUC;
           default ->
               throw new ParameterException(
-                  spec.commandLine(), "--select-by is accuracy or balanced-accuracy");
+                  spec.commandLine(), "--select-by is accuracy, balanced-accuracy or roc-auc");
         };
     ClassifierTraining.Options defaults =
         jiang

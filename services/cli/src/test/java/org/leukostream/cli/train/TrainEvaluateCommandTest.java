@@ -86,9 +86,13 @@ class TrainEvaluateCommandTest {
             "--lr",
             "1e-3",
             "--max-steps-per-epoch",
-            "3");
+            "3",
+            "--select-by",
+            "roc-auc");
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("2 classes [blast, normal], 32 training / 4 validation");
+    assertThat(err.toString())
+        .contains("2 classes [blast, normal], 32 training / 4 validation")
+        .contains("epoch 2: mean loss", ", validation ROC AUC ");
     for (String file :
         new String[] {"manifest.json", "split.tsv", "training.json", "training.png"}) {
       assertThat(model.resolve(file)).exists();
@@ -320,7 +324,7 @@ class TrainEvaluateCommandTest {
             "--select-by",
             "loss");
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("--select-by is accuracy or balanced-accuracy");
+    assertThat(err.toString()).contains("--select-by is accuracy, balanced-accuracy or roc-auc");
     assertThat(dir.resolve("model/manifest.json")).doesNotExist();
   }
 
