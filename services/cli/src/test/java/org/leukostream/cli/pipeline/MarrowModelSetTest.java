@@ -71,9 +71,11 @@ class MarrowModelSetTest {
     String framedB = "classpath:org/leukostream/models/marrow/wbc-efficientnet";
     assertThat(ClassifierModels.weights(set, "wbc").orElseThrow())
         .containsExactly(Map.entry(framedB, 1.0));
+    // Ensemble A of this set: both members at equal weights (the second started from B's weights).
     assertThat(ClassifierModels.weights(set, "blast").orElseThrow())
-        .containsExactly(
-            Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet", 1.0));
+        .containsOnly(
+            Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet", 0.5),
+            Map.entry("classpath:org/leukostream/models/marrow/blast-efficientnet-from-b", 0.5));
     assertThat(ServiceConfigs.detector(settings(FRAMED_B)).settings().model())
         .isEqualTo(ServiceConfigs.detector(settings()).settings().model());
     try (StoredModel model = ModelStore.load(framedB, Device.cpu())) {
@@ -86,11 +88,13 @@ class MarrowModelSetTest {
   }
 
   /**
-   * Ensemble A of both bone-marrow settings files is exactly the combination its model's operating
-   * point was chosen for, so the classifier puts that threshold on every label.
+   * Ensemble A of both bone-marrow settings files is exactly the combination an operating point was
+   * chosen for (the first member alone; the pair), so the classifier puts that threshold on every
+   * label, and each set gets its own.
    */
   @Test
   void ensembleAOfBothSetsCarriesTheOperatingPointItsModelWasChosenAt() throws Exception {
+    List<Double> thresholds = new java.util.ArrayList<>();
     for (Path file : List.of(FILE, FRAMED_B)) {
       ClassifierConfig set = ServiceConfigs.classifier(settings(file)).settings();
       try (Ensemble blast =
@@ -100,8 +104,11 @@ class MarrowModelSetTest {
         assertThat(point.threshold()).as("%s", file).isBetween(0.5, 0.95);
         assertThat(point.falsePositiveRate()).isLessThanOrEqualTo(point.maxFalsePositiveRate());
         assertThat(point.truePositiveRate()).isGreaterThan(point.falsePositiveRate());
+        assertThat(point.appliesTo(blast.identity())).isTrue();
+        thresholds.add(point.threshold());
       }
     }
+    assertThat(thresholds.get(0)).isNotEqualTo(thresholds.get(1));
     // The default ensemble A (two members, 64 px) was chosen at no operating point.
     try (Ensemble defaults =
         Ensemble.load(
