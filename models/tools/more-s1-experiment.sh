@@ -8,10 +8,11 @@
 #    sorted by name every fifth to validation, the rest to training.
 # 2. EfficientNet-b0 at 128 px from INIT's weights (--init copies the backbone; the two-class head starts anew),
 #    Zhou's protocol (cross-entropy at the natural class prior, no DERS), lr 3e-4 cosine, augmented, 10 x 80 of 32,
-#    keeping the epoch of best balanced validation accuracy (--select-by balanced-accuracy).
+#    keeping the epoch of best validation ROC AUC (SELECT=roc-auc, the default; or accuracy, balanced-accuracy).
 # 3. Reports on the validation and test parts of the kept epoch (OUT/s1/report-{val,test}) and of the last one
-#    (OUT/s1/model/checkpoint: OUT/s1/last-{val,test}). The 2026-12-07 run kept the epoch of best plain validation
-#    accuracy, which barely moves when 1 cell in 8 is not identifiable (epoch 1 kept; the README quotes the last).
+#    (OUT/s1/model/checkpoint: OUT/s1/last-{val,test}). The 2026-12-07 runs kept epoch 1 by plain and by balanced
+#    validation accuracy, which barely move when 1 cell in 8 is not identifiable and the model calls nearly all
+#    cells countable at the argmax; by ROC AUC (threshold-free): README, "Stage 1 from ensemble B's backbone".
 set -euo pipefail
 out=${1:?output folder}
 out="$(cd "$out" && pwd)"
@@ -36,7 +37,7 @@ fi
 resume=()
 [[ -d $d/model/checkpoint ]] && resume=(--resume)
 ./leukostream train --task countable "${common[@]}" "${seed[@]}" --arch efficientnet_b0 --preset medium --augment \
-  --protocol zhou --select-by balanced-accuracy --lr 3e-4 --cosine --epochs 10 --max-steps-per-epoch 80 \
+  --protocol zhou --select-by "${SELECT:-roc-auc}" --lr 3e-4 --cosine --epochs 10 --max-steps-per-epoch 80 \
   --split "$d/split.tsv" --name countable-efficientnet \
   --init "$init" --version "${VERSION:-experiment}" --out "$d/model" "${resume[@]}"
 for part in val test; do
