@@ -254,7 +254,9 @@ class ReviewPageIT {
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
         String url = page.url() + "#/cases/" + large.caseId();
-        // Until the view holds every cell of the case (it is being built from the topics).
+        // Until the view holds every cell of the case with its crop (it is being built from the
+        // topics: a cell's label and its crop arrive on different topics, so a cell can be in
+        // the view before its crop is).
         wait.until(
             d -> {
               d.get(url);
@@ -264,7 +266,8 @@ class ReviewPageIT {
                           .executeAsyncScript(
                               "const done = arguments[arguments.length - 1];"
                                   + "fetch('/api/cases/' + arguments[0]).then(r => r.json())"
-                                  + ".then(c => done(c.cells.length)).catch(() => done(-1));",
+                                  + ".then(c => done(c.cells.filter(x => x.hasCrop).length))"
+                                  + ".catch(() => done(-1));",
                               large.caseId()));
             });
         browser.manage().timeouts().scriptTimeout(Duration.ofMinutes(2));
