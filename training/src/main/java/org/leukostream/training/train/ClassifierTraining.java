@@ -146,31 +146,6 @@ public final class ClassifierTraining {
         boolean symmetricCrossEntropy,
         boolean ders,
         long seed,
-        int maxStepsPerEpoch,
-        NonFiniteGuard.Policy nonFinite) {
-      this(
-          epochs,
-          batchSize,
-          learningRate,
-          optimiser,
-          cosineEpochs,
-          symmetricCrossEntropy,
-          ders,
-          seed,
-          maxStepsPerEpoch,
-          nonFinite,
-          Augmentation.NONE);
-    }
-
-    public Options(
-        int epochs,
-        int batchSize,
-        float learningRate,
-        Optimiser optimiser,
-        int cosineEpochs,
-        boolean symmetricCrossEntropy,
-        boolean ders,
-        long seed,
         int maxStepsPerEpoch) {
       this(
           epochs,
@@ -182,7 +157,9 @@ public final class ClassifierTraining {
           ders,
           seed,
           maxStepsPerEpoch,
-          NonFiniteGuard.Policy.STOP);
+          NonFiniteGuard.Policy.STOP,
+          Augmentation.NONE,
+          Selection.ACCURACY);
     }
 
     /** The same options keeping the epoch of best {@code selection} score. */
