@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.leukostream.models.inference.Pixels;
 
 /**
  * A field scaled, aspect kept, so that its longer side is the detector's input side, normalised,
@@ -26,7 +27,7 @@ public record Letterbox(double scale, int fieldWidth, int fieldHeight) {
       NDManager manager, Image field, int side, float[] mean, float[] std, Letterbox box) {
     int w = Math.max(1, (int) Math.round(box.fieldWidth() * box.scale()));
     int h = Math.max(1, (int) Math.round(box.fieldHeight() * box.scale()));
-    NDArray pixels = field.toNDArray(manager, Image.Flag.COLOR);
+    NDArray pixels = Pixels.rgb(manager, field);
     NDArray resized = NDImageUtils.resize(pixels, w, h, Image.Interpolation.BILINEAR);
     NDArray x = NDImageUtils.normalize(NDImageUtils.toTensor(resized), mean, std);
     if (w < side) {

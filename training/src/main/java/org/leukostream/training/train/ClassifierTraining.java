@@ -5,7 +5,6 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -35,6 +34,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.leukostream.models.inference.CropTranslator;
+import org.leukostream.models.inference.Pixels;
 import org.leukostream.models.store.ModelManifest;
 import org.leukostream.models.store.ModelStore;
 import org.leukostream.training.eval.RankingMetrics;
@@ -529,9 +530,7 @@ public final class ClassifierTraining {
       for (Example example : examples) {
         try (NDManager scope = manager.newSubManager()) {
           NDArray pixels =
-              ImageFactory.getInstance()
-                  .fromImage(example.image().get())
-                  .toNDArray(scope, Image.Flag.COLOR);
+              Pixels.rgb(scope, ImageFactory.getInstance().fromImage(example.image().get()));
           byte[] rgb =
               NDImageUtils.resize(pixels, side, side, Image.Interpolation.BILINEAR)
                   .round()
@@ -555,19 +554,17 @@ public final class ClassifierTraining {
     return out;
   }
 
-  /** Resized to the manifest's input, scaled to 0..1, normalised; stacked. */
+  /**
+   * Resized to the manifest's input, scaled to 0..1, normalised; stacked: as the classifier
+   * prepares a batch of crops ({@link CropTranslator#tensor}).
+   */
   static NDArray tensor(NDManager manager, List<Example> batch, ModelManifest manifest) {
-    List<NDArray> images = new ArrayList<>(batch.size());
-    int side = manifest.inputSize();
+    List<Image> images = new ArrayList<>(batch.size());
     for (Example example : batch) {
-      Image image = ImageFactory.getInstance().fromImage(example.image().get());
-      NDArray pixels = image.toNDArray(manager, Image.Flag.COLOR);
-      NDArray resized = NDImageUtils.resize(pixels, side, side, Image.Interpolation.BILINEAR);
-      images.add(
-          NDImageUtils.normalize(
-              NDImageUtils.toTensor(resized), manifest.meanFloats(), manifest.stdFloats()));
+      images.add(ImageFactory.getInstance().fromImage(example.image().get()));
     }
-    return NDArrays.stack(new NDList(images));
+    return CropTranslator.tensor(
+        manager, images, manifest.inputSize(), manifest.meanFloats(), manifest.stdFloats());
   }
 
   /** The selection score of the model in inference mode on {@code examples}. */
