@@ -4,7 +4,9 @@
 # MORE_A_RUN is the OUT of more-a-experiment.sh: its data (framed matek-bm/train + matek-bm/more, BLA/LYT/MON/PMO)
 # and split.tsv, the split the shipped marrow ensemble A was trained on, used unchanged: same training, validation
 # and test parts, so both members and their ensemble are measured on the same 692 held-out cells.
-# INIT: the ensemble B whose backbone the member starts from (default: the shipped marrow ensemble B). Ensemble B
+# INIT: the ensemble B whose backbone the member starts from (default: the shipped marrow ensemble B; any model
+# directory works, parameters of matching name and shape are copied). NAME and SEED: the model's name (default
+# blast-efficientnet-from-b) and the training seed (default 11). Ensemble B
 # trained on some of ensemble A's validation and test cells as nine-class cells: OUT/clean.tsv lists the test cells
 # no training of either member's weights saw (ensemble B's own test part), for the honest comparison.
 # 1. EfficientNet-b0 at 128 px from INIT's backbone (the two-class head starts anew), augmented, PMO / MON as hard
@@ -24,8 +26,8 @@ run="$(cd "$run" && pwd)"
 data=(--task blast --data "$run/data" --alias PMO=normal --alias MON=normal --split "$run/split.tsv")
 resume=()
 [[ -d $out/model/checkpoint ]] && resume=(--resume)
-./leukostream train "${data[@]}" --seed 11 --arch efficientnet_b0 --preset medium --augment --cosine \
-  --epochs 12 --max-steps-per-epoch 60 --lr 3e-4 --init "$init" --name blast-efficientnet-from-b \
+./leukostream train "${data[@]}" --seed "${SEED:-11}" --arch efficientnet_b0 --preset medium --augment --cosine \
+  --epochs 12 --max-steps-per-epoch 60 --lr 3e-4 --init "$init" --name "${NAME:-blast-efficientnet-from-b}" \
   --version "${VERSION:-experiment}" --out "$out/model" "${resume[@]}"
 # Ensemble B's test part, as data-set paths (matek-bm/train|more/CLASS/FILE): A's test cells in it are clean.
 if [[ -f $init/heldout.tsv ]]; then
