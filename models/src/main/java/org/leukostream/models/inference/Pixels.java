@@ -37,10 +37,8 @@ public final class Pixels {
     if (image.getWrappedImage() instanceof BufferedImage buffered) {
       byte[] rgb = rgbBytes(buffered);
       if (rgb != null) {
-        ByteBuffer direct = manager.allocateDirect(rgb.length);
-        direct.put(rgb).rewind();
-        return manager.create(
-            direct, new Shape(buffered.getHeight(), buffered.getWidth(), 3), DataType.UINT8);
+        return bytes(
+            manager, List.of(rgb), new Shape(buffered.getHeight(), buffered.getWidth(), 3));
       }
     }
     return image.toNDArray(manager, Image.Flag.COLOR);
@@ -78,10 +76,15 @@ public final class Pixels {
       }
       all.add(rgb);
     }
-    ByteBuffer direct = manager.allocateDirect(images.size() * width * height * 3);
-    all.forEach(direct::put);
+    return bytes(manager, all, new Shape(images.size(), height, width, 3));
+  }
+
+  /** A uint8 tensor of {@code shape} holding {@code parts} one after another. */
+  private static NDArray bytes(NDManager manager, List<byte[]> parts, Shape shape) {
+    ByteBuffer direct = manager.allocateDirect(Math.toIntExact(shape.size()));
+    parts.forEach(direct::put);
     direct.rewind();
-    return manager.create(direct, new Shape(images.size(), height, width, 3), DataType.UINT8);
+    return manager.create(direct, shape, DataType.UINT8);
   }
 
   /**
@@ -138,14 +141,12 @@ public final class Pixels {
     int blue = band[2];
     int stride = layout.getPixelStride();
     byte[] out = new byte[width * height * 3];
+    int x0 = raster.getMinX() - raster.getSampleModelTranslateX();
+    int y0 = raster.getMinY() - raster.getSampleModelTranslateY();
     int o = 0;
     for (int y = 0; y < height; y++) {
-      int i =
-          bytes.getOffset()
-              + layout.getOffset(
-                  raster.getMinX() - raster.getSampleModelTranslateX(),
-                  raster.getMinY() + y - raster.getSampleModelTranslateY())
-              - band[0]; // getOffset is band 0's; the bands' own offsets follow
+      // getOffset is band 0's; the bands' own offsets follow
+      int i = bytes.getOffset() + layout.getOffset(x0, y0 + y) - band[0];
       for (int x = 0; x < width; x++, i += stride) {
         out[o++] = in[i + red];
         out[o++] = in[i + green];
@@ -161,13 +162,11 @@ public final class Pixels {
     int height = raster.getHeight();
     int[] in = ints.getData();
     byte[] out = new byte[width * height * 3];
+    int x0 = raster.getMinX() - raster.getSampleModelTranslateX();
+    int y0 = raster.getMinY() - raster.getSampleModelTranslateY();
     int o = 0;
     for (int y = 0; y < height; y++) {
-      int i =
-          ints.getOffset()
-              + layout.getOffset(
-                  raster.getMinX() - raster.getSampleModelTranslateX(),
-                  raster.getMinY() + y - raster.getSampleModelTranslateY());
+      int i = ints.getOffset() + layout.getOffset(x0, y0 + y);
       for (int x = 0; x < width; x++, i++) {
         int p = in[i];
         out[o++] = (byte) (p >> 16);

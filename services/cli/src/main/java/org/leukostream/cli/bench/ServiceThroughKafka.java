@@ -321,7 +321,6 @@ final class ServiceThroughKafka {
     return out;
   }
 
-  /** The sum of a DJL timing over the run, in microseconds (how DJL records it). */
   /**
    * Microseconds spent preparing inputs (resizing, tensors) over all recorded batches. DJL records
    * {@code Preprocess}, {@code Inference} and {@code Postprocess} per item of a batch (the batch's
@@ -347,21 +346,18 @@ final class ServiceThroughKafka {
     return sum;
   }
 
+  /** One DJL timing in microseconds (how DJL records it). */
   private static double micros(Metric m) {
     double v = m.getValue().doubleValue();
     return m.getUnit() == Unit.MILLISECONDS ? v * 1e3 : v; // DJL writes MICROSECONDS
   }
 
+  /** The sum of a DJL timing over the run, in microseconds. */
   private static double micros(Metrics metrics, String name) {
     if (!metrics.hasMetric(name)) {
       return 0;
     }
-    double sum = 0;
-    for (Metric m : metrics.getMetric(name)) {
-      double v = m.getValue().doubleValue();
-      sum += m.getUnit() == Unit.MILLISECONDS ? v * 1e3 : v; // DJL writes MICROSECONDS
-    }
-    return sum;
+    return metrics.getMetric(name).stream().mapToDouble(ServiceThroughKafka::micros).sum();
   }
 
   private static void produce(EmbeddedStack stack, List<CellCrop> crops) throws Exception {
