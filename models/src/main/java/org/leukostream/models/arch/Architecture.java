@@ -114,6 +114,38 @@ public record Architecture(
     return ALL.stream().filter(a -> a.name().equals(name) && a.preset().equals(preset)).findFirst();
   }
 
+  /**
+   * Whether the network takes any input side: the convolutional classifiers end in global average
+   * pooling, so one network (and one set of weights) runs at 96, 128 or 160 px alike. A vision
+   * transformer's patch grid and position embeddings, and a detector's anchors, are fixed to the
+   * preset's side.
+   */
+  public boolean takesAnySize() {
+    return !isDetector() && !name.equals("vit");
+  }
+
+  /**
+   * This architecture at another input side (e.g. {@code medium} at 96 or 160 px to choose the
+   * resolution on validation); the network and its parameters are the preset's.
+   *
+   * @throws IllegalArgumentException for a side below 32 px, or another side for a network fixed to
+   *     its preset's ({@link #takesAnySize()})
+   */
+  public Architecture withInputSize(int side) {
+    if (side == inputSize) {
+      return this;
+    }
+    if (!takesAnySize()) {
+      throw new IllegalArgumentException(
+          name + "/" + preset + " takes " + inputSize + " px inputs only");
+    }
+    if (side < 32) {
+      throw new IllegalArgumentException(
+          "An input side of " + side + " px is too small (at least 32: the network's stride)");
+    }
+    return new Architecture(name, preset, side, builder, anchors);
+  }
+
   public Block build(int classes) {
     return builder.apply(classes);
   }

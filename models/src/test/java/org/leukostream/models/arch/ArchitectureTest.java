@@ -1,6 +1,7 @@
 package org.leukostream.models.arch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -90,5 +91,56 @@ class ArchitectureTest {
       }
       assertThat(held.getAsInt()).isEqualTo(before);
     }
+  }
+
+  /**
+   * A convolutional classifier's weights, initialised at its preset's side, classify 96 and 160 px
+   * images as they are (global average pooling); {@code withInputSize} records the side and keeps
+   * the network, and refuses networks fixed to their side.
+   */
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("SMALL")
+  void convolutionalClassifiersRunAtOtherInputSidesWithTheSameWeights(Architecture architecture) {
+    if (!architecture.takesAnySize()) {
+      assertThat(architecture.name()).isEqualTo("vit");
+      assertThat(architecture.withInputSize(architecture.inputSize())).isSameAs(architecture);
+      assertThatThrownBy(() -> architecture.withInputSize(architecture.inputSize() + 32))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("takes " + architecture.inputSize() + " px inputs only");
+      return;
+    }
+    try (ai.djl.Model model = architecture.newModel("sides", 3)) {
+      long parameters = Architecture.trainableParameters(model.getBlock());
+      for (int side : new int[] {96, 160}) {
+        Architecture resized = architecture.withInputSize(side);
+        assertThat(resized.inputSize()).isEqualTo(side);
+        assertThat(resized.summarize(3).params()).isEqualTo(parameters);
+        try (NDManager batch = model.getNDManager().newSubManager()) {
+          NDArray logits =
+              model
+                  .getBlock()
+                  .forward(
+                      new ParameterStore(batch, false),
+                      new NDList(batch.randomUniform(0, 1, new Shape(2, 3, side, side))),
+                      false)
+                  .singletonOrThrow();
+          assertThat(logits.getShape()).isEqualTo(new Shape(2, 3));
+          assertThat(logits.isInfinite().any().getBoolean() || logits.isNaN().any().getBoolean())
+              .isFalse();
+        }
+      }
+    }
+    assertThatThrownBy(() -> architecture.withInputSize(16))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too small");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aDetectorKeepsItsSide() {
+    Architecture detector = Architecture.find("retinanet_resnet50_fpn", "small").orElseThrow();
+    assertThat(detector.takesAnySize()).isFalse();
+    assertThatThrownBy(() -> detector.withInputSize(320))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("takes 256 px inputs only");
   }
 }

@@ -72,6 +72,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "small (default), medium (128 px, where defined) or paper.")
   String preset;
 
+  @Option(
+      names = "--input-size",
+      description =
+          "Train a convolutional classifier at this input side instead of its preset's (e.g. 96"
+              + " or 160 with --preset medium): same network, the manifest records the side and"
+              + " the service resizes each crop to it. Not for vit.")
+  Integer inputSize;
+
   @Option(names = "--protocol", defaultValue = "jiang", description = "jiang (default) or zhou.")
   String protocol;
 
@@ -205,6 +213,11 @@ public final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--real-cell-fields N (>= 0) is for --task detect with --real-cells");
     }
+    if (task.equals("detect") && inputSize != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--input-size is for classifiers (a detector's anchors fix its side)");
+    }
     if (task.equals("detect")) {
       return DetectorTrainer.train(
           data.detectionSets(),
@@ -229,13 +242,19 @@ public final class TrainCommand implements Callable<Integer> {
                   realCellRedCellPixels),
           err);
     }
-    Architecture architecture =
+    Architecture atPreset =
         Architecture.find(arch, preset)
             .filter(a -> !a.isDetector())
             .orElseThrow(
                 () ->
                     new ParameterException(
                         spec.commandLine(), "Unknown classifier " + arch + "/" + preset));
+    Architecture architecture;
+    try {
+      architecture = inputSize == null ? atPreset : atPreset.withInputSize(inputSize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--input-size: " + e.getMessage());
+    }
     boolean jiang = protocol.equals("jiang");
     if (!jiang && !protocol.equals("zhou")) {
       throw new ParameterException(spec.commandLine(), "--protocol is jiang or zhou");

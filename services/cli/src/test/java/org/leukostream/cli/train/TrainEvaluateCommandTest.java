@@ -307,6 +307,82 @@ class TrainEvaluateCommandTest {
     assertThat(dir.resolve("model/manifest.json")).doesNotExist();
   }
 
+  /**
+   * {@code --input-size} trains a convolutional preset at another side: the manifest records it,
+   * the model loads (a forward pass at that side) and evaluates; a ViT, fixed to its side, is
+   * refused before any image is read.
+   */
+  @Test
+  void trainsAConvolutionalPresetAtAnotherInputSide() throws Exception {
+    Path data = dataSet();
+    Path model = dir.resolve("model-96");
+    StringWriter err = new StringWriter();
+    int exit =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--out",
+            model.toString(),
+            "--arch",
+            "efficientnet_b0",
+            "--input-size",
+            "96",
+            "--epochs",
+            "1",
+            "--batch",
+            "8",
+            "--max-steps-per-epoch",
+            "2");
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("training images at 96 px");
+    assertThat(ModelStore.readManifest(model).inputSize()).isEqualTo(96);
+    assertThat(ModelStore.readManifest(model).preset()).isEqualTo("small");
+    StringWriter out = new StringWriter();
+    exit =
+        run(
+            out,
+            new StringWriter(),
+            "evaluate",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--model",
+            model.toString(),
+            "--split",
+            model.resolve("split.tsv").toString(),
+            "--part",
+            "test",
+            "--json");
+    assertThat(exit).isZero();
+    assertThat(new ObjectMapper().readTree(out.toString()).path("images").asInt()).isEqualTo(4);
+
+    StringWriter refused = new StringWriter();
+    exit =
+        run(
+            new StringWriter(),
+            refused,
+            "train",
+            "--task",
+            "blast",
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("vit-96").toString(),
+            "--arch",
+            "vit",
+            "--input-size",
+            "96");
+    assertThat(exit).isEqualTo(2);
+    assertThat(refused.toString()).contains("--input-size: vit/small takes 64 px inputs only");
+    assertThat(dir.resolve("vit-96")).doesNotExist();
+  }
+
   @Test
   void anUnknownSelectionRuleIsRefused() {
     StringWriter err = new StringWriter();
