@@ -6,7 +6,8 @@
 # and test parts, so both members and their ensemble are measured on the same 692 held-out cells.
 # INIT: the ensemble B whose backbone the member starts from (default: the shipped marrow ensemble B; any model
 # directory works, parameters of matching name and shape are copied). NAME and SEED: the model's name (default
-# blast-efficientnet-from-b) and the training seed (default 11). Ensemble B
+# blast-efficientnet-from-b) and the training seed (default 11); INPUT_SIZE trains at that side instead of the
+# preset's 128 px (train --input-size; more-a-sizes.sh). Ensemble B
 # trained on some of ensemble A's validation and test cells as nine-class cells: OUT/clean.tsv lists the test cells
 # no training of either member's weights saw (ensemble B's own test part), for the honest comparison.
 # 1. EfficientNet-b0 at 128 px from INIT's backbone (the two-class head starts anew), augmented, PMO / MON as hard
@@ -26,9 +27,11 @@ run="$(cd "$run" && pwd)"
 data=(--task blast --data "$run/data" --alias PMO=normal --alias MON=normal --split "$run/split.tsv")
 resume=()
 [[ -d $out/model/checkpoint ]] && resume=(--resume)
+side=()
+[[ -n ${INPUT_SIZE:-} ]] && side=(--input-size "$INPUT_SIZE")
 ./leukostream train "${data[@]}" --seed "${SEED:-11}" --arch efficientnet_b0 --preset medium --augment --cosine \
   --epochs 12 --max-steps-per-epoch 60 --lr 3e-4 --init "$init" --name "${NAME:-blast-efficientnet-from-b}" \
-  --version "${VERSION:-experiment}" --out "$out/model" "${resume[@]}"
+  --version "${VERSION:-experiment}" --out "$out/model" "${side[@]}" "${resume[@]}"
 # Ensemble B's test part, as data-set paths (matek-bm/train|more/CLASS/FILE): A's test cells in it are clean.
 if [[ -f $init/heldout.tsv ]]; then
   awk -F'\t' '!/^#/ { print $2 "/" $3 }' "$init/heldout.tsv" | sort -u > "$out/b-heldout.tsv"
