@@ -23,9 +23,11 @@ for size in ${SIZES:-96 128 160}; do
   if [[ $size == 160 ]]; then
     from=$out/run-160
     for part in train more; do
-      [[ -f $out/framed-160/matek-bm/$part/framing.tsv ]] && continue
+      [[ -d $out/framed-160/matek-bm/$part ]] && continue
+      rm -rf "$out/framed-160/matek-bm/$part.partial"
       ./leukostream frame --data "../shared/datasets/matek-bm/$part" --detector "$detector" \
-        --size 160 --out "$out/framed-160/matek-bm/$part"
+        --size 160 --out "$out/framed-160/matek-bm/$part.partial"
+      mv "$out/framed-160/matek-bm/$part.partial" "$out/framed-160/matek-bm/$part"
     done
     # The 128 px run's links, pointed at the 160 px framing of the same image.
     mkdir -p "$from"
