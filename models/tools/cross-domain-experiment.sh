@@ -15,9 +15,9 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 declare -A matek=([lymphocyte]=LYT [neutrophil]=NGS [monocyte]=MON [eosinophil]=EOS)
 for class in "${!matek[@]}"; do
-  mkdir -p "$out/matek" "$out/pbc"
-  ln -sfn "$data/matek-bm/train/${matek[$class]}" "$out/matek/$class"
-  ln -sfn "$data/pbc/train/$class" "$out/pbc/$class"
+  mkdir -p "$out/matek/$class" "$out/pbc/$class"
+  for f in "$data/matek-bm/train/${matek[$class]}"/*; do ln -sf "$f" "$out/matek/$class/"; done
+  for f in "$data/pbc/train/$class"/*; do ln -sf "$f" "$out/pbc/$class/"; done
 done
 for from in matek pbc; do
   other=pbc
