@@ -2,6 +2,7 @@ package org.leukostream.training.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,8 @@ public final class ClassFolders {
         String name = folder.getFileName().toString();
         String label =
             names.getOrDefault(name.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
-        try (Stream<Path> files = Files.walk(folder)) {
+        // A class folder may be a link (a set assembled from others' folders); loops are refused.
+        try (Stream<Path> files = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
           for (Path file : files.filter(ClassFolders::isImage).sorted().toList()) {
             out.add(new LabelledImage(file, label, name, group(file)));
           }

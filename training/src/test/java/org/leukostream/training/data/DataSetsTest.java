@@ -51,6 +51,32 @@ class DataSetsTest {
         .hasMessageContaining("No images in class folders");
   }
 
+  /**
+   * A set assembled from links (class folders linked from other sets, e.g. the classes two
+   * laboratories share) reads like one of real folders: the images behind a linked folder, each
+   * under its link's path.
+   */
+  @Test
+  void linkedClassFoldersAreRead() throws Exception {
+    Path elsewhere = dir.resolve("pbc/lymphocyte");
+    Files.createDirectories(elsewhere);
+    Files.write(elsewhere.resolve("LY_1.jpg"), new byte[] {1});
+    Files.write(elsewhere.resolve("LY_2.jpg"), new byte[] {1});
+    Path root = dir.resolve("shared-classes");
+    Files.createDirectories(root.resolve("neutrophil"));
+    Files.write(root.resolve("neutrophil/SNE_1.jpg"), new byte[] {1});
+    Files.createSymbolicLink(root.resolve("lymphocyte"), elsewhere);
+
+    List<LabelledImage> images = ClassFolders.read(root, Map.of());
+
+    assertThat(images)
+        .extracting(i -> root.relativize(i.file()).toString(), LabelledImage::label)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("lymphocyte/LY_1.jpg", "lymphocyte"),
+            org.assertj.core.groups.Tuple.tuple("lymphocyte/LY_2.jpg", "lymphocyte"),
+            org.assertj.core.groups.Tuple.tuple("neutrophil/SNE_1.jpg", "neutrophil"));
+  }
+
   @Test
   void splitsAreStratifiedGroupedBySubjectSeededAndStored() throws Exception {
     Path root = cnmc();
