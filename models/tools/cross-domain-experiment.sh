@@ -4,7 +4,7 @@
 # The four classes Matek's bone marrow and PBC's peripheral blood share (lymphocyte, neutrophil, monocyte,
 # eosinophil: Matek LYT, NGS, MON, EOS; 400 images each in both): OUT/matek and OUT/pbc, class folders of links.
 # An EfficientNet-b0 (medium, 128 px, from seeded weights) trained on one set (its own seeded split, Jiang's
-# 80/10/10; 8 epochs of 40 steps of 32, lr 1e-3 cosine, best validation epoch kept), without and with --augment,
+# 80/10/10; EPOCHS (default 8) epochs of 40 steps of 32, lr 1e-3 cosine, best validation epoch kept), without and with --augment,
 # then measured on that set's held-out test part (in-domain) and on every image of the other set (cross-domain):
 # OUT/FROM-plain|augment/{model,in,cross}; OUT/cross-domain.tsv collects the accuracies and macro F1.
 set -euo pipefail
@@ -30,7 +30,7 @@ for from in matek pbc; do
     resume=()
     [[ -d $run/model/checkpoint ]] && resume=(--resume)
     ./leukostream train --task wbc --data "$out/$from" --arch efficientnet_b0 --preset medium --seed 5 \
-      --epochs 8 --max-steps-per-epoch 40 --lr 1e-3 --cosine --name "wbc-$from-$variant" "${augment[@]}" \
+      --epochs "${EPOCHS:-8}" --max-steps-per-epoch 40 --lr 1e-3 --cosine --name "wbc-$from-$variant" "${augment[@]}" \
       --out "$run/model" "${resume[@]}"
     ./leukostream evaluate --task wbc --data "$out/$from" --model "$run/model" --split "$run/model/split.tsv" \
       --part test --out "$run/in"
