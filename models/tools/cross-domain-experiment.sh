@@ -4,9 +4,9 @@
 # The four classes Matek's bone marrow and PBC's peripheral blood share (lymphocyte, neutrophil, monocyte,
 # eosinophil: Matek LYT, NGS, MON, EOS; 400 images each in both): OUT/matek and OUT/pbc, class folders of links.
 # An EfficientNet-b0 (medium, 128 px, from seeded weights) trained on one set (its own seeded split, Jiang's
-# 80/10/10; EPOCHS (default 8) epochs of 40 steps of 32, lr 1e-3 cosine, best validation epoch kept), without and with --augment,
-# then measured on that set's held-out test part (in-domain) and on every image of the other set (cross-domain):
-# OUT/FROM-plain|augment/{model,in,cross}; OUT/cross-domain.tsv collects the accuracies and macro F1.
+# 80/10/10; EPOCHS (default 8) epochs of 40 steps of 32, lr 1e-3 cosine, best validation epoch kept), without and
+# with --augment, then measured on that set's held-out test part (in-domain) and on every image of the other set
+# (cross-domain): OUT/FROM-plain|augment/{model,in,cross}; OUT/cross-domain.tsv collects the accuracies and macro F1.
 set -euo pipefail
 out=${1:?output folder}
 data=${2:-../shared/datasets}
@@ -30,8 +30,8 @@ for from in matek pbc; do
     resume=()
     [[ -d $run/model/checkpoint ]] && resume=(--resume)
     ./leukostream train --task wbc --data "$out/$from" --arch efficientnet_b0 --preset medium --seed 5 \
-      --epochs "${EPOCHS:-8}" --max-steps-per-epoch 40 --lr 1e-3 --cosine --name "wbc-$from-$variant" "${augment[@]}" \
-      --out "$run/model" "${resume[@]}"
+      --epochs "${EPOCHS:-8}" --max-steps-per-epoch 40 --lr 1e-3 --cosine --name "wbc-$from-$variant" \
+      --out "$run/model" "${augment[@]}" "${resume[@]}"
     ./leukostream evaluate --task wbc --data "$out/$from" --model "$run/model" --split "$run/model/split.tsv" \
       --part test --out "$run/in"
     ./leukostream evaluate --task wbc --data "$out/$other" --model "$run/model" --out "$run/cross"
@@ -39,7 +39,8 @@ for from in matek pbc; do
 done
 figures() { sed -n 's/.*images: accuracy \([0-9.]*\), macro F1 \([0-9.]*\),.*/\1\t\2/p' "$1/report.md"; }
 {
-  printf 'trained on\taugmentation\tin-domain accuracy\tin-domain macro F1\tcross-domain accuracy\tcross-domain macro F1\n'
+  printf 'trained on\taugmentation\tin-domain accuracy\tin-domain macro F1\t'
+  printf 'cross-domain accuracy\tcross-domain macro F1\n'
   for from in matek pbc; do
     for variant in plain augment; do
       run=$out/$from-$variant

@@ -7,7 +7,8 @@
 # 96 and 128 px train on those crops (each resized to the model's side, as the service resizes the detector's
 # crop). 160 px needs crops cut at 160: `leukostream frame --size 160` of matek-bm/train and matek-bm/more with the
 # bone-marrow detector (same fields, same boxes: the framing is seeded; OUT/framed-160), linked under the same names
-# (OUT/data-160) so that the same split applies. SIZES and SEEDS override the lists ("96 128 160", "11 12").
+# (OUT/run-160/data, with the same split.tsv) so that the same split applies. SIZES and SEEDS override the lists
+# ("96 128 160", "11 12").
 # Each run is more-a2-experiment.sh's (OUT/SIZE-SEED: the member alone and with the shipped first member, on the
 # validation and test parts); OUT/sizes.tsv collects the member-alone figures, ROC AUC of the blast class.
 set -euo pipefail
@@ -44,8 +45,6 @@ for size in ${SIZES:-96 128 160}; do
     [[ -f $out/$size-$seed/val-ensemble-0.5/report.json ]] && continue
     INPUT_SIZE=$size SEED=$seed WEIGHTS=0.5 NAME=blast-efficientnet-$size "$here/tools/more-a2-experiment.sh" \
       "$out/$size-$seed" "$from"
-    ./leukostream evaluate --task blast --data "$from/data" --alias PMO=normal --alias MON=normal \
-      --split "$from/split.tsv" --model "$out/$size-$seed/model" --part val --out "$out/$size-$seed/val-member"
   done
 done
 auc() { awk -F'|' '$2 ~ /^ blast $/ { gsub(/ /, "", $7); print $7 }' "$1/report.md"; }

@@ -13,8 +13,8 @@
 # 1. EfficientNet-b0 at 128 px from INIT's backbone (the two-class head starts anew), augmented, PMO / MON as hard
 #    negatives, Jiang's protocol (DERS), lr 3e-4 cosine, 12 x 60 steps of 32, keeping the best validation epoch.
 # 2. Reports on the test part: the member alone (OUT/report-member), the shipped member alone (OUT/report-shipped),
-#    their ensemble at weights W (OUT/report-ensemble-W, W = the shipped member's weight); the same ensembles on
-#    the validation part (OUT/val-ensemble-W), where the weight is chosen.
+#    their ensemble at weights W (OUT/report-ensemble-W, W = the shipped member's weight); the member alone and the
+#    same ensembles on the validation part (OUT/val-member, OUT/val-ensemble-W), where the weight is chosen.
 set -euo pipefail
 out=${1:?output folder}
 run=${2:?more-a-experiment output}
@@ -40,8 +40,12 @@ if [[ -f $init/heldout.tsv ]]; then
       if (("matek-bm/" part "/" p[n-1] "/" f) in held) print $4 }' "$out/b-heldout.tsv" "$run/split.tsv" \
     > "$out/clean.tsv"
 fi
-./leukostream evaluate "${data[@]}" --model "$out/model" --part test --max-false-blast-rate 0.08 \
-  --out "$out/report-member"
+for part in val test; do
+  name=report-member
+  [[ $part == val ]] && name=val-member
+  ./leukostream evaluate "${data[@]}" --model "$out/model" --part $part --max-false-blast-rate 0.08 \
+    --out "$out/$name"
+done
 ./leukostream evaluate "${data[@]}" --model "$shipped" --part test --max-false-blast-rate 0.08 \
   --out "$out/report-shipped"
 for w in ${WEIGHTS:-0.5 0.7}; do

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -135,7 +136,7 @@ class ArchitectureTest {
         .hasMessageContaining("too small");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aDetectorKeepsItsSide() {
     Architecture detector = Architecture.find("retinanet_resnet50_fpn", "small").orElseThrow();
     assertThat(detector.takesAnySize()).isFalse();

@@ -2,6 +2,7 @@ package org.leukostream.training.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
@@ -72,9 +73,9 @@ class DataSetsTest {
     assertThat(images)
         .extracting(i -> root.relativize(i.file()).toString(), LabelledImage::label)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("lymphocyte/LY_1.jpg", "lymphocyte"),
-            org.assertj.core.groups.Tuple.tuple("lymphocyte/LY_2.jpg", "lymphocyte"),
-            org.assertj.core.groups.Tuple.tuple("neutrophil/SNE_1.jpg", "neutrophil"));
+            tuple("lymphocyte/LY_1.jpg", "lymphocyte"),
+            tuple("lymphocyte/LY_2.jpg", "lymphocyte"),
+            tuple("neutrophil/SNE_1.jpg", "neutrophil"));
   }
 
   @Test

@@ -213,12 +213,12 @@ public final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--real-cell-fields N (>= 0) is for --task detect with --real-cells");
     }
-    if (task.equals("detect") && inputSize != null) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--input-size is for classifiers (a detector's anchors fix its side)");
-    }
     if (task.equals("detect")) {
+      if (inputSize != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--input-size is for classifiers (a detector's anchors fix its side)");
+      }
       return DetectorTrainer.train(
           data.detectionSets(),
           out,
